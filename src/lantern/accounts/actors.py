@@ -1,0 +1,64 @@
+"""Building the :class:`~lantern.core.access.Actor` for a request, a token or the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lantern.agencies.models import Membership
+from lantern.core.access import Actor
+
+SESSION_KEY = "lantern_membership_id"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_for_membership(
+    membership: Membership,
+    *,
+    channel: str = "web",
+    ip_address: str | None = None,
+    request_id: str = "",
+) -> Actor:
+    return Actor(
+        user=membership.user,
+        agency=membership.agency,
+        role=membership.role,
+        membership_id=membership.pk,
+        restricted_categories=frozenset(membership.restricted_categories or []),
+        channel=channel,
+        ip_address=ip_address,
+        request_id=request_id,
+    )
+
+
+def active_memberships(user: Any) -> list[Membership]:
+    return list(
+        Membership.objects.select_related("agency", "user")
+        .filter(user=user, is_active=True, agency__is_active=True)
+        .order_by("agency__name", "role")
+    )
+
+
+def actor_for_request(request: HttpRequest) -> Actor | None:
+    """The actor of a signed-in browser session, or ``None`` until a membership is chosen."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = active_memberships(user)
+    chosen = request.session.get(SESSION_KEY)
+    membership = next((m for m in memberships if m.pk == chosen), None)
+    if membership is None and len(memberships) == 1:
+        membership = memberships[0]
+        request.session[SESSION_KEY] = membership.pk
+    if membership is None:
+        return None
+    return actor_for_membership(
+        membership,
+        channel="web",
+        ip_address=client_ip(request),
+        request_id=getattr(request, "request_id", ""),
+    )

@@ -1,0 +1,123 @@
+"""Reads for cases and the chronology, scoped by the access policy and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
+from django.shortcuts import get_object_or_404
+
+from lantern.cases.models import Case, CaseAgency, ChronologyEntry
+from lantern.core import access, audit
+from lantern.core.access import Actor
+from lantern.core.models import AuditAction
+
+CHRONOLOGY_PAGE_SIZE = 100
+
+
+def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet[Case]:
+    access.require(actor, actor.may_read_person_data, "see cases")
+    qs = access.visible_cases(actor).select_related("person", "lead_professional")
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(lead_professional=actor.user)
+    audit.record(actor, AuditAction.SEARCH, object_type="case", detail={"status": status, "mine": mine})
+    return qs.order_by("-opened_at")
+
+
+def case_get(actor: Actor, pk: int, *, purpose: str = "") -> Case:
+    case = get_object_or_404(
+        Case.objects.select_related("person", "lead_professional"), pk=pk
+    )
+    access.require_case(actor, case)
+    audit.record(actor, AuditAction.VIEW, object_type="case", object_id=case.pk,
+                 person_id=case.person_id, purpose=purpose)
+    return case
+
+
+def case_agencies(case: Case) -> list[CaseAgency]:
+    return list(
+        case.memberships.filter(left_at__isnull=True).select_related("agency").order_by("agency__name")
+    )
+
+
+@dataclass
+class ChronologyFilter:
+    agencies: list[int] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    significance: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def is_active(self) -> bool:
+        return bool(
+            self.agencies or self.event_types or self.significance or self.date_from or self.date_to
+        )
+
+
+def _entries(actor: Actor, person_id: int) -> QuerySet[ChronologyEntry]:
+    readable = ExpressionWrapper(access.restricted_filter(actor), output_field=BooleanField())
+    return (
+        ChronologyEntry.objects.filter(person_id=person_id)
+        .annotate(readable=readable)
+        .select_related("source_agency", "author")
+    )
+
+
+def chronology_page(
+    actor: Actor, case: Case, filters: ChronologyFilter, page_number: Any = 1
+) -> Page[ChronologyEntry]:
+    """One page of the person's multi-agency chronology, newest first.
+
+    ``case`` must come from :func:`case_get` (already checked and audited). Restricted
+    entries the actor cannot read come back with ``readable=False``; templates and
+    serializers show only that they exist.
+    """
+    qs = _entries(actor, case.person_id)
+    if filters.agencies:
+        qs = qs.filter(source_agency_id__in=filters.agencies)
+    if filters.event_types:
+        qs = qs.filter(event_type__in=filters.event_types)
+    if filters.significance:
+        qs = qs.filter(significance__in=filters.significance)
+    if filters.date_from:
+        qs = qs.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(occurred_on__lte=filters.date_to)
+    paginator = Paginator(qs.order_by("-occurred_on", "-occurred_time", "-pk"), CHRONOLOGY_PAGE_SIZE)
+    return paginator.get_page(page_number)
+
+
+def chronology_agencies(case: Case) -> list[dict[str, Any]]:
+    """The agencies that have contributed to this chronology, with counts (for filters)."""
+    return list(
+        ChronologyEntry.objects.filter(person_id=case.person_id)
+        .values("source_agency_id", "source_agency__name")
+        .annotate(entries=Count("pk"))
+        .order_by("source_agency__name")
+    )
+
+
+def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
+    """One entry with its history; restricted content is refused (and audited) unless readable."""
+    entry = get_object_or_404(
+        ChronologyEntry.objects.select_related("source_agency", "author", "person", "case"),
+        pk=pk,
+    )
+    access.require_person(actor, entry.person)
+    if entry.case_id is not None:
+        access.require_case(actor, entry.case)  # type: ignore[arg-type]
+    if not access.can_read_entry(actor, entry):
+        raise access.refuse(
+            actor,
+            "This entry is in a restricted category. Ask a manager for access, giving your reason.",
+            object_type="chronology_entry",
+            object_id=entry.pk,
+        )
+    audit.record(actor, AuditAction.VIEW, object_type="chronology_entry", object_id=entry.pk,
+                 person_id=entry.person_id)
+    return entry

@@ -1,0 +1,120 @@
+"""Base mixins shared by every app, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Provenance(models.Model):
+    """Which agency said a fact, who recorded it, when, and from which source.
+
+    Every fact about a person carries its provenance so that the person's page can show
+    "which agency's record says what".
+    """
+
+    source_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="said by"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where it came from, e.g. a referral or an import"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    REFUSED = "refused", "Refused access"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGOUT = "logout", "Signed out"
+    SYSTEM = "system", "System job"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, tamper-evident audit log.
+
+    Invariants:
+    - rows are only ever inserted (``save`` of an existing row and every delete raise);
+    - ``sequence`` runs 1, 2, 3, … without gaps; ``entry_hash`` is the SHA-256 of the
+      previous entry's hash and this entry's canonical content, so any edit, deletion or
+      reordering breaks the chain and ``lantern audit verify`` names the first bad entry;
+    - ``user`` is the person acting; ``person_id`` is the person the data is about (if any).
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    agency_code = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    purpose = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=10, blank=True, help_text="web, api, cli or task")
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the last sequence and hash; locking it serialises appends."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.sequence}"

@@ -1,0 +1,96 @@
+"""Reads for referrals and the triage queue, scoped by the access policy and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from lantern.cases.models import ChronologyEntry
+from lantern.core import access, audit
+from lantern.core.access import Actor
+from lantern.core.models import AuditAction
+from lantern.people.models import Involvement
+from lantern.people.queries import DuplicateCheck, possible_duplicates
+from lantern.referrals.models import Referral, ReferralStatus
+
+
+def triage_queue(actor: Actor) -> QuerySet[Referral]:
+    """Referrals awaiting a decision: most urgent first, then oldest first."""
+    access.require(actor, access.may_triage(actor), "see the triage queue")
+    audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="triage queue")
+    return (
+        access.visible_referrals(actor)
+        .filter(status=ReferralStatus.SUBMITTED)
+        .select_related("person", "referring_agency")
+        .order_by("urgency_rank", "submitted_at")
+    )
+
+
+def agency_referrals(actor: Actor) -> QuerySet[Referral]:
+    """The referrals this actor can follow: their agency's own (or all, for the hub)."""
+    access.require(actor, actor.may_read_person_data, "see referrals")
+    audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="referral list")
+    return (
+        access.visible_referrals(actor)
+        .select_related("person", "referring_agency", "decision", "decision__case")
+        .order_by("-submitted_at")
+    )
+
+
+def referral_get(actor: Actor, pk: int) -> Referral:
+    referral = get_object_or_404(
+        Referral.objects.select_related("person", "referring_agency", "referrer"), pk=pk
+    )
+    access.require_referral(actor, referral)
+    audit.record(actor, AuditAction.VIEW, object_type="referral", object_id=referral.pk,
+                 person_id=referral.person_id)
+    return referral
+
+
+@dataclass
+class AgencyPicture:
+    """What each agency already knows about the person, for triage."""
+
+    involvements: list[Involvement]
+    entries_by_agency: list[dict[str, Any]]
+    recent_entries: list[ChronologyEntry]
+    other_referrals: list[Referral]
+    duplicates: DuplicateCheck
+
+
+def triage_picture(actor: Actor, referral: Referral) -> AgencyPicture:
+    access.require(actor, access.may_triage(actor), "triage referrals")
+    person = referral.person
+    from lantern.cases.queries import _entries  # same restricted masking as the case page
+
+    entries = _entries(actor, person.pk)
+    identifiers = {i.scheme: i.value for i in person.identifiers.all()}
+    return AgencyPicture(
+        involvements=list(
+            person.involvements.filter(ended_at__isnull=True).select_related("agency")
+        ),
+        entries_by_agency=list(
+            ChronologyEntry.objects.filter(person=person)
+            .values("source_agency__name")
+            .annotate(entries=Count("pk"))
+            .order_by("source_agency__name")
+        ),
+        recent_entries=list(entries.order_by("-occurred_on", "-pk")[:10]),
+        other_referrals=list(
+            Referral.objects.filter(person=person)
+            .exclude(pk=referral.pk)
+            .select_related("referring_agency", "decision")
+            .order_by("-submitted_at")[:20]
+        ),
+        duplicates=possible_duplicates(
+            actor,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            nhs_number=identifiers.get("nhs", ""),
+            exclude_pk=person.pk,
+        ),
+    )
