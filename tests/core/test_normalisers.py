@@ -312,7 +312,10 @@ def test_normalise_phone_other_region() -> None:
     assert normalise_phone("(202) 555-0123", region="US") == "+12025550123"
 
 
-@pytest.mark.parametrize("raw", ["", "0", "07700", "123", "0800 FLOWERS", "+44", "ring me"])
+@pytest.mark.parametrize(
+    "raw",
+    ["", "0", "07700", "123", "0800 FLOWERS", "+44", "ring me", "00000000000", "+4930000000000000"],
+)
 def test_normalise_phone_message(raw: str) -> None:
     error = error_of(normalise_phone, raw)
     assert message_of(error) == "Enter a telephone number, like 07700 900123 or +44 113 496 0123"

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lantern.cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/agencies/add/", views.add_agency, name="add_agency"),
+    path("<int:pk>/chronology/new/", views.entry_new, name="entry_new"),
+    path("chronology/<int:pk>/", views.entry_detail, name="entry"),
+    path("chronology/<int:pk>/amend/", views.entry_amend, name="entry_amend"),
+]

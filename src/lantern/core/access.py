@@ -94,6 +94,10 @@ class Actor:
         return self.is_hub and self.role in CASEWORK_ROLES
 
     @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+    @property
     def username(self) -> str:
         return str(self.user.get_username())
 

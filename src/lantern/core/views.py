@@ -1,17 +1,62 @@
+"""Home, health and error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from lantern.core.access import Actor
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Lantern")
+def actor_of(request: HttpRequest) -> Actor:
+    actor: Actor | None = getattr(request, "actor", None)
+    if actor is None:  # ActorMiddleware redirects before this for signed-in users
+        raise RuntimeError("No acting membership on this request")
+    return actor
 
 
+def with_actor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required; the view receives the acting membership as ``actor``."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, actor_of(request), *args, **kwargs)
+
+    return wrapped
+
+
+@with_actor
+def home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    context: dict[str, Any] = {}
+    if actor.does_casework:
+        from lantern.referrals.queries import triage_queue
+
+        queue = list(triage_queue(actor)[:200])
+        context["queue_count"] = len(queue)
+        context["overdue_count"] = sum(1 for r in queue if r.is_overdue)
+    if actor.may_read_person_data:
+        from lantern.referrals.queries import agency_referrals
+
+        context["recent_referrals"] = list(agency_referrals(actor)[:5])
+    return render(request, "core/home.html", context)
+
+
+@require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return HttpResponse(str(exception), status=403)
+    reason = getattr(exception, "reason", "") or str(exception)
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return HttpResponse("Not found", status=404)
+    return render(request, "errors/404.html", status=404)

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lantern.referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/", views.new, name="new"),
+    path("new/person/<int:person_pk>/", views.new_for_person, name="new_for_person"),
+    path("new/details/", views.new_with_details, name="new_with_details"),
+    path("triage/", views.triage, name="triage"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+]

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from lantern.cases import queries, services
+from lantern.cases.forms import (
+    AddAgencyForm,
+    AmendEntryForm,
+    CaseUpdateForm,
+    ChronologyEntryForm,
+    ChronologyFilterForm,
+)
+from lantern.core import access
+from lantern.core.access import Actor
+from lantern.core.forms import apply_service_errors
+from lantern.core.views import with_actor
+
+
+@with_actor
+def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    mine = request.GET.get("mine") == "1"
+    page = Paginator(queries.case_list(actor, status=status, mine=mine), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/list.html", {"page": page, "status": status, "mine": mine})
+
+
+@with_actor
+def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    case = queries.case_get(actor, pk)
+    contributed = queries.chronology_agencies(case)
+    filter_form = ChronologyFilterForm(
+        request.GET or None,
+        agencies=[(row["source_agency_id"], f"{row['source_agency__name']} ({row['entries']})")
+                  for row in contributed],
+    )
+    filters = queries.ChronologyFilter()
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        filters = queries.ChronologyFilter(
+            agencies=data["agency"], event_types=data["event_type"],
+            significance=data["significance"], date_from=data["date_from"], date_to=data["date_to"],
+        )
+    page = queries.chronology_page(actor, case, filters, request.GET.get("page", 1))
+    context: dict[str, Any] = {
+        "case": case,
+        "person": case.person,
+        "agencies": queries.case_agencies(case),
+        "page": page,
+        "filter_form": filter_form,
+        "filters": filters,
+        "may_add": access.may_add_to_chronology(actor, case),
+        "may_manage": access.may_manage_case(actor),
+        "querystring": _querystring_without_page(request),
+    }
+    template = "cases/_chronology.html" if request.headers.get("HX-Request") else "cases/detail.html"
+    return render(request, template, context)
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@with_actor
+def entry_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    case = queries.case_get(actor, pk, purpose="add to the chronology")
+    access.require(actor, access.may_add_to_chronology(actor, case), "add to this chronology")
+    form = ChronologyEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.chronology_add(
+                actor=actor, case=case, occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"], event_type=data["event_type"],
+                summary=data["summary"], significance=data["significance"],
+                restricted_category=data["restricted_category"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Added to the chronology")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/entry_form.html", {"case": case, "form": form})
+
+
+@with_actor
+def entry_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    entry = queries.entry_get(actor, pk)
+    return render(
+        request,
+        "cases/entry_detail.html",
+        {
+            "entry": entry,
+            "revisions": list(entry.revisions.select_related("amended_by").order_by("-version")),
+            "may_amend": access.may_amend_entry(actor, entry),
+        },
+    )
+
+
+@with_actor
+def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    entry = queries.entry_get(actor, pk)
+    access.require(actor, access.may_amend_entry(actor, entry), "correct another agency's entry",
+                   object_type="chronology_entry", object_id=entry.pk)
+    initial = {
+        "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
+        "occurred_time": entry.occurred_time,
+        "event_type": entry.event_type,
+        "significance": entry.significance,
+        "summary": entry.summary,
+    }
+    form = AmendEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.chronology_amend(
+                actor=actor, entry=entry, reason=data["reason"], occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"], event_type=data["event_type"],
+                summary=data["summary"], significance=data["significance"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Entry corrected; its earlier version is kept in its history")
+            return redirect("cases:entry", pk=entry.pk)
+    return render(request, "cases/entry_amend.html", {"entry": entry, "form": form})
+
+
+@with_actor
+def edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    case = queries.case_get(actor, pk, purpose="manage the case")
+    access.require(actor, access.may_manage_case(actor), "manage cases")
+    form = CaseUpdateForm(
+        request.POST or None,
+        initial={"status": case.status, "lead_professional": case.lead_professional,
+                 "summary": case.summary},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_update(actor=actor, case=case, status=data["status"],
+                                 lead_professional_id=data["lead_professional"].pk,
+                                 summary=data["summary"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Case updated")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/edit.html", {"case": case, "form": form})
+
+
+@with_actor
+def add_agency(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    case = queries.case_get(actor, pk, purpose="add an agency")
+    access.require(actor, access.may_manage_case(actor), "add agencies to a case")
+    form = AddAgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_add_agency(actor=actor, case=case, agency_id=form.cleaned_data["agency"].pk)
+        messages.success(request, f"{form.cleaned_data['agency']} joined the case")
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/add_agency.html", {"case": case, "form": form})

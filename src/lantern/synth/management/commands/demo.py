@@ -1,0 +1,38 @@
+"""``lantern demo``: migrate, build the synthetic demo city once, print the demo logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from lantern.agencies.models import Agency
+from lantern.synth.generator import DEMO_PASSWORD, DEMO_USERS, CityConfig, build_city
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: database, synthetic city (Northwick) and demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=2018)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if Agency.objects.exists():
+            self.stdout.write("The demo city is already there; keeping it.")
+        else:
+            self.stdout.write("Building the synthetic city of Northwick…")
+            report = build_city(CityConfig(seed=options["seed"], people=options["people"],
+                                           heavy_case_entries=300))
+            self.stdout.write(
+                f"  {report.people:,} people, {report.referrals:,} referrals, {report.cases:,} cases, "
+                f"{report.events:,} chronology events"
+            )
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
+        width = max(len(u[0]) for u in DEMO_USERS)
+        names = dict(Agency.objects.values_list("code", "name"))
+        for username, _first, _last, agency, role, categories in DEMO_USERS:
+            extra = f" – reads restricted: {', '.join(categories)}" if categories else ""
+            self.stdout.write(f"  {username.ljust(width)}  {role.label}, {names.get(agency, agency)}{extra}")
