@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.template.loader import get_template
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -31,7 +32,7 @@ from rest_framework.views import APIView
 from lantern.accounts.actors import actor_for_membership, actor_for_request, client_ip
 from lantern.accounts.models import ApiToken
 from lantern.core import access
-from lantern.core.access import Actor, Role
+from lantern.core.access import Actor
 from lantern.core.problems import PROBLEM_CONTENT_TYPE
 from lantern.core.vocab import vocabulary
 
@@ -107,9 +108,22 @@ class ActorAPIView(ActorMixin, APIView):
 
 
 class ActorListAPIView(ActorMixin, generics.ListAPIView):  # type: ignore[type-arg]
-    """Base of paginated list endpoints; ``get_queryset`` calls one query with ``self.actor``."""
+    """Base of paginated list endpoints: subclasses call one query in :meth:`query`.
+
+    The query runs (and is audited) once per request, however often DRF asks for the
+    queryset (the browsable API asks again to build its filter form).
+    """
 
     permission_classes = [IsAuthenticated]
+    _queried: QuerySet[Any] | None = None
+
+    def query(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self._queried is None:
+            self._queried = self.query()
+        return self._queried.all()
 
 
 def query_text(request: Request, name: str, *, max_length: int = 200) -> str:
@@ -191,15 +205,12 @@ class MeSerializer(serializers.Serializer[Actor]):
     agency = AgencyRefSerializer(read_only=True)
     agency_kind = serializers.CharField(source="agency.kind", read_only=True)
     role = serializers.CharField(read_only=True)
-    role_label = serializers.SerializerMethodField()
+    role_label = serializers.CharField(read_only=True)
     restricted_categories = serializers.SerializerMethodField()
     may_read_person_data = serializers.BooleanField(read_only=True)
     may_triage = serializers.SerializerMethodField()
     is_hub = serializers.BooleanField(read_only=True)
     token = serializers.SerializerMethodField()
-
-    def get_role_label(self, actor: Actor) -> str:
-        return str(Role(actor.role).label)
 
     def get_restricted_categories(self, actor: Actor) -> list[str]:
         return sorted(actor.restricted_categories)
@@ -268,9 +279,7 @@ class DocsView(_ProblemsAsJson, SpectacularSwaggerSplitView):
     permission_classes = [IsAuthenticated]
     url_name = "api-schema"
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         hashes = _inline_style_hashes(self.template_name)
         if hashes and response.status_code == 200:

@@ -20,14 +20,18 @@ class AgencyTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0] not in (self.keyword, "Token"):
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as 'Authorization: Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "Send the header as 'Authorization: Bearer <token>'."
+            )
         token = (
             ApiToken.objects.select_related("membership__user", "membership__agency")
             .filter(key_hash=hash_token(header[1]))
             .first()
         )
         if token is None or not token.is_usable:
-            raise exceptions.AuthenticationFailed("This token is not valid, has expired or was revoked.")
+            raise exceptions.AuthenticationFailed(
+                "This token is not valid, has expired or was revoked."
+            )
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.membership.user, token
 
@@ -35,7 +39,7 @@ class AgencyTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class AgencyTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class AgencyTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "lantern.accounts.api_auth.AgencyTokenAuthentication"
     name = "agencyToken"
 

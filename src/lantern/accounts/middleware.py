@@ -27,7 +27,7 @@ class ActorMiddleware:
             if (
                 actor.is_hub
                 and settings.LANTERN_REQUIRE_2FA_FOR_HUB
-                and not request.user.is_verified()  # type: ignore[union-attr]
+                and not request.user.is_verified()  # type: ignore[attr-defined]
             ):
                 return redirect("accounts:two_factor")
         return self.get_response(request)

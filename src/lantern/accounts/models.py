@@ -49,5 +49,6 @@ class ApiToken(models.Model):
             self.revoked_at is None
             and (self.expires_at is None or self.expires_at > now)
             and self.membership.is_active
+            and self.membership.agency.is_active
             and self.membership.user.is_active
         )

@@ -30,23 +30,39 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(None, AuditAction.LOGIN, username=form.get_user().get_username(),
-                     object_type="user", object_id=form.get_user().pk, channel="web",
-                     detail={"ip": client_ip(self.request)})
+        audit.record(
+            None,
+            AuditAction.LOGIN,
+            username=form.get_user().get_username(),
+            object_type="user",
+            object_id=form.get_user().pk,
+            channel="web",
+            detail={"ip": client_ip(self.request)},
+        )
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        audit.record(None, AuditAction.LOGIN_FAILED,
-                     username=str(self.request.POST.get("username", ""))[:150], channel="web",
-                     detail={"ip": client_ip(self.request)})
+        audit.record(
+            None,
+            AuditAction.LOGIN_FAILED,
+            username=str(self.request.POST.get("username", ""))[:150],
+            channel="web",
+            detail={"ip": client_ip(self.request)},
+        )
         return super().form_invalid(form)
 
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record(None, AuditAction.LOGOUT, username=request.user.get_username(),
-                     object_type="user", object_id=request.user.pk, channel="web")
+        audit.record(
+            None,
+            AuditAction.LOGOUT,
+            username=request.user.get_username(),
+            object_type="user",
+            object_id=request.user.pk,
+            channel="web",
+        )
     from django.contrib.auth import logout as auth_logout
 
     auth_logout(request)
@@ -65,17 +81,25 @@ def choose_role(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = chosen.pk
             actor = actor_for_membership(chosen, ip_address=client_ip(request))
-            audit.record(actor, AuditAction.LOGIN, object_type="membership", object_id=chosen.pk,
-                         detail={"acting_as": actor.describe()})
+            audit.record(
+                actor,
+                AuditAction.LOGIN,
+                object_type="membership",
+                object_id=chosen.pk,
+                detail={"acting_as": actor.describe()},
+            )
             return redirect("home")
-    return render(request, "accounts/choose_role.html",
-                  {"memberships": memberships, "error": error,
-                   "current": request.session.get(SESSION_KEY)})
+    return render(
+        request,
+        "accounts/choose_role.html",
+        {"memberships": memberships, "error": error, "current": request.session.get(SESSION_KEY)},
+    )
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code from your authenticator app", max_length=8,
+        label="Code from your authenticator app",
+        max_length=8,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
@@ -103,8 +127,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(None, AuditAction.LOGIN, username=request.user.get_username(),
-                         object_type="second_factor", object_id=device.pk, channel="web")
+            audit.record(
+                None,
+                AuditAction.LOGIN,
+                username=request.user.get_username(),
+                object_type="second_factor",
+                object_id=device.pk,
+                channel="web",
+            )
             return redirect("home")
         form.add_error("token", "That code is not right or has expired. Try the newest code")
     context: dict[str, Any] = {"form": form, "setting_up": setting_up}

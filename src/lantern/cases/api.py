@@ -176,7 +176,7 @@ class ChronologyEntryDetailSerializer(ChronologyEntrySerializer):
 
     @extend_schema_field(RevisionSerializer(many=True))
     def get_revisions(self, entry: ChronologyEntry) -> list[dict[str, Any]]:
-        revisions = entry.revisions.select_related("amended_by").order_by("version")
+        revisions = list(reversed(queries.entry_revisions(entry)))
         return [dict(RevisionSerializer(r).data) for r in revisions]
 
 
@@ -185,9 +185,7 @@ class ChronologyEntryDetailSerializer(ChronologyEntrySerializer):
 
 class ChronologyQuerySerializer(serializers.Serializer[dict[str, Any]]):
     agency = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list)
-    event_type = serializers.ListField(
-        child=serializers.CharField(max_length=40), default=list
-    )
+    event_type = serializers.ListField(child=serializers.CharField(max_length=40), default=list)
     significance = serializers.ListField(
         child=serializers.ChoiceField(choices=Significance.choices), default=list
     )
@@ -247,7 +245,7 @@ class CaseListView(ActorListAPIView):
 
     serializer_class = CaseSummarySerializer
 
-    def get_queryset(self) -> QuerySet[Case]:
+    def query(self) -> QuerySet[Case]:
         case_status = query_text(self.request, "status")
         if case_status and case_status not in CaseStatus.values:
             raise serializers.ValidationError(
@@ -289,11 +287,17 @@ class CaseChronologyView(ActorAPIView):
     @extend_schema(
         operation_id="cases_chronology_list",
         parameters=[
-            OpenApiParameter("agency", int, many=True, required=False,
-                             description="Only entries from these agencies (ids)"),
+            OpenApiParameter(
+                "agency",
+                int,
+                many=True,
+                required=False,
+                description="Only entries from these agencies (ids)",
+            ),
             OpenApiParameter("event_type", str, many=True, required=False),
-            OpenApiParameter("significance", str, many=True, required=False,
-                             enum=Significance.values),
+            OpenApiParameter(
+                "significance", str, many=True, required=False, enum=Significance.values
+            ),
             OpenApiParameter("from", str, required=False, description="YYYY-MM-DD"),
             OpenApiParameter("to", str, required=False, description="YYYY-MM-DD"),
             OpenApiParameter("page", int, required=False),
@@ -302,10 +306,10 @@ class CaseChronologyView(ActorAPIView):
         tags=CHRONOLOGY_TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
+        case = queries.case_get(self.actor, pk, purpose="read the chronology")
         params = ChronologyQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         query = params.validated_data
-        case = queries.case_get(self.actor, pk, purpose="read the chronology")
         filters = queries.ChronologyFilter(
             agencies=query["agency"],
             event_types=query["event_type"],
@@ -397,11 +401,13 @@ class EventTypeVocabularySerializer(VocabularySerializer):
     terms = EventTypeTermSerializer(many=True, read_only=True)
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="event_types",
-    responses={200: EventTypeVocabularySerializer, **problems(401)},
-    tags=["vocabularies"],
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="event_types",
+        responses={200: EventTypeVocabularySerializer, **problems(401)},
+        tags=["vocabularies"],
+    )
+)
 class EventTypesView(VocabularyView):
     """Chronology event types, with their usual significance and any restricted category."""
 

@@ -20,18 +20,25 @@ class ChronologyEntryForm(forms.Form):
     occurred_on = DayField(label="Date of the event")
     occurred_time = TimeOfDayField(label="Time")
     event_type = forms.ChoiceField(
-        label="Type of event", choices=lambda: _blank_first("Choose a type", event_types()),
+        label="Type of event",
+        choices=lambda: _blank_first("Choose a type", event_types()),
         error_messages={"required": "Select the type of event"},
     )
     significance = forms.ChoiceField(
-        label="Significance", required=False,
+        label="Significance",
+        required=False,
         choices=_blank_first("Use the default for this type", Significance.choices),
     )
-    summary = free_text("What happened", help_text="Facts first; quote the person's own words where you can")
+    summary = free_text(
+        "What happened", help_text="Facts first; quote the person's own words where you can"
+    )
     restricted_category = forms.ChoiceField(
-        label="Restricted category", required=False,
+        label="Restricted category",
+        required=False,
         choices=_blank_first("Not restricted", RestrictedCategory.choices),
-        help_text="Only people who hold the category will see the content; others see that it exists",
+        help_text=(
+            "Only people who hold the category will see the content; others see that it exists"
+        ),
     )
 
 
@@ -44,17 +51,24 @@ class AmendEntryForm(ChronologyEntryForm):
 
 
 class ChronologyFilterForm(forms.Form):
-    agency = forms.TypedMultipleChoiceField(label="Agency", coerce=int, required=False,
-                                            widget=forms.CheckboxSelectMultiple)
-    event_type = forms.MultipleChoiceField(label="Type", required=False, choices=event_types,
-                                           widget=forms.CheckboxSelectMultiple)
-    significance = forms.MultipleChoiceField(label="Significance", required=False,
-                                             choices=Significance.choices,
-                                             widget=forms.CheckboxSelectMultiple)
+    agency = forms.TypedMultipleChoiceField(
+        label="Agency", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    event_type = forms.MultipleChoiceField(
+        label="Type", required=False, choices=event_types, widget=forms.CheckboxSelectMultiple
+    )
+    significance = forms.MultipleChoiceField(
+        label="Significance",
+        required=False,
+        choices=Significance.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     date_from = DayField(label="From", required=False, help_text="")
     date_to = DayField(label="To", required=False, help_text="")
 
-    def __init__(self, *args: Any, agencies: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = agencies or []  # type: ignore[attr-defined]
 
@@ -63,15 +77,17 @@ class CaseUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=CaseStatus.choices, widget=forms.RadioSelect)
     lead_professional = forms.ModelChoiceField(
         label="Lead professional",
-        queryset=get_user_model().objects.filter(
-            memberships__agency__kind="hub", memberships__is_active=True
-        ).distinct().order_by("last_name", "first_name"),
+        queryset=get_user_model()
+        .objects.filter(memberships__agency__kind="hub", memberships__is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name"),
     )
     summary = free_text("Case summary", required=False)
 
 
 class AddAgencyForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label="Agency to join the case", queryset=Agency.objects.filter(is_active=True),
+        label="Agency to join the case",
+        queryset=Agency.objects.filter(is_active=True),
         empty_label="Choose an agency",
     )

@@ -47,7 +47,9 @@ class CaseAgency(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -78,9 +80,7 @@ class ChronologyEntry(models.Model):
     category (they see that a restricted entry exists).
     """
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="chronology"
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="chronology")
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
@@ -117,7 +117,9 @@ class ChronologyRevision(models.Model):
     version = models.PositiveIntegerField()
     previous = models.JSONField()
     reason = models.TextField()
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     amended_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

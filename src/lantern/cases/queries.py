@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from lantern.cases.models import Case, CaseAgency, ChronologyEntry
+from lantern.cases.models import Case, CaseAgency, ChronologyEntry, ChronologyRevision
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
@@ -25,23 +25,31 @@ def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(lead_professional=actor.user)
-    audit.record(actor, AuditAction.SEARCH, object_type="case", detail={"status": status, "mine": mine})
+    audit.record(
+        actor, AuditAction.SEARCH, object_type="case", detail={"status": status, "mine": mine}
+    )
     return qs.order_by("-opened_at")
 
 
 def case_get(actor: Actor, pk: int, *, purpose: str = "") -> Case:
-    case = get_object_or_404(
-        Case.objects.select_related("person", "lead_professional"), pk=pk
-    )
+    case = get_object_or_404(Case.objects.select_related("person", "lead_professional"), pk=pk)
     access.require_case(actor, case)
-    audit.record(actor, AuditAction.VIEW, object_type="case", object_id=case.pk,
-                 person_id=case.person_id, purpose=purpose)
+    audit.record(
+        actor,
+        AuditAction.VIEW,
+        object_type="case",
+        object_id=case.pk,
+        person_id=case.person_id,
+        purpose=purpose,
+    )
     return case
 
 
 def case_agencies(case: Case) -> list[CaseAgency]:
     return list(
-        case.memberships.filter(left_at__isnull=True).select_related("agency").order_by("agency__name")
+        case.memberships.filter(left_at__isnull=True)
+        .select_related("agency")
+        .order_by("agency__name")
     )
 
 
@@ -61,11 +69,12 @@ class ChronologyFilter:
 
 def _entries(actor: Actor, person_id: int) -> QuerySet[ChronologyEntry]:
     readable = ExpressionWrapper(access.restricted_filter(actor), output_field=BooleanField())
-    return (
+    qs: QuerySet[ChronologyEntry] = (
         ChronologyEntry.objects.filter(person_id=person_id)
         .annotate(readable=readable)
         .select_related("source_agency", "author")
     )
+    return qs
 
 
 def chronology_page(
@@ -80,26 +89,36 @@ def chronology_page(
     qs = _entries(actor, case.person_id)
     if filters.agencies:
         qs = qs.filter(source_agency_id__in=filters.agencies)
+    # Type and significance filters must not reveal what a withheld entry is about.
     if filters.event_types:
-        qs = qs.filter(event_type__in=filters.event_types)
+        qs = qs.filter(Q(event_type__in=filters.event_types) & Q(readable=True))
     if filters.significance:
-        qs = qs.filter(significance__in=filters.significance)
+        qs = qs.filter(Q(significance__in=filters.significance) & Q(readable=True))
     if filters.date_from:
         qs = qs.filter(occurred_on__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(occurred_on__lte=filters.date_to)
-    paginator = Paginator(qs.order_by("-occurred_on", "-occurred_time", "-pk"), CHRONOLOGY_PAGE_SIZE)
+    paginator = Paginator(
+        qs.order_by("-occurred_on", "-occurred_time", "-pk"), CHRONOLOGY_PAGE_SIZE
+    )
     return paginator.get_page(page_number)
 
 
 def chronology_agencies(case: Case) -> list[dict[str, Any]]:
     """The agencies that have contributed to this chronology, with counts (for filters)."""
-    return list(
-        ChronologyEntry.objects.filter(person_id=case.person_id)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in ChronologyEntry.objects.filter(person_id=case.person_id)
         .values("source_agency_id", "source_agency__name")
         .annotate(entries=Count("pk"))
         .order_by("source_agency__name")
-    )
+    ]
+    return rows
+
+
+def entry_revisions(entry: ChronologyEntry) -> list[ChronologyRevision]:
+    """The history of an entry already returned by :func:`entry_get`, newest first."""
+    return list(entry.revisions.select_related("amended_by").order_by("-version"))
 
 
 def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
@@ -118,6 +137,11 @@ def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
             object_type="chronology_entry",
             object_id=entry.pk,
         )
-    audit.record(actor, AuditAction.VIEW, object_type="chronology_entry", object_id=entry.pk,
-                 person_id=entry.person_id)
+    audit.record(
+        actor,
+        AuditAction.VIEW,
+        object_type="chronology_entry",
+        object_id=entry.pk,
+        person_id=entry.person_id,
+    )
     return entry

@@ -16,6 +16,7 @@ from lantern.cases.models import (
     CaseStatus,
     ChronologyEntry,
     ChronologyRevision,
+    Significance,
 )
 from lantern.core import access, audit
 from lantern.core.access import Actor
@@ -60,7 +61,11 @@ def case_open_or_join(
             person=person, lead_professional=actor.user, summary=rationale.strip()[:2000]
         )
         audit.record(
-            actor, AuditAction.CREATE, object_type="case", object_id=case.pk, person_id=person.pk,
+            actor,
+            AuditAction.CREATE,
+            object_type="case",
+            object_id=case.pk,
+            person_id=person.pk,
             detail={"from_referral": referral.pk},
         )
     _join(actor, case, actor.agency.pk)
@@ -78,26 +83,42 @@ def case_open_or_join(
         )
     if not created:
         audit.record(
-            actor, AuditAction.CHANGE, object_type="case", object_id=case.pk, person_id=person.pk,
+            actor,
+            AuditAction.CHANGE,
+            object_type="case",
+            object_id=case.pk,
+            person_id=person.pk,
             detail={"joined_referral": referral.pk},
         )
     return case
 
 
 def case_add_agency(*, actor: Actor, case: Case, agency_id: int) -> None:
-    access.require(actor, access.may_manage_case(actor), "add agencies to a case",
-                   object_type="case", object_id=case.pk)
+    access.require(
+        actor,
+        access.may_manage_case(actor),
+        "add agencies to a case",
+        object_type="case",
+        object_id=case.pk,
+    )
     with transaction.atomic():
         _join(actor, case, agency_id)
-        audit.record(actor, AuditAction.CHANGE, object_type="case", object_id=case.pk,
-                     person_id=case.person_id, detail={"agency_joined": agency_id})
+        audit.record(
+            actor,
+            AuditAction.CHANGE,
+            object_type="case",
+            object_id=case.pk,
+            person_id=case.person_id,
+            detail={"agency_joined": agency_id},
+        )
 
 
 def case_update(
     *, actor: Actor, case: Case, status: str, lead_professional_id: int, summary: str
 ) -> Case:
-    access.require(actor, access.may_manage_case(actor), "manage cases",
-                   object_type="case", object_id=case.pk)
+    access.require(
+        actor, access.may_manage_case(actor), "manage cases", object_type="case", object_id=case.pk
+    )
     errors: dict[str, str] = {}
     if status not in CaseStatus.values:
         errors["status"] = "Select a status"
@@ -116,15 +137,25 @@ def case_update(
         case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
         case.full_clean()
         case.save()
-        audit.record(actor, AuditAction.CHANGE, object_type="case", object_id=case.pk,
-                     person_id=case.person_id,
-                     detail={"before": before, "after": {"status": status, "lead": lead_professional_id}})
+        audit.record(
+            actor,
+            AuditAction.CHANGE,
+            object_type="case",
+            object_id=case.pk,
+            person_id=case.person_id,
+            detail={"before": before, "after": {"status": status, "lead": lead_professional_id}},
+        )
     return case
 
 
 def _validate_entry(
-    event_type: str, occurred_on: date, summary: str, restricted_category: str,
-    *, person: Person,
+    event_type: str,
+    occurred_on: date,
+    summary: str,
+    restricted_category: str,
+    *,
+    person: Person,
+    significance: str = "",
 ) -> dict[str, Any]:
     vocab = vocabulary("cases", "event_types")
     errors: dict[str, str] = {}
@@ -139,6 +170,8 @@ def _validate_entry(
         errors["summary"] = "Describe what happened"
     elif len(summary) > MAX_SUMMARY:
         errors["summary"] = f"Write no more than {MAX_SUMMARY:,} characters"
+    if significance and significance not in Significance.values:
+        errors["significance"] = "Select high, medium or low"
     if restricted_category and restricted_category not in access.RestrictedCategory.values:
         errors["restricted_category"] = "Select a restricted category from the list"
     if errors:
@@ -162,7 +195,12 @@ def _entry_create(
     restricted_category: str,
 ) -> ChronologyEntry:
     defaults = _validate_entry(
-        event_type, occurred_on, summary, restricted_category, person=case.person
+        event_type,
+        occurred_on,
+        summary,
+        restricted_category,
+        person=case.person,
+        significance=significance,
     )
     entry = ChronologyEntry.objects.create(
         person_id=case.person_id,
@@ -177,8 +215,12 @@ def _entry_create(
         restricted_category=defaults["restricted_category"],
     )
     audit.record(
-        actor, AuditAction.CREATE, object_type="chronology_entry", object_id=entry.pk,
-        person_id=case.person_id, detail={"case": case.pk, "event_type": event_type},
+        actor,
+        AuditAction.CREATE,
+        object_type="chronology_entry",
+        object_id=entry.pk,
+        person_id=case.person_id,
+        detail={"case": case.pk, "event_type": event_type},
     )
     return entry
 
@@ -195,16 +237,30 @@ def chronology_add(
     restricted_category: str = "",
 ) -> ChronologyEntry:
     """Add an event to the person's chronology, said by the actor's agency."""
-    access.require(actor, access.may_add_to_chronology(actor, case), "add to this chronology",
-                   object_type="case", object_id=case.pk)
-    if restricted_category and restricted_category not in actor.restricted_categories and not actor.is_hub:
+    access.require(
+        actor,
+        access.may_add_to_chronology(actor, case),
+        "add to this chronology",
+        object_type="case",
+        object_id=case.pk,
+    )
+    if (
+        restricted_category
+        and restricted_category not in actor.restricted_categories
+        and not actor.is_hub
+    ):
         raise ValidationError(
             {"restricted_category": "You can only restrict to a category your role holds"}
         )
     with transaction.atomic():
         return _entry_create(
-            actor=actor, case=case, occurred_on=occurred_on, occurred_time=occurred_time,
-            event_type=event_type, summary=summary, significance=significance,
+            actor=actor,
+            case=case,
+            occurred_on=occurred_on,
+            occurred_time=occurred_time,
+            event_type=event_type,
+            summary=summary,
+            significance=significance,
             restricted_category=restricted_category,
         )
 
@@ -225,14 +281,27 @@ def chronology_amend(
 ) -> ChronologyEntry:
     """Correct an entry. What it said before is kept as a revision, with who, when and why."""
     access.require_person(actor, entry.person)
-    access.require(actor, access.may_amend_entry(actor, entry), "correct another agency's entry",
-                   object_type="chronology_entry", object_id=entry.pk)
+    access.require(
+        actor,
+        access.may_amend_entry(actor, entry),
+        "correct another agency's entry",
+        object_type="chronology_entry",
+        object_id=entry.pk,
+    )
     if not access.can_read_entry(actor, entry):
-        raise access.refuse(actor, "This entry is restricted.", object_type="chronology_entry",
-                            object_id=entry.pk)
+        raise access.refuse(
+            actor, "This entry is restricted.", object_type="chronology_entry", object_id=entry.pk
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the entry is being corrected"})
-    _validate_entry(event_type, occurred_on, summary, entry.restricted_category, person=entry.person)
+    _validate_entry(
+        event_type,
+        occurred_on,
+        summary,
+        entry.restricted_category,
+        person=entry.person,
+        significance=significance,
+    )
     with transaction.atomic():
         locked = ChronologyEntry.objects.select_for_update().get(pk=entry.pk)
         previous = {
@@ -243,7 +312,10 @@ def chronology_amend(
             "summary": locked.summary,
         }
         ChronologyRevision.objects.create(
-            entry=locked, version=locked.version, previous=previous, reason=reason.strip(),
+            entry=locked,
+            version=locked.version,
+            previous=previous,
+            reason=reason.strip(),
             amended_by=actor.user,
         )
         locked.occurred_on = occurred_on
@@ -255,7 +327,11 @@ def chronology_amend(
         locked.amended_at = timezone.now()
         locked.save()
         audit.record(
-            actor, AuditAction.CHANGE, object_type="chronology_entry", object_id=locked.pk,
-            person_id=locked.person_id, detail={"version": locked.version, "reason": reason[:200]},
+            actor,
+            AuditAction.CHANGE,
+            object_type="chronology_entry",
+            object_id=locked.pk,
+            person_id=locked.person_id,
+            detail={"version": locked.version, "reason": reason[:200]},
         )
     return locked

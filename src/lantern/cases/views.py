@@ -38,15 +38,20 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     contributed = queries.chronology_agencies(case)
     filter_form = ChronologyFilterForm(
         request.GET or None,
-        agencies=[(row["source_agency_id"], f"{row['source_agency__name']} ({row['entries']})")
-                  for row in contributed],
+        agencies=[
+            (row["source_agency_id"], f"{row['source_agency__name']} ({row['entries']})")
+            for row in contributed
+        ],
     )
     filters = queries.ChronologyFilter()
     if filter_form.is_valid():
         data = filter_form.cleaned_data
         filters = queries.ChronologyFilter(
-            agencies=data["agency"], event_types=data["event_type"],
-            significance=data["significance"], date_from=data["date_from"], date_to=data["date_to"],
+            agencies=data["agency"],
+            event_types=data["event_type"],
+            significance=data["significance"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
         )
     page = queries.chronology_page(actor, case, filters, request.GET.get("page", 1))
     context: dict[str, Any] = {
@@ -60,7 +65,9 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "may_manage": access.may_manage_case(actor),
         "querystring": _querystring_without_page(request),
     }
-    template = "cases/_chronology.html" if request.headers.get("HX-Request") else "cases/detail.html"
+    template = (
+        "cases/_chronology.html" if request.headers.get("HX-Request") else "cases/detail.html"
+    )
     return render(request, template, context)
 
 
@@ -79,9 +86,13 @@ def entry_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.chronology_add(
-                actor=actor, case=case, occurred_on=data["occurred_on"],
-                occurred_time=data["occurred_time"], event_type=data["event_type"],
-                summary=data["summary"], significance=data["significance"],
+                actor=actor,
+                case=case,
+                occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"],
+                event_type=data["event_type"],
+                summary=data["summary"],
+                significance=data["significance"],
                 restricted_category=data["restricted_category"],
             )
         except ValidationError as exc:
@@ -100,7 +111,7 @@ def entry_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "cases/entry_detail.html",
         {
             "entry": entry,
-            "revisions": list(entry.revisions.select_related("amended_by").order_by("-version")),
+            "revisions": queries.entry_revisions(entry),
             "may_amend": access.may_amend_entry(actor, entry),
         },
     )
@@ -109,8 +120,13 @@ def entry_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @with_actor
 def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     entry = queries.entry_get(actor, pk)
-    access.require(actor, access.may_amend_entry(actor, entry), "correct another agency's entry",
-                   object_type="chronology_entry", object_id=entry.pk)
+    access.require(
+        actor,
+        access.may_amend_entry(actor, entry),
+        "correct another agency's entry",
+        object_type="chronology_entry",
+        object_id=entry.pk,
+    )
     initial = {
         "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
         "occurred_time": entry.occurred_time,
@@ -123,9 +139,14 @@ def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.chronology_amend(
-                actor=actor, entry=entry, reason=data["reason"], occurred_on=data["occurred_on"],
-                occurred_time=data["occurred_time"], event_type=data["event_type"],
-                summary=data["summary"], significance=data["significance"],
+                actor=actor,
+                entry=entry,
+                reason=data["reason"],
+                occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"],
+                event_type=data["event_type"],
+                summary=data["summary"],
+                significance=data["significance"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -141,15 +162,22 @@ def edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     access.require(actor, access.may_manage_case(actor), "manage cases")
     form = CaseUpdateForm(
         request.POST or None,
-        initial={"status": case.status, "lead_professional": case.lead_professional,
-                 "summary": case.summary},
+        initial={
+            "status": case.status,
+            "lead_professional": case.lead_professional,
+            "summary": case.summary,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_update(actor=actor, case=case, status=data["status"],
-                                 lead_professional_id=data["lead_professional"].pk,
-                                 summary=data["summary"])
+            services.case_update(
+                actor=actor,
+                case=case,
+                status=data["status"],
+                lead_professional_id=data["lead_professional"].pk,
+                summary=data["summary"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from lantern.agencies.models import Agency
     from lantern.cases.models import Case, ChronologyEntry
@@ -72,7 +72,7 @@ class AccessRefused(PermissionDenied):
 class Actor:
     """Who is acting, as which agency and role, and from where (for the audit log)."""
 
-    user: AbstractBaseUser
+    user: User
     agency: Agency
     role: str
     membership_id: int | None = None
@@ -140,7 +140,9 @@ def can_see_person(actor: Actor, person: Person) -> bool:
     ).exists()
 
 
-def refuse(actor: Actor, reason: str, *, object_type: str = "", object_id: Any = "") -> AccessRefused:
+def refuse(
+    actor: Actor, reason: str, *, object_type: str = "", object_id: Any = ""
+) -> AccessRefused:
     """Audit a refusal and return the exception for the caller to raise.
 
     Callers check access *before* opening a transaction, so the refusal's audit entry is
@@ -215,7 +217,8 @@ def restricted_filter(actor: Actor, person_ids: Iterable[int] | None = None) -> 
     """
     from lantern.cases.models import RestrictedAccessGrant
 
-    keep = Q(restricted_category="")
+    # The author can always read what they wrote themselves.
+    keep = Q(restricted_category="") | Q(author_id=actor.user.pk)
     if actor.restricted_categories:
         keep |= Q(restricted_category__in=sorted(actor.restricted_categories))
     grants = RestrictedAccessGrant.objects.active().filter(
@@ -230,15 +233,15 @@ def restricted_filter(actor: Actor, person_ids: Iterable[int] | None = None) -> 
 def can_read_entry(actor: Actor, entry: ChronologyEntry) -> bool:
     from lantern.cases.models import ChronologyEntry
 
-    return (
-        ChronologyEntry.objects.filter(pk=entry.pk).filter(restricted_filter(actor)).exists()
-    )
+    return ChronologyEntry.objects.filter(pk=entry.pk).filter(restricted_filter(actor)).exists()
 
 
 # --- actions -------------------------------------------------------------------------
 
 
-def require(actor: Actor, allowed: bool, what: str, *, object_type: str = "", object_id: Any = "") -> None:
+def require(
+    actor: Actor, allowed: bool, what: str, *, object_type: str = "", object_id: Any = ""
+) -> None:
     """Refuse (and audit the refusal) unless ``allowed``; ``what`` completes "cannot …"."""
     if not allowed:
         raise refuse(

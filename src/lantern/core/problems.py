@@ -35,7 +35,7 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     if isinstance(detail, dict):
         out: list[dict[str, str]] = []
         for key, value in detail.items():
-            name = key if key != "non_field_errors" and key != "__all__" else ""
+            name = "" if key in {"non_field_errors", "__all__"} else key
             out.extend(_flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name))
         return out
     if isinstance(detail, list):
@@ -75,14 +75,15 @@ def problem_response(
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request = context.get("request")
-    instance = request.get_full_path() if request is not None else ""
+    # The path only: a query string may carry search text (people's names).
+    instance = request.path if request is not None else ""
     if isinstance(exc, ValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        errors: Any = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         return problem_response(
             status.HTTP_400_BAD_REQUEST,
             "Some of the values you sent are not valid.",
             instance=instance,
-            errors=_flatten(detail),
+            errors=_flatten(errors),
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -91,7 +92,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     response = exception_handler(exc, context)
     if response is None:
         return None
-    headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k in ("WWW-Authenticate", "Retry-After", "Allow")
+    }
     if isinstance(exc, exceptions.ValidationError):
         return problem_response(
             response.status_code,

@@ -22,7 +22,10 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(moment: datetime, days: int) -> datetime:
-    """The same time of day ``days`` working days later (a weekend submission counts from Monday)."""
+    """The same time of day ``days`` working days later.
+
+    A submission at a weekend or on a bank holiday counts from 09:00 on the next working day.
+    """
     current = moment
     while not is_working_day(current.date()):
         current = (current + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)

@@ -332,7 +332,9 @@ class PersonSearchView(ActorAPIView):
         operation_id="people_search",
         parameters=[
             OpenApiParameter(
-                "q", str, required=True,
+                "q",
+                str,
+                required=True,
                 description="Name(s), a date of birth and/or an NHS number, e.g. 'jo smith 2010'",
             ),
             PURPOSE,
@@ -391,4 +393,3 @@ class DuplicateCheckView(ActorAPIView):
             nhs_number=data["nhs_number"],
         )
         return Response(DuplicateCheckResponseSerializer(check).data)
-

@@ -24,16 +24,27 @@ class NewPersonForm(forms.Form):
     middle_names = forms.CharField(label="Middle names", max_length=200, required=False)
     family_name = forms.CharField(label="Last name", max_length=100)
     known_as = forms.CharField(
-        label="Also known as", max_length=100, required=False,
+        label="Also known as",
+        max_length=100,
+        required=False,
         help_text="A nickname or another name they use, if you know one",
     )
     date_of_birth = PartialDateField(
-        label="Date of birth", required=False,
-        help_text="For example, 17/05/2009. If you only know the month or year, enter 05/2009 or 2009",
+        label="Date of birth",
+        required=False,
+        help_text=(
+            "For example, 17/05/2009. If you only know the month or year, enter 05/2009 or 2009"
+        ),
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.NOT_KNOWN, widget=forms.RadioSelect)
-    nhs_number = NormalisedField(normalisers.normalise_nhs_number, label="NHS number", max_length=20,
-                                 help_text="If you know it: 10 digits")
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, initial=Sex.NOT_KNOWN, widget=forms.RadioSelect
+    )
+    nhs_number = NormalisedField(
+        normalisers.normalise_nhs_number,
+        label="NHS number",
+        max_length=20,
+        help_text="If you know it: 10 digits",
+    )
     postcode = NormalisedField(normalisers.normalise_postcode, label="Postcode", max_length=10)
     address_line = forms.CharField(label="Address", max_length=300, required=False)
     phone = NormalisedField(normalisers.normalise_phone, label="Phone number", max_length=30)

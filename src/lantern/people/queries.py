@@ -126,13 +126,19 @@ def person_search(
     return results
 
 
-def _search_by_name_and_dob(visible: QuerySet[Person], parsed: ParsedQuery, limit: int) -> list[Person]:
+def _search_by_name_and_dob(
+    visible: QuerySet[Person], parsed: ParsedQuery, limit: int
+) -> list[Person]:
     qs = visible
     if parsed.dob:
         qs = qs.filter(date_of_birth=parsed.dob)
     if parsed.names:
         name_ids = PersonName.objects.filter(_name_match(parsed.names)).values("person_id")
-        exact = list(_result_queryset(qs.filter(pk__in=name_ids)).order_by("family_name", "given_name", "pk")[:limit])
+        exact = list(
+            _result_queryset(qs.filter(pk__in=name_ids)).order_by(
+                "family_name", "given_name", "pk"
+            )[:limit]
+        )
         if exact:
             return exact
         key = name_key(parsed.names[-1])
@@ -140,8 +146,9 @@ def _search_by_name_and_dob(visible: QuerySet[Person], parsed: ParsedQuery, limi
         if len(parsed.names) > 1:
             sounds = sounds.filter(given_norm__startswith=parsed.names[0][:1])
         return list(
-            _result_queryset(qs.filter(pk__in=sounds.values("person_id")))
-            .order_by("family_name", "given_name", "pk")[:limit]
+            _result_queryset(qs.filter(pk__in=sounds.values("person_id"))).order_by(
+                "family_name", "given_name", "pk"
+            )[:limit]
         )
     return list(_result_queryset(qs).order_by("family_name", "given_name", "pk")[:limit])
 
@@ -172,9 +179,9 @@ def possible_duplicates(
     conditions = Q(pk__in=[])
     if nhs_number and is_valid_nhs_number(nhs_number):
         conditions |= Q(
-            pk__in=Identifier.objects.filter(
-                scheme=IdentifierScheme.NHS, value=nhs_number
-            ).values("person_id")
+            pk__in=Identifier.objects.filter(scheme=IdentifierScheme.NHS, value=nhs_number).values(
+                "person_id"
+            )
         )
     if family:
         key = name_key(family)
@@ -226,7 +233,11 @@ def person_get(actor: Actor, pk: int, *, purpose: str = "") -> Person:
     person = get_object_or_404(Person, pk=pk)
     access.require_person(actor, person)
     audit.record(
-        actor, AuditAction.VIEW, object_type="person", object_id=person.pk, person_id=person.pk,
+        actor,
+        AuditAction.VIEW,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
         purpose=purpose,
     )
     return person
@@ -250,9 +261,7 @@ def person_record(actor: Actor, pk: int, *, purpose: str = "") -> PersonRecord:
     )
     access_log = None
     if access.may_see_access_log(actor):
-        access_log = list(
-            AuditEvent.objects.filter(person_id=person.pk).order_by("-sequence")[:20]
-        )
+        access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-sequence")[:20])
     return PersonRecord(
         person=person,
         names=list(person.names.select_related(*with_agency).order_by("-is_primary", "pk")),

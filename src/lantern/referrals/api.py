@@ -200,11 +200,14 @@ class ReferralListView(ActorListAPIView):
 
     serializer_class = ReferralListItemSerializer
 
-    def get_queryset(self) -> QuerySet[Referral]:
+    def query(self) -> QuerySet[Referral]:
         return queries.agency_referrals(self.actor)
 
-    @extend_schema(operation_id="referrals_list", tags=TAGS, responses={
-        200: ReferralListItemSerializer(many=True), **problems(401, 403)})
+    @extend_schema(
+        operation_id="referrals_list",
+        tags=TAGS,
+        responses={200: ReferralListItemSerializer(many=True), **problems(401, 403)},
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -262,11 +265,14 @@ class TriageQueueView(ActorListAPIView):
 
     serializer_class = ReferralSummarySerializer
 
-    def get_queryset(self) -> QuerySet[Referral]:
+    def query(self) -> QuerySet[Referral]:
         return queries.triage_queue(self.actor)
 
-    @extend_schema(operation_id="triage_list", tags=TAGS, responses={
-        200: ReferralSummarySerializer(many=True), **problems(401, 403)})
+    @extend_schema(
+        operation_id="triage_list",
+        tags=TAGS,
+        responses={200: ReferralSummarySerializer(many=True), **problems(401, 403)},
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -304,11 +310,13 @@ class DecisionView(ActorAPIView):
         )
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="concern_categories",
-    responses={200: VocabularySerializer, **problems(401)},
-    tags=["vocabularies"],
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="concern_categories",
+        responses={200: VocabularySerializer, **problems(401)},
+        tags=["vocabularies"],
+    )
+)
 class ConcernCategoriesView(VocabularyView):
     """What a referrer may say worries them (send the codes in ``concern_categories``)."""
 

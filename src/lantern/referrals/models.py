@@ -88,7 +88,9 @@ class TriageDecision(models.Model):
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     rationale = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
     s42_care_and_support_needs = models.BooleanField(null=True, blank=True)
     s42_at_risk_of_abuse = models.BooleanField(null=True, blank=True)

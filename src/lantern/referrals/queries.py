@@ -42,11 +42,19 @@ def agency_referrals(actor: Actor) -> QuerySet[Referral]:
 
 def referral_get(actor: Actor, pk: int) -> Referral:
     referral = get_object_or_404(
-        Referral.objects.select_related("person", "referring_agency", "referrer"), pk=pk
+        Referral.objects.select_related(
+            "person", "referring_agency", "referrer", "decision", "decision__case"
+        ),
+        pk=pk,
     )
     access.require_referral(actor, referral)
-    audit.record(actor, AuditAction.VIEW, object_type="referral", object_id=referral.pk,
-                 person_id=referral.person_id)
+    audit.record(
+        actor,
+        AuditAction.VIEW,
+        object_type="referral",
+        object_id=referral.pk,
+        person_id=referral.person_id,
+    )
     return referral
 
 
@@ -72,12 +80,13 @@ def triage_picture(actor: Actor, referral: Referral) -> AgencyPicture:
         involvements=list(
             person.involvements.filter(ended_at__isnull=True).select_related("agency")
         ),
-        entries_by_agency=list(
-            ChronologyEntry.objects.filter(person=person)
+        entries_by_agency=[
+            dict(row)
+            for row in ChronologyEntry.objects.filter(person=person)
             .values("source_agency__name")
             .annotate(entries=Count("pk"))
             .order_by("source_agency__name")
-        ),
+        ],
         recent_entries=list(entries.order_by("-occurred_on", "-pk")[:10]),
         other_referrals=list(
             Referral.objects.filter(person=person)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.agencies.models import Agency
 from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
@@ -133,7 +134,9 @@ def _validate_decision(
                 "The s42 duty applies only when all three parts of the test are met. "
                 "Record another safeguarding enquiry instead if the adult still needs one"
             )
-    if outcome == Outcome.SINGLE_AGENCY and not single_agency_id:
+    if outcome == Outcome.SINGLE_AGENCY and not (
+        single_agency_id and Agency.objects.filter(pk=single_agency_id, is_active=True).exists()
+    ):
         errors["single_agency"] = "Select the agency that will respond"
     if errors:
         raise ValidationError(errors)
@@ -154,19 +157,27 @@ def triage_decide(
     """Record the hub's decision. Case outcomes open a hub case (or join the person's open
     one), which the referring agency joins so it can follow what happens."""
     access.require(
-        actor, access.may_triage(actor), "decide on referrals",
-        object_type="referral", object_id=referral.pk,
+        actor,
+        access.may_triage(actor),
+        "decide on referrals",
+        object_type="referral",
+        object_id=referral.pk,
     )
     s42 = (s42_care_and_support_needs, s42_at_risk_of_abuse, s42_unable_to_protect)
     _validate_decision(referral, outcome, rationale, s42, single_agency_id)
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.SUBMITTED:
-            raise ValidationError({"outcome": "A decision has already been recorded for this referral"})
+            raise ValidationError(
+                {"outcome": "A decision has already been recorded for this referral"}
+            )
         case = None
         if outcome in CASE_OUTCOMES:
             case = case_services.case_open_or_join(
-                actor=actor, person=referral.person, referral=referral, outcome=outcome,
+                actor=actor,
+                person=referral.person,
+                referral=referral,
+                outcome=outcome,
                 rationale=rationale,
             )
         decision = TriageDecision.objects.create(

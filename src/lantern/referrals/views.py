@@ -113,7 +113,9 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     form = TriageDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = services.triage_decide(actor=actor, referral=referral, **form.service_kwargs())  # type: ignore[arg-type]
+            decision = services.triage_decide(
+                actor=actor, referral=referral, **form.service_kwargs()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

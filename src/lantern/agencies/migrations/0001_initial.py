@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,37 +15,108 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('hub', 'Exploitation hub'), ('police', 'Police'), ('childrens_social_care', "Children's social care"), ('adult_social_care', 'Adult social care'), ('health', 'Health'), ('sexual_health', 'Sexual health service'), ('education', 'Education'), ('housing', 'Housing'), ('probation', 'Probation'), ('voluntary', 'Voluntary sector')], max_length=30)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hub", "Exploitation hub"),
+                            ("police", "Police"),
+                            ("childrens_social_care", "Children's social care"),
+                            ("adult_social_care", "Adult social care"),
+                            ("health", "Health"),
+                            ("sexual_health", "Sexual health service"),
+                            ("education", "Education"),
+                            ("housing", "Housing"),
+                            ("probation", "Probation"),
+                            ("voluntary", "Voluntary sector"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('contributor', 'Agency contributor'), ('practitioner', 'Hub practitioner'), ('analyst', 'Analyst'), ('manager', 'Manager'), ('board', 'Board member'), ('administrator', 'Administrator')], max_length=20)),
-                ('restricted_categories', models.JSONField(blank=True, default=list, help_text='Restricted categories this membership may read, e.g. sexual_health')),
-                ('job_title', models.CharField(blank=True, max_length=120)),
-                ('is_active', models.BooleanField(default=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='agencies.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("contributor", "Agency contributor"),
+                            ("practitioner", "Hub practitioner"),
+                            ("analyst", "Analyst"),
+                            ("manager", "Manager"),
+                            ("board", "Board member"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "restricted_categories",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Restricted categories this membership may read, e.g. sexual_health",
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=120)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'agency', 'role'), name='one_role_per_agency')],
+                "ordering": ["agency__name", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "agency", "role"), name="one_role_per_agency"
+                    )
+                ],
             },
         ),
     ]

@@ -7,112 +7,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('people', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('stepped_down', 'Stepped down'), ('closed', 'Closed')], default='open', max_length=15)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('summary', models.TextField(blank=True)),
-                ('lead_professional', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases_led', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("stepped_down", "Stepped down"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=15,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "lead_professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_led",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChronologyEntry',
+            name="ChronologyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField()),
-                ('occurred_time', models.TimeField(blank=True, null=True)),
-                ('event_type', models.CharField(max_length=40)),
-                ('significance', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=6)),
-                ('summary', models.TextField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('restricted_category', models.CharField(blank=True, choices=[('sexual_health', 'Sexual health'), ('unproven_allegation', 'Unproven allegation'), ('informant', 'Informant-sourced intelligence')], default='', max_length=30)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('amended_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entries', to='cases.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chronology', to='people.person')),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                ("occurred_time", models.TimeField(blank=True, null=True)),
+                ("event_type", models.CharField(max_length=40)),
+                (
+                    "significance",
+                    models.CharField(
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                        max_length=6,
+                    ),
+                ),
+                ("summary", models.TextField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "restricted_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sexual_health", "Sexual health"),
+                            ("unproven_allegation", "Unproven allegation"),
+                            ("informant", "Informant-sourced intelligence"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("amended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="entries",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chronology",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'chronology entries',
-                'ordering': ['-occurred_on', '-occurred_time', '-pk'],
+                "verbose_name_plural": "chronology entries",
+                "ordering": ["-occurred_on", "-occurred_time", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ChronologyRevision',
+            name="ChronologyRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('previous', models.JSONField()),
-                ('reason', models.TextField()),
-                ('amended_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('amended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='cases.chronologyentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("previous", models.JSONField()),
+                ("reason", models.TextField()),
+                ("amended_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "amended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="cases.chronologyentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entry', 'version'],
+                "ordering": ["entry", "version"],
             },
         ),
         migrations.CreateModel(
-            name='RestrictedAccessGrant',
+            name="RestrictedAccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('sexual_health', 'Sexual health'), ('unproven_allegation', 'Unproven allegation'), ('informant', 'Informant-sourced intelligence')], max_length=30)),
-                ('reason', models.TextField()),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('break_glass', models.BooleanField(default=False)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("sexual_health", "Sexual health"),
+                            ("unproven_allegation", "Unproven allegation"),
+                            ("informant", "Informant-sourced intelligence"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("break_glass", models.BooleanField(default=False)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseAgency',
+            name="CaseAgency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('left_at__isnull', True)), fields=('case', 'agency'), name='agency_in_case_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("left_at__isnull", True)),
+                        fields=("case", "agency"),
+                        name="agency_in_case_once",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='chronologyentry',
-            index=models.Index(fields=['person', 'occurred_on'], name='cases_chron_person__f5f8e0_idx'),
+            model_name="chronologyentry",
+            index=models.Index(
+                fields=["person", "occurred_on"], name="cases_chron_person__f5f8e0_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='chronologyentry',
-            index=models.Index(fields=['person', 'source_agency'], name='cases_chron_person__5759b0_idx'),
+            model_name="chronologyentry",
+            index=models.Index(
+                fields=["person", "source_agency"], name="cases_chron_person__5759b0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chronologyrevision',
-            constraint=models.UniqueConstraint(fields=('entry', 'version'), name='one_revision_per_version'),
+            model_name="chronologyrevision",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "version"), name="one_revision_per_version"
+            ),
         ),
     ]

@@ -7,156 +7,512 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, db_index=True, null=True)),
-                ('dob_precision', models.CharField(choices=[('day', 'Exact date'), ('month', 'Month and year'), ('year', 'Year only')], default='day', max_length=5)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('not_known', 'Not known')], default='not_known', max_length=10)),
-                ('created_by_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "dob_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Exact date"),
+                            ("month", "Month and year"),
+                            ("year", "Year only"),
+                        ],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("not_known", "Not known"),
+                        ],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_by_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name'],
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='ContactDetail',
+            name="ContactDetail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('kind', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('social', 'Social media handle')], max_length=10)),
-                ('value', models.CharField(db_index=True, max_length=200)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("social", "Social media handle"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(db_index=True, max_length=200)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CareNeed',
+            name="CareNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('code', models.CharField(max_length=40)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_needs', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_needs",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('line', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('from_date', models.DateField(blank=True, null=True)),
-                ('to_date', models.DateField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, help_text="e.g. children's home, hostel", max_length=200)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                ("line", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("from_date", models.DateField(blank=True, null=True)),
+                ("to_date", models.DateField(blank=True, null=True)),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="e.g. children's home, hostel", max_length=200
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-from_date'],
+                "ordering": ["-from_date"],
             },
         ),
         migrations.CreateModel(
-            name='StatusFlag',
+            name="StatusFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('code', models.CharField(max_length=40)),
-                ('from_date', models.DateField(blank=True, null=True)),
-                ('to_date', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_flags', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("from_date", models.DateField(blank=True, null=True)),
+                ("to_date", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_flags",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('referral', 'Made a referral'), ('case', 'Member of a hub case'), ('share', 'Shared by the hub'), ('record', 'Holds a record')], max_length=10)),
-                ('reference', models.CharField(blank=True, max_length=40)),
-                ('lawful_basis', models.CharField(blank=True, max_length=300)),
-                ('purpose', models.CharField(blank=True, max_length=300)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='agencies.agency')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("referral", "Made a referral"),
+                            ("case", "Member of a hub case"),
+                            ("share", "Shared by the hub"),
+                            ("record", "Holds a record"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=40)),
+                ("lawful_basis", models.CharField(blank=True, max_length=300)),
+                ("purpose", models.CharField(blank=True, max_length=300)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['agency', 'person', 'ended_at'], name='people_invo_agency__cc8497_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["agency", "person", "ended_at"],
+                        name="people_invo_agency__cc8497_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('scheme', models.CharField(choices=[('nhs', 'NHS number'), ('upn', 'Unique pupil number'), ('la', 'Local authority social care ID'), ('police', 'Police person reference'), ('ni', 'National Insurance number'), ('other', 'Other reference')], max_length=10)),
-                ('value', models.CharField(max_length=40)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("nhs", "NHS number"),
+                            ("upn", "Unique pupil number"),
+                            ("la", "Local authority social care ID"),
+                            ("police", "Police person reference"),
+                            ("ni", "National Insurance number"),
+                            ("other", "Other reference"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(max_length=40)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['scheme', 'value'], name='people_iden_scheme_d1ee90_idx')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'scheme', 'value'), name='identifier_once_per_person')],
+                "indexes": [
+                    models.Index(fields=["scheme", "value"], name="people_iden_scheme_d1ee90_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "scheme", "value"), name="identifier_once_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, help_text='Where it came from, e.g. a referral or an import', max_length=200)),
-                ('kind', models.CharField(choices=[('legal', 'Name'), ('alias', 'Alias'), ('known_as', 'Known as'), ('previous', 'Previous name')], default='legal', max_length=10)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('middle_names', models.CharField(blank=True, max_length=200)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('given_norm', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('family_norm', models.CharField(blank=True, max_length=100)),
-                ('family_key', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='said by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it came from, e.g. a referral or an import",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("legal", "Name"),
+                            ("alias", "Alias"),
+                            ("known_as", "Known as"),
+                            ("previous", "Previous name"),
+                        ],
+                        default="legal",
+                        max_length=10,
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False)),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("middle_names", models.CharField(blank=True, max_length=200)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("given_norm", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("family_norm", models.CharField(blank=True, max_length=100)),
+                ("family_key", models.CharField(blank=True, db_index=True, max_length=20)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="said by",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['family_norm', 'given_norm'], name='people_pers_family__4f96b8_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["family_norm", "given_norm"], name="people_pers_family__4f96b8_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -7,58 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('cases', '0001_initial'),
-        ('people', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("cases", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('concern_categories', models.JSONField(default=list)),
-                ('what_was_seen', models.TextField()),
-                ('urgency', models.CharField(choices=[('immediate', 'Immediate – risk of harm today'), ('high', 'High'), ('standard', 'Standard')], max_length=10)),
-                ('urgency_rank', models.PositiveSmallIntegerField(default=2, editable=False)),
-                ('status', models.CharField(choices=[('submitted', 'Awaiting triage'), ('decided', 'Decision made'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=10)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_by', models.DateTimeField()),
-                ('referrer_phone', models.CharField(blank=True, max_length=20)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person')),
-                ('referrer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
-                ('referring_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("concern_categories", models.JSONField(default=list)),
+                ("what_was_seen", models.TextField()),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediate – risk of harm today"),
+                            ("high", "High"),
+                            ("standard", "Standard"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("urgency_rank", models.PositiveSmallIntegerField(default=2, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Awaiting triage"),
+                            ("decided", "Decision made"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_by", models.DateTimeField()),
+                ("referrer_phone", models.CharField(blank=True, max_length=20)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referring_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='TriageDecision',
+            name="TriageDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('nfa', 'No further action'), ('advice', 'Advice and signposting'), ('single_agency', 'Single-agency response'), ('hub_case', 'Open a hub case'), ('strategy', 'Strategy discussion (child)'), ('s42', 'Adult safeguarding enquiry (Care Act s42)'), ('other_enquiry', 'Other adult safeguarding enquiry')], max_length=20)),
-                ('rationale', models.TextField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('s42_care_and_support_needs', models.BooleanField(blank=True, null=True)),
-                ('s42_at_risk_of_abuse', models.BooleanField(blank=True, null=True)),
-                ('s42_unable_to_protect', models.BooleanField(blank=True, null=True)),
-                ('message_to_referrer', models.TextField(blank=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='cases.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='referrals.referral')),
-                ('single_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("advice", "Advice and signposting"),
+                            ("single_agency", "Single-agency response"),
+                            ("hub_case", "Open a hub case"),
+                            ("strategy", "Strategy discussion (child)"),
+                            ("s42", "Adult safeguarding enquiry (Care Act s42)"),
+                            ("other_enquiry", "Other adult safeguarding enquiry"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("s42_care_and_support_needs", models.BooleanField(blank=True, null=True)),
+                ("s42_at_risk_of_abuse", models.BooleanField(blank=True, null=True)),
+                ("s42_unable_to_protect", models.BooleanField(blank=True, null=True)),
+                ("message_to_referrer", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decision",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "single_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'urgency_rank', 'submitted_at'], name='referrals_r_status_269799_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["status", "urgency_rank", "submitted_at"],
+                name="referrals_r_status_269799_idx",
+            ),
         ),
     ]

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from lantern.agencies.models import Agency
+from lantern.core.access import Role
 from lantern.synth.generator import DEMO_PASSWORD, DEMO_USERS, CityConfig, build_city
 
 
@@ -24,8 +25,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo city is already there; keeping it.")
         else:
             self.stdout.write("Building the synthetic city of Northwick…")
-            report = build_city(CityConfig(seed=options["seed"], people=options["people"],
-                                           heavy_case_entries=300))
+            report = build_city(
+                CityConfig(seed=options["seed"], people=options["people"], heavy_case_entries=300)
+            )
             self.stdout.write(
                 f"  {report.people:,} people, {report.referrals:,} referrals, {report.cases:,} cases, "
                 f"{report.events:,} chronology events"
@@ -35,4 +37,6 @@ class Command(BaseCommand):
         names = dict(Agency.objects.values_list("code", "name"))
         for username, _first, _last, agency, role, categories in DEMO_USERS:
             extra = f" – reads restricted: {', '.join(categories)}" if categories else ""
-            self.stdout.write(f"  {username.ljust(width)}  {role.label}, {names.get(agency, agency)}{extra}")
+            self.stdout.write(
+                f"  {username.ljust(width)}  {Role(role).label}, {names.get(agency, agency)}{extra}"
+            )

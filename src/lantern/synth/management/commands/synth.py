@@ -16,19 +16,33 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--people", type=int, default=1000)
-        parser.add_argument("--events", type=int, default=None,
-                            help="Chronology events in all (default: 10 per person)")
-        parser.add_argument("--heavy-case-entries", type=int, default=0,
-                            help="Give one case this many chronology entries")
+        parser.add_argument(
+            "--events",
+            type=int,
+            default=None,
+            help="Chronology events in all (default: 10 per person)",
+        )
+        parser.add_argument(
+            "--heavy-case-entries",
+            type=int,
+            default=0,
+            help="Give one case this many chronology entries",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        report = build_city(CityConfig(
-            seed=options["seed"], people=options["people"], events=options["events"],
-            heavy_case_entries=options["heavy_case_entries"],
-        ))
+        report = build_city(
+            CityConfig(
+                seed=options["seed"],
+                people=options["people"],
+                events=options["events"],
+                heavy_case_entries=options["heavy_case_entries"],
+            )
+        )
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Synthetic city: {report.people:,} people, {report.referrals:,} referrals, "
-            f"{report.cases:,} cases, {report.events:,} chronology events in {elapsed:.1f} s"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic city: {report.people:,} people, {report.referrals:,} referrals, "
+                f"{report.cases:,} cases, {report.events:,} chronology events in {elapsed:.1f} s"
+            )
+        )

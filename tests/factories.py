@@ -1,0 +1,72 @@
+"""Factories for tests. Person data is made through the services, as a user would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from lantern.accounts.actors import actor_for_membership
+from lantern.agencies.models import Agency, AgencyKind, Membership
+from lantern.core.access import Actor, Role
+from lantern.core.normalisers import nhs_check_digit, parse_date_of_birth
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"agency-{n}")
+    name = factory.LazyAttribute(lambda o: f"Test agency {o.code}")
+    kind = AgencyKind.EDUCATION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.CONTRIBUTOR
+
+
+def make_actor(agency: Agency, role: str = Role.CONTRIBUTOR, **kwargs: Any) -> Actor:
+    membership = MembershipFactory(agency=agency, role=role, **kwargs)
+    return actor_for_membership(membership)
+
+
+def nhs_number(seed: int) -> str:
+    """A valid NHS number from the 999 test range."""
+    n = seed
+    while True:
+        first9 = f"999{n % 1_000_000:06d}"
+        check = nhs_check_digit(first9)
+        if check is not None:
+            return f"{first9}{check}"
+        n += 1
+
+
+def new_person(**overrides: Any) -> Any:
+    from lantern.people.services import NewPerson
+
+    values: dict[str, Any] = {
+        "given_name": "Jade",
+        "family_name": "Hollis",
+        "date_of_birth": parse_date_of_birth("14/02/2011"),
+        "sex": "female",
+    }
+    values.update(overrides)
+    return NewPerson(**values)
