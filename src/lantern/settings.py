@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "lantern.people",
     "lantern.referrals",
     "lantern.cases",
+    "lantern.imports",
+    "lantern.linkage",
     "lantern.synth",
 ]
 
