@@ -53,14 +53,17 @@ def test_user_with_two_roles_chooses_one(partnership: Partnership, client: Clien
     assert "Test Academy" in page
     assert "Test Police" in page
     membership = partnership.police_officer.membership_id
-    assert client.post(reverse("accounts:choose_role"), {"membership": membership}).status_code == 200
+    assert (
+        client.post(reverse("accounts:choose_role"), {"membership": membership}).status_code == 200
+    )
     police_own = partnership.school_lead.user.memberships.get(agency=partnership.police)
     client.post(reverse("accounts:choose_role"), {"membership": police_own.pk})
     assert "Test Police" in client.get(reverse("home")).content.decode()
 
 
-def test_hub_roles_need_a_second_factor(partnership: Partnership, client: Client,
-                                         settings: Any) -> None:
+def test_hub_roles_need_a_second_factor(
+    partnership: Partnership, client: Client, settings: Any
+) -> None:
     settings.LANTERN_REQUIRE_2FA_FOR_HUB = True
     _login(client, "practitioner")
     response = client.get(reverse("referrals:triage"))
@@ -115,7 +118,11 @@ def test_production_settings_pass_check_deploy(tmp_path: Any) -> None:
     env.pop("DATABASE_URL", None)
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "lantern", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -25,7 +25,11 @@ def test_every_search_is_audited_with_who_and_what(partnership: Partnership) -> 
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event is not None
     assert (event.action, event.username, event.agency_code, event.role) == (
-        AuditAction.SEARCH, "school", "school", "contributor")
+        AuditAction.SEARCH,
+        "school",
+        "school",
+        "contributor",
+    )
     assert event.detail["query"] == "Hollis 14/02/2011"
     assert event.purpose == "referral"
 

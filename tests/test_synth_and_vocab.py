@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from lantern.cases.models import ChronologyEntry
 from lantern.core.normalisers import is_valid_nhs_number, normalise_postcode
@@ -19,8 +19,11 @@ TODAY = date(2026, 11, 25)
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
-    return list(Person.objects.order_by("pk").values_list(
-        "given_name", "family_name", "date_of_birth", "sex"))
+    return list(
+        Person.objects.order_by("pk").values_list(
+            "given_name", "family_name", "date_of_birth", "sex"
+        )
+    )
 
 
 def test_same_seed_same_city(db: Any) -> None:
@@ -30,14 +33,27 @@ def test_same_seed_same_city(db: Any) -> None:
     assert report.people == 120
     assert report.events == 1200
     with connection.cursor() as cursor:  # clear person data to rebuild from scratch
-        for table in ("cases_chronologyentry", "referrals_triagedecision", "referrals_referral",
-                      "cases_caseagency", "cases_case", "people_involvement", "people_statusflag",
-                      "people_careneed", "people_contactdetail", "people_address",
-                      "people_identifier", "people_personname", "people_person"):
+        for table in (
+            "cases_chronologyentry",
+            "referrals_triagedecision",
+            "referrals_referral",
+            "cases_caseagency",
+            "cases_case",
+            "people_involvement",
+            "people_statusflag",
+            "people_careneed",
+            "people_contactdetail",
+            "people_address",
+            "people_identifier",
+            "people_personname",
+            "people_person",
+        ):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     build_city(CityConfig(seed=7, people=120, today=TODAY))
     assert _snapshot() == first
-    assert list(ChronologyEntry.objects.order_by("pk").values_list("event_type", "summary")) == events
+    assert (
+        list(ChronologyEntry.objects.order_by("pk").values_list("event_type", "summary")) == events
+    )
     build_city(CityConfig(seed=8, people=120, today=TODAY))
     assert _snapshot()[-120:] != first
 
@@ -54,15 +70,34 @@ def test_city_is_clearly_synthetic(db: Any) -> None:
         if kind == "email":
             assert value.endswith("@example.org")
         else:
-            assert value.startswith(("+447700900", "+44113496", "+44114496", "+44115496",
-                                     "+44116496", "+44117496", "+44118496", "+44121496",
-                                     "+44131496", "+44141496", "+44151496", "+44161496"))
+            assert value.startswith(
+                (
+                    "+447700900",
+                    "+44113496",
+                    "+44114496",
+                    "+44115496",
+                    "+44116496",
+                    "+44117496",
+                    "+44118496",
+                    "+44121496",
+                    "+44131496",
+                    "+44141496",
+                    "+44151496",
+                    "+44161496",
+                )
+            )
 
 
 def test_city_language_is_victim_focused(db: Any) -> None:
     build_city(CityConfig(seed=5, people=150, today=TODAY))
-    banned = ("prostitut", "promiscu", "lifestyle choice", "boyfriend", "consenting",
-              "putting themselves at risk")
+    banned = (
+        "prostitut",
+        "promiscu",
+        "lifestyle choice",
+        "boyfriend",
+        "consenting",
+        "putting themselves at risk",
+    )
     texts = list(ChronologyEntry.objects.values_list("summary", flat=True))
     for text in texts:
         assert not any(word in text.lower() for word in banned), text
@@ -70,7 +105,9 @@ def test_city_language_is_victim_focused(db: Any) -> None:
 
 def test_shipped_vocabularies_load() -> None:
     assert "missing_episode" in vocabulary("cases", "event_types")
-    assert vocabulary("cases", "event_types").by_code["sexual_health_attendance"].restricted_category
+    assert (
+        vocabulary("cases", "event_types").by_code["sexual_health_attendance"].restricted_category
+    )
     assert vocabulary("referrals", "concern_categories").version
 
 
@@ -87,7 +124,8 @@ terms:
     assert "'version' is a required property" in message
     assert "terms/0/code" in message
     assert "terms/0/label" in message
-    assert "terms/1" in message and "colour" in message
+    assert "terms/1" in message
+    assert "colour" in message
 
 
 def test_duplicate_codes_are_refused() -> None:

@@ -29,8 +29,9 @@ def _post(client: Any, **changes: Any) -> Any:
     return client.post(reverse("referrals:new_with_details"), {**GOOD, **changes})
 
 
-def test_wrong_nhs_check_digit_is_refused_and_typing_kept(partnership: Partnership,
-                                                          as_user: Any) -> None:
+def test_wrong_nhs_check_digit_is_refused_and_typing_kept(
+    partnership: Partnership, as_user: Any
+) -> None:
     good = nhs_number(12345)
     wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
     response = _post(as_user(partnership.school_lead), **{"person-nhs_number": wrong})
@@ -38,8 +39,14 @@ def test_wrong_nhs_check_digit_is_refused_and_typing_kept(partnership: Partnersh
     assert response.status_code == 200
     assert "There is a problem" in body
     assert "check digit is wrong" in body
-    for typed in (wrong, "Shannon", "Tillotson", "09/09/2010", "NK3 2AB",
-                  "Seen with older men near the bus station most evenings."):
+    for typed in (
+        wrong,
+        "Shannon",
+        "Tillotson",
+        "09/09/2010",
+        "NK3 2AB",
+        "Seen with older men near the bus station most evenings.",
+    ):
         assert typed in body, typed
     assert 'value="online" checked' in body
     assert not Person.objects.filter(family_name="Tillotson").exists()
@@ -47,7 +54,10 @@ def test_wrong_nhs_check_digit_is_refused_and_typing_kept(partnership: Partnersh
 
 def test_impossible_and_future_dates_are_refused(partnership: Partnership, as_user: Any) -> None:
     client = as_user(partnership.school_lead)
-    assert "is not a real date" in _post(client, **{"person-date_of_birth": "31/02/2010"}).content.decode()
+    assert (
+        "is not a real date"
+        in _post(client, **{"person-date_of_birth": "31/02/2010"}).content.decode()
+    )
     future = _post(client, **{"person-date_of_birth": "01/01/2099"}).content.decode()
     assert "must be in the past" in future
     assert not Referral.objects.exists()
@@ -60,14 +70,17 @@ def test_oversized_text_is_refused_with_its_length(partnership: Partnership, as_
 
 
 def test_missing_choices_are_named(partnership: Partnership, as_user: Any) -> None:
-    body = _post(as_user(partnership.school_lead), concern_categories=[], urgency="").content.decode()
+    body = _post(
+        as_user(partnership.school_lead), concern_categories=[], urgency=""
+    ).content.decode()
     assert "Select at least one concern" in body
     assert "Select how urgent this is" in body
 
 
 def test_bad_postcode_and_phone_are_refused(partnership: Partnership, as_user: Any) -> None:
-    body = _post(as_user(partnership.school_lead), **{"person-postcode": "NOT A CODE",
-                                                      "person-phone": "12"}).content.decode()
+    body = _post(
+        as_user(partnership.school_lead), **{"person-postcode": "NOT A CODE", "person-phone": "12"}
+    ).content.decode()
     assert "Enter a real UK postcode" in body
     assert "NOT A CODE" in body
 
