@@ -116,7 +116,7 @@ def test_production_settings_pass_check_deploy(tmp_path: Any) -> None:
         "DJANGO_SETTINGS_MODULE": "lantern.settings",
     }
     env.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+    result = subprocess.run(
         [sys.executable, "-m", "lantern", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
