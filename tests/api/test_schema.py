@@ -81,9 +81,10 @@ def test_the_browsable_api_escapes_text_and_audits_a_list_once(
     staff: Staff, token_client: ClientFactory
 ) -> None:
     text = "<script>alert(1)</script> Seen with an older man at the bus station."
-    token_client(staff.teacher).post(
+    created = token_client(staff.teacher).post(
         "/api/referrals/", referral_body(what_was_seen=text), format="json"
     )
+    referral_id = created.json()["id"]
     client = APIClient()
     client.force_login(staff.teacher.user)
     before = AuditEvent.objects.filter(action=AuditAction.SEARCH).count()
@@ -93,6 +94,6 @@ def test_the_browsable_api_escapes_text_and_audits_a_list_once(
     assert page.status_code == 200
     assert page["Content-Type"].startswith("text/html")
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == before + 1
-    detail = client.get("/api/referrals/1/", HTTP_ACCEPT="text/html").content.decode()
+    detail = client.get(f"/api/referrals/{referral_id}/", HTTP_ACCEPT="text/html").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     assert "<script>alert(1)</script>" not in detail
