@@ -183,10 +183,7 @@ def hub_records_and_corrects_an_event(walk: Walk) -> None:
     expect(page.locator("#entry-summary")).to_have_text(EVENT_SUMMARY)
     page.get_by_role("link", name="Correct this entry").click()
     expect(page.get_by_label("What happened")).to_have_value(EVENT_SUMMARY)
-    # Known bug: the form is prefilled with the time as "9:30 p.m." (a time object rendered
-    # in en-GB format), which its own field then refuses. Retype it until entry_amend
-    # prefills "%H:%M"; then this line can become expect(...).to_have_value("21:30").
-    page.get_by_label("Time", exact=True).fill("21:30")
+    expect(page.get_by_label("Time", exact=True)).to_have_value("21:30")
     page.get_by_label("What happened").fill(CORRECTED_SUMMARY)
     page.get_by_label("Why are you correcting this entry?").fill(CORRECTION_REASON)
     page.get_by_role("button", name="Save correction").click()

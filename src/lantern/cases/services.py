@@ -51,14 +51,18 @@ def _join(actor: Actor, case: Case, agency_id: int) -> None:
 
 
 def case_open_or_join(
-    *, actor: Actor, person: Person, referral: Referral, outcome: str, rationale: str
+    *, actor: Actor, person: Person, referral: Referral, outcome: str
 ) -> Case:
     """Called by triage inside its transaction: the person's open case, or a new one."""
     case = Case.objects.filter(person=person, status=CaseStatus.OPEN).order_by("opened_at").first()
     created = case is None
     if case is None:
+        # The summary is seen by every agency in the case, so it does not copy the triage
+        # rationale (which may carry another agency's information); the hub writes it.
         case = Case.objects.create(
-            person=person, lead_professional=actor.user, summary=rationale.strip()[:2000]
+            person=person,
+            lead_professional=actor.user,
+            summary=f"Opened at triage of referral {referral.reference}.",
         )
         audit.record(
             actor,
@@ -77,7 +81,7 @@ def case_open_or_join(
             occurred_on=timezone.localdate(),
             occurred_time=None,
             event_type=OUTCOME_EVENT[outcome],
-            summary=f"Decided at triage of referral {referral.reference}: {rationale.strip()}",
+            summary=f"Decided at triage of referral {referral.reference}.",
             significance="",
             restricted_category="",
         )

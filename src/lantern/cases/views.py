@@ -65,10 +65,12 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "may_manage": access.may_manage_case(actor),
         "querystring": _querystring_without_page(request),
     }
-    template = (
-        "cases/_chronology.html" if request.headers.get("HX-Request") else "cases/detail.html"
-    )
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_chronology.html", context)
+    from lantern.screening.queries import person_summary
+
+    context["summary"] = person_summary(actor, case.person, purpose="case page")
+    return render(request, "cases/detail.html", context)
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
@@ -129,7 +131,7 @@ def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
     initial = {
         "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
-        "occurred_time": entry.occurred_time,
+        "occurred_time": entry.occurred_time.strftime("%H:%M") if entry.occurred_time else "",
         "event_type": entry.event_type,
         "significance": entry.significance,
         "summary": entry.summary,

@@ -178,7 +178,6 @@ def triage_decide(
                 person=referral.person,
                 referral=referral,
                 outcome=outcome,
-                rationale=rationale,
             )
         decision = TriageDecision.objects.create(
             referral=locked,

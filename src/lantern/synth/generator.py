@@ -110,12 +110,14 @@ PLACES = [
     "a car wash on Mill Lane",
 ]
 CARERS = [
-    "her foster carer",
-    "his foster carer",
+    "their foster carer",
     "residential staff",
     "a parent",
     "a hostel worker",
+    "their support worker",
 ]
+#: Event types that belong to childhood (school, return interviews); adults don't get them.
+CHILDHOOD_EVENTS = frozenset({"school_absence", "school_exclusion", "return_interview"})
 
 # Weighted choice of event types for ordinary people; high-significance ones are rarer.
 EVENT_WEIGHTS: dict[str, int] = {
@@ -339,6 +341,8 @@ class CityBuilder:
         self.pending: dict[type[models.Model], list[models.Model]] = {}
         self.event_codes = list(EVENT_WEIGHTS)
         self.event_weights = list(EVENT_WEIGHTS.values())
+        self.adult_codes = [c for c in EVENT_WEIGHTS if c not in CHILDHOOD_EVENTS]
+        self.adult_weights = [EVENT_WEIGHTS[c] for c in self.adult_codes]
         self.event_vocab = vocabulary("cases", "event_types")
         self.nhs = _nhs_numbers(self.rng)
         self.female = list(GBNames.first_names_female)
@@ -375,7 +379,9 @@ class CityBuilder:
                 _insert(m, rows)
 
     def moment(self, day: date, hour: int | None = None) -> datetime:
-        h = self.rng.randint(8, 22) if hour is None else hour
+        # Today's events happen early in the morning, so nothing is dated later than now.
+        latest = 7 if day >= self.today else 22
+        h = self.rng.randint(min(8, latest), latest) if hour is None else hour
         return datetime.combine(day, time(h, self.rng.randint(0, 59)), tzinfo=UTC)
 
     # -- the city ---------------------------------------------------------------------
@@ -741,7 +747,12 @@ class CityBuilder:
             .order_by("-opened_at")
             .values_list("person_id", "pk")
         )
-        given = dict(Person.objects.filter(pk__gte=first_pid).values_list("pk", "given_name"))
+        given = {
+            pk: (name, dob is not None and age_on(dob, self.today) >= 18)
+            for pk, name, dob in Person.objects.filter(pk__gte=first_pid).values_list(
+                "pk", "given_name", "date_of_birth"
+            )
+        }
         heavy = min(self.config.heavy_case_entries, total) if heavy_person else 0
         if heavy_person is not None and heavy:
             if heavy_person not in cases:
@@ -766,13 +777,21 @@ class CityBuilder:
                 self._events(pid, cases.get(pid), given[pid], count, 700)
 
     def _events(
-        self, pid: int, case_id: int | None, given: str, count: int, span_days: int
+        self, pid: int, case_id: int | None, person: tuple[str, bool], count: int, span_days: int
     ) -> None:
         rng = self.rng
-        types = rng.choices(self.event_codes, weights=self.event_weights, k=count)
+        given, adult = person
+        codes, weights = (
+            (self.adult_codes, self.adult_weights)
+            if adult
+            else (self.event_codes, self.event_weights)
+        )
+        types = rng.choices(codes, weights=weights, k=count)
         for event_type in types:
             term = self.event_vocab.by_code[event_type]
             agency_code = EVENT_AGENCY[event_type]
+            if adult and agency_code in ("childrens", "school"):
+                agency_code = "adults"
             day = self.today - timedelta(days=rng.randint(0, span_days))
             self.add(
                 ChronologyEntry(

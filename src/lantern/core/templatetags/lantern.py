@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms, template
@@ -25,6 +26,15 @@ def widget_type(field: forms.BoundField) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
+
+
+@register.filter
+def isodate(value: str) -> date | str:
+    """A date kept as ISO text (e.g. in a revision's JSON) as a date, for the ``date`` filter."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
 
 
 @register.filter
