@@ -89,6 +89,20 @@ class Extract(TimeStamped):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    uploaded_as = models.ForeignKey(
+        "agencies.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The membership (agency and role) the uploader acted as; the import runs as it",
+    )
+    warnings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Kept rows with a doubtful value: {"field": {"message", "count", "rows"}}',
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -193,3 +207,33 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.extract} row {self.row_number}"
+
+
+class SupplyOutcome(models.TextChoices):
+    CREATED = "created", "New record"
+    UPDATED = "updated", "Changed record"
+    UNCHANGED = "unchanged", "Already held, unchanged"
+
+
+class SuppliedRecord(models.Model):
+    """An extract supplied this source record, as the record stood at ``version``.
+
+    One row per extract and record. Withdrawing an extract uses it: a record that no other
+    extract supplied is withdrawn; one whose current values came only from the withdrawn
+    extract goes back to the latest version another extract supplied.
+    """
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="supplied")
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="supplied_by")
+    row_number = models.PositiveIntegerField()
+    version = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=10, choices=SupplyOutcome.choices)
+
+    class Meta:
+        ordering = ["extract", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["extract", "record"], name="supplied_once_per_extract")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.extract_id} row {self.row_number} → {self.record_id}"
