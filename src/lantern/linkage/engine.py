@@ -1,0 +1,476 @@
+"""Training and running the linkage model with Splink, on DuckDB (default) or Spark.
+
+No Django models here: the functions take prepared frames (:mod:`lantern.linkage.features`)
+and return plain data, so the services, the ``lantern link`` command, the benchmark and the
+tests all drive the same code. The backend is chosen by ``LANTERN_LINKAGE_BACKEND``
+(``duckdb`` or ``spark``) or passed explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import pyarrow as pa
+from splink import Linker
+from splink.internals.exceptions import EMTrainingException
+
+from lantern.linkage import spec
+from lantern.linkage.clustering import cluster_pairs
+from lantern.linkage.spec import ModelKind
+
+BackendName = Literal["duckdb", "spark"]
+logger = logging.getLogger(__name__)
+
+#: Pairs sampled to estimate the u probabilities (chance agreement among non-matches): two
+#: per record, between these bounds.
+U_PAIRS_MIN = 3e5
+U_PAIRS_MAX = 1e6
+#: EM sees at most this many blocked pairs per session (Splink samples records to get there).
+EM_MAX_PAIRS = 1e6
+#: Recall assumed for the deterministic rules when estimating the share of matching pairs.
+DETERMINISTIC_RECALL = 0.7
+#: Splink logs at INFO by default; a web worker or a test does not want that.
+SPLINK_LOG_LEVEL = logging.WARNING
+
+
+def backend_name(name: str | None = None) -> BackendName:
+    chosen = (name or os.environ.get("LANTERN_LINKAGE_BACKEND") or _setting_backend()).lower()
+    if chosen not in ("duckdb", "spark"):
+        msg = f"LANTERN_LINKAGE_BACKEND must be duckdb or spark, not {chosen!r}"
+        raise ValueError(msg)
+    return "spark" if chosen == "spark" else "duckdb"
+
+
+def _setting_backend() -> str:
+    try:
+        from django.conf import settings
+
+        return str(getattr(settings, "LANTERN_LINKAGE_BACKEND", "duckdb"))
+    except Exception:  # noqa: BLE001 - outside Django (the benchmark) the default applies
+        return "duckdb"
+
+
+# --- backends --------------------------------------------------------------------------
+
+
+def duckdb_api(*, memory_limit: str | None = None, threads: int | None = None) -> Any:
+    """An in-memory DuckDB that spills to a temporary directory rather than run out."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect(":memory:")
+    limit = memory_limit or os.environ.get("LANTERN_LINKAGE_MEMORY", "5GB")
+    connection.execute(f"SET memory_limit = '{limit}'")
+    connection.execute("SET preserve_insertion_order = false")
+    connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/lantern-duckdb'")
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
+    return DuckDBAPI(connection)
+
+
+_spark_session: Any = None
+
+
+def spark_session() -> Any:
+    """A Spark session: the cluster's if ``SPARK_MASTER`` is set, else local mode."""
+    global _spark_session  # noqa: PLW0603 - one JVM per process
+    if _spark_session is None:
+        from pyspark.sql import SparkSession
+        from splink.internals.spark.jar_location import similarity_jar_location
+
+        builder = (
+            SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
+            .appName("lantern-linkage")
+            .config("spark.jars", similarity_jar_location())
+            .config("spark.sql.shuffle.partitions", os.environ.get("LANTERN_SPARK_PARTITIONS", "8"))
+            .config("spark.default.parallelism", "8")
+            .config("spark.driver.memory", os.environ.get("LANTERN_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        )
+        _spark_session = builder.getOrCreate()
+        _spark_session.sparkContext.setLogLevel("ERROR")
+        checkpoints = Path(tempfile.gettempdir()) / "lantern-spark-checkpoints"
+        checkpoints.mkdir(parents=True, exist_ok=True)
+        _spark_session.sparkContext.setCheckpointDir(str(checkpoints))
+    return _spark_session
+
+
+def spark_api() -> Any:
+    from splink import SparkAPI
+
+    return SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=spark_session(), break_lineage_method="parquet"
+    )
+
+
+def make_api(backend: str | None = None, **options: Any) -> Any:
+    if backend_name(backend) == "spark":
+        return spark_api()
+    return duckdb_api(**options)
+
+
+# --- the model as data ---------------------------------------------------------------
+
+
+def settings_for(
+    kind: ModelKind, dialect: str, trained: dict[str, Any] | None = None, *, retain: bool = True
+) -> dict[str, Any]:
+    """The model's Splink settings in one SQL dialect, with trained parameters if given.
+
+    A saved model is DuckDB SQL; to run it on Spark the same design is rebuilt for Spark
+    and the trained m and u probabilities are copied across level by level. (Comparisons
+    are matched by name: Splink's EM sessions change their order in the saved model.)
+    """
+    built = spec.settings(kind, retain_columns=retain).create_settings_dict(dialect)
+    built["sql_dialect"] = dialect
+    if trained is None:
+        return built
+    built["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
+    for new in built["comparisons"]:
+        old = by_name[new["output_column_name"]]
+        for new_level, old_level in zip(
+            new["comparison_levels"], old["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    return built
+
+
+@dataclass
+class TrainedModel:
+    kind: ModelKind
+    settings: dict[str, Any]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _rule_sql(columns: tuple[str, ...]) -> str:
+    return spec.rule_sql(columns)
+
+
+def train(
+    api: Any,
+    features: pa.Table,
+    kind: ModelKind = "lantern",
+    *,
+    seed: int = 42,
+    u_pairs: float | None = None,
+) -> TrainedModel:
+    """Train unsupervised: u by random sampling, m by EM on the blocking rules."""
+    started = time.perf_counter()
+    table = api.register(features, dataset_display_name=f"train_{kind}_{id(features)}")
+    linker = Linker(table, spec.settings(kind), log_level=SPLINK_LOG_LEVEL)
+    deterministic = (
+        spec.DETERMINISTIC_RULES if kind == "lantern" else spec.PLAIN_DETERMINISTIC_RULES
+    )
+    linker.training.estimate_probability_two_random_records_match(
+        [spec.rule_sql(rule) for rule in deterministic], recall=DETERMINISTIC_RECALL
+    )
+    u_started = time.perf_counter()
+    u_sample = u_pairs or min(U_PAIRS_MAX, max(U_PAIRS_MIN, 2.0 * len(features)))
+    # One pass per comparison over the whole sample: Splink's early-stopping chunks cost a
+    # query each and never stop early here, since some levels are rare by design.
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=u_sample, seed=seed, num_chunks=1, min_count_per_level=None
+    )
+    sessions: list[dict[str, Any]] = []
+    em_started = time.perf_counter()
+    untrained = {c["output_column_name"] for c in settings_now(linker)}
+    for rule in spec.EM_RULES if kind == "lantern" else spec.PLAIN_EM_RULES:
+        if not untrained:
+            break
+        # Splink 5.0.0 leaves the linker's model cut down (and its prior replaced) when a
+        # session finds no pairs; keep a copy to put back.
+        before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
+        try:
+            session = linker.training.estimate_parameters_using_expectation_maximisation(
+                spec.rule_sql(rule),
+                estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS,
+            )
+        except EMTrainingException:
+            linker._settings_obj.core_model_settings = before
+            sessions.append({"blocking_rule": _rule_sql(rule), "skipped": "no pairs"})
+            continue
+        fixed = {c.output_column_name for c in session._comparisons_that_cannot_be_estimated}
+        learnt = {c["output_column_name"] for c in settings_now(linker)} - fixed
+        untrained -= learnt
+        sessions.append({"blocking_rule": _rule_sql(rule), "learnt": sorted(learnt)})
+    settings = linker.misc.save_model_to_json()
+    adjusted = regularise(settings, u_sample=u_sample)
+    summary = {
+        "records": len(features),
+        "probability_two_random_records_match": settings["probability_two_random_records_match"],
+        "u_sampled_pairs": u_sample,
+        "u_seed": seed,
+        "em_sessions": sessions,
+        "adjusted_levels": adjusted,
+        "seconds": {
+            "u": round(em_started - u_started, 2),
+            "em": round(time.perf_counter() - em_started, 2),
+            "total": round(time.perf_counter() - started, 2),
+        },
+        "parameters": parameters_table(settings),
+    }
+    return TrainedModel(kind=kind, settings=settings, summary=summary)
+
+
+#: No level may say a true match is rarer than this (EM on a few thousand blocked pairs can
+#: drive a probability to nearly nothing, and one field would then veto every other).
+M_FLOOR = 0.0005
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
+    """Give every level usable m and u probabilities, in place; return what was changed.
+
+    - u never seen in the random sample: half a count in it (a continuity correction);
+    - m never seen in EM: equal to u, so the level neither helps nor hurts until labels or
+      a later training run say otherwise;
+    - m below :data:`M_FLOOR`: raised to it, and the comparison's m renormalised.
+    """
+    changed = []
+    for comparison in settings["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        name = comparison["output_column_name"]
+        for level in levels:
+            label = level.get("label_for_charts", level["sql_condition"])
+            u = _number(level.get("u_probability"))
+            if u is None or u <= 0:
+                level["u_probability"] = u = 0.5 / u_sample
+                changed.append(f"{name}: {label}: u from a half count")
+            m = _number(level.get("m_probability"))
+            if m is None:
+                level["m_probability"] = u
+                changed.append(f"{name}: {label}: m not observed, no weight")
+            elif m < M_FLOOR:
+                level["m_probability"] = M_FLOOR
+                changed.append(f"{name}: {label}: m raised to {M_FLOOR}")
+        total = sum(float(level["m_probability"]) for level in levels)
+        for level in levels:
+            level["m_probability"] = float(level["m_probability"]) / total
+    return changed
+
+
+def settings_now(linker: Linker) -> list[dict[str, Any]]:
+    comparisons: list[dict[str, Any]] = linker.misc.save_model_to_json()["comparisons"]
+    return comparisons
+
+
+def parameters_table(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every comparison level with its m, u and match weight, for the model report."""
+    rows = []
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            rows.append(
+                {
+                    "comparison": comparison.get("comparison_description")
+                    or comparison["output_column_name"],
+                    "level": level.get("label_for_charts", level["sql_condition"]),
+                    "m": m,
+                    "u": u,
+                    "match_weight": round(weight, 3) if weight is not None else None,
+                }
+            )
+    return rows
+
+
+# --- running it ------------------------------------------------------------------------
+
+
+@dataclass
+class Prediction:
+    """Scored pairs at or above a probability, and how many pairs each blocking rule made."""
+
+    pairs: pd.DataFrame
+    rule_counts: list[dict[str, Any]]
+    seconds: float
+
+
+def _rule_counts(kind: ModelKind, counts: dict[int, int]) -> list[dict[str, Any]]:
+    return [
+        {"rule": label, "sql": _rule_sql(columns), "pairs": int(counts.get(i, 0))}
+        for i, (label, columns) in enumerate(spec.blocking_rules(kind))
+    ]
+
+
+def linker_for(
+    api: Any, features: pa.Table, model: TrainedModel, *, name: str = "records", retain: bool = True
+) -> tuple[Linker, Any]:
+    dialect = api.sql_dialect.sql_dialect_str
+    table = api.register(features, dataset_display_name=f"{name}_{id(features)}")
+    settings = settings_for(model.kind, dialect, model.settings, retain=retain)
+    return Linker(table, settings, log_level=SPLINK_LOG_LEVEL), table
+
+
+def _query(linker: Linker, sql: str) -> pd.DataFrame:
+    """Run SQL on the backend. Table names in it are Splink's own, never user input."""
+    result: pd.DataFrame = linker.misc.query_sql(sql, output_type="pandas")  # type: ignore[no-untyped-call]
+    return result
+
+
+def _count_by_rule(linker: Linker, table: str) -> dict[int, int]:
+    sql = f"SELECT match_key, count(*) AS n FROM {table} GROUP BY match_key"  # noqa: S608
+    counts = _query(linker, sql)
+    return {int(k): int(n) for k, n in zip(counts["match_key"], counts["n"], strict=True)}
+
+
+def _select(linker: Linker, table: str, columns: str = "*", where: str = "") -> pd.DataFrame:
+    sql = f"SELECT {columns} FROM {table}" + (f" WHERE {where}" if where else "")  # noqa: S608
+    return _query(linker, sql)
+
+
+def predict(
+    api: Any,
+    features: pa.Table,
+    model: TrainedModel,
+    *,
+    threshold: float = 0.0,
+    retain: bool = True,
+) -> Prediction:
+    """Score every blocked pair; return those at or above ``threshold`` and the rule counts."""
+    started = time.perf_counter()
+    linker, _ = linker_for(api, features, model, retain=retain)
+    scored = linker.inference.predict(warning_mode="never")
+    count_map = _count_by_rule(linker, scored.physical_name)
+    pairs = _select(linker, scored.physical_name, where=f"match_probability >= {float(threshold)}")
+    scored.drop_table_from_database_and_remove_from_cache()
+    return Prediction(
+        pairs=pairs,
+        rule_counts=_rule_counts(model.kind, count_map),
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def predict_incremental(
+    api: Any,
+    existing: pa.Table,
+    new: pa.Table,
+    model: TrainedModel,
+    *,
+    threshold: float = 0.0,
+) -> Prediction:
+    """Score new records against each other and against existing ones (not existing pairs).
+
+    Term frequencies are computed over all records together, as a full run would.
+    """
+    started = time.perf_counter()
+    both = pa.concat_tables([existing, new])
+    linker, _ = linker_for(api, both, model, name="all")
+    for column in _tf_columns(model.settings):
+        linker.table_management.compute_tf_table(column)
+    new_table = api.register(new, dataset_display_name=f"new_{id(new)}")
+    frames = [linker.inference.predict_within(new_table, warning_mode="never")]
+    if len(existing):
+        old_table = api.register(existing, dataset_display_name=f"old_{id(existing)}")
+        frames.append(linker.inference.predict_between(old_table, new_table, warning_mode="never"))
+    pair_frames: list[pd.DataFrame] = []
+    count_map: dict[int, int] = {}
+    for scored in frames:
+        for key, n in _count_by_rule(linker, scored.physical_name).items():
+            count_map[key] = count_map.get(key, 0) + n
+        where = f"match_probability >= {float(threshold)}"
+        pair_frames.append(_select(linker, scored.physical_name, where=where))
+        scored.drop_table_from_database_and_remove_from_cache()
+    non_empty = [frame for frame in pair_frames if len(frame)]
+    pairs = pd.concat(non_empty, ignore_index=True) if non_empty else pair_frames[0]
+    return Prediction(
+        pairs=pairs,
+        rule_counts=_rule_counts(model.kind, count_map),
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _tf_columns(settings: dict[str, Any]) -> list[str]:
+    columns = []
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            column = level.get("tf_adjustment_column")
+            if column and column not in columns:
+                columns.append(column)
+    return columns
+
+
+# --- dedupe of a whole file (the command line and the benchmark) ------------------------
+
+
+@dataclass
+class DedupeResult:
+    clusters: pd.DataFrame  # unique_id, cluster_id, match_probability_to_cluster
+    rule_counts: list[dict[str, Any]]
+    pairs_scored: int
+    seconds: dict[str, float]
+
+
+def valid_nhs(features: pa.Table) -> dict[int, str]:
+    """Each record's NHS number where its check digit holds (a clustering constraint).
+
+    The plain configuration has no such column, and clusters without the constraint."""
+    if "nhs_valid" not in features.column_names:
+        return {}
+    frame = features.select(["unique_id", "nhs", "nhs_valid"]).to_pandas()
+    frame = frame[frame["nhs_valid"] & frame["nhs"].notna()]
+    return dict(zip(frame["unique_id"].tolist(), frame["nhs"].tolist(), strict=True))
+
+
+def dedupe(api: Any, features: pa.Table, model: TrainedModel, *, threshold: float) -> DedupeResult:
+    """Cluster records whose pairwise match probability reaches ``threshold``.
+
+    The backend scores and counts; the strong pairs (about one per record) come back to
+    :func:`lantern.linkage.clustering.cluster_pairs`, which joins them under its constraints
+    (one NHS number per person).
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    linker, _ = linker_for(api, features, model, retain=False)
+    # Every blocked pair is scored (and counted by rule); only the strong ones come back.
+    scored = linker.inference.predict(warning_mode="never")
+    count_map = _count_by_rule(linker, scored.physical_name)
+    pairs = _select(
+        linker,
+        scored.physical_name,
+        "unique_id_l, unique_id_r, match_probability",
+        where=f"match_probability >= {float(threshold)}",
+    )
+    scored.drop_table_from_database_and_remove_from_cache()
+    timings["predict"] = round(time.perf_counter() - started, 2)
+    cluster_started = time.perf_counter()
+    clusters = cluster_pairs(
+        features.column("unique_id").to_numpy(),
+        pairs,
+        threshold=threshold,
+        nhs=valid_nhs(features),
+    )
+    timings["cluster"] = round(time.perf_counter() - cluster_started, 2)
+    return DedupeResult(
+        clusters=clusters,
+        rule_counts=_rule_counts(model.kind, count_map),
+        pairs_scored=sum(count_map.values()),
+        seconds=timings,
+    )
+
+
+@contextmanager
+def timed(timings: dict[str, float], key: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[key] = round(time.perf_counter() - started, 2)

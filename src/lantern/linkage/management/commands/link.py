@@ -1,0 +1,160 @@
+"""``lantern link``: train the linkage model, link the database's records, or dedupe a file.
+
+    lantern link train --as USERNAME [--kind lantern|plain] [--no-activate]
+    lantern link run --as USERNAME [--incremental] [--background]
+    lantern link dedupe IN.csv --out clusters.csv [--model FILE | --train]
+                        [--threshold P] [--kind lantern|plain] [--backend duckdb|spark]
+
+``train`` and ``run`` act as the named user's hub analyst or manager membership, exactly as
+the pages would, and are audited the same way. ``dedupe`` reads a file in the standard layout
+(``record_id, source, first_name, middle_names, last_name, date_of_birth, sex, nhs_number,
+postcode, address, phone, email``) and writes ``record_id, cluster_id,
+match_probability_to_cluster``: with ``--model`` it uses that saved model, otherwise the
+database's model in use, otherwise (or with ``--train``) it trains one on the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from lantern.accounts.actors import actor_for_membership
+from lantern.agencies.models import Membership
+from lantern.core import access
+from lantern.core.access import Actor
+from lantern.linkage import engine, files, services
+from lantern.linkage.models import RunScope
+
+
+class Command(BaseCommand):
+    help = "Record linkage: 'lantern link train|run|dedupe' (see --help of each)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["train", "run", "dedupe"])
+        parser.add_argument("file", nargs="?", help="For dedupe: the standard-layout CSV")
+        parser.add_argument("--out", default="", help="For dedupe: where to write the clusters")
+        parser.add_argument("--model", default="", help="For dedupe: a saved model file")
+        parser.add_argument("--train", action="store_true", help="For dedupe: train on the file")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=None,
+            help="For dedupe: match probability to join records (default: the model's upper)",
+        )
+        parser.add_argument("--kind", choices=["lantern", "plain"], default="lantern")
+        parser.add_argument("--backend", choices=["duckdb", "spark"], default=None)
+        parser.add_argument("--as", dest="username", default="", help="Who is acting")
+        parser.add_argument("--incremental", action="store_true", help="For run: unlinked only")
+        parser.add_argument("--background", action="store_true", help="Queue for db_worker")
+        parser.add_argument("--no-activate", action="store_true", help="For train: keep the old")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "dedupe":
+            self._dedupe(options)
+            return
+        actor = self._actor(options["username"])
+        try:
+            if action == "train":
+                self._train(actor, options)
+            else:
+                self._run(actor, options)
+        except access.AccessRefused as exc:
+            raise CommandError(exc.reason) from exc
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+
+    def _actor(self, username: str) -> Actor:
+        if not username:
+            raise CommandError("Say who is acting: --as USERNAME (a hub analyst or manager).")
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user is called {username}.")
+        memberships = list(
+            Membership.objects.select_related("user", "agency")
+            .filter(user=user, is_active=True, agency__is_active=True)
+            .order_by("agency__name", "role")
+        )
+        if not memberships:
+            raise CommandError(f"{username} has no active membership of any agency.")
+        actors = [actor_for_membership(m, channel="cli") for m in memberships]
+        return next((a for a in actors if access.may_run_linkage(a)), actors[0])
+
+    def _train(self, actor: Actor, options: dict[str, Any]) -> None:
+        model = services.model_train(
+            actor=actor,
+            kind=options["kind"],
+            activate=not options["no_activate"],
+            backend=options["backend"],
+        )
+        summary = model.summary
+        self.stdout.write(
+            f"Model v{model.version} trained on {model.records_trained_on:,} records "
+            f"in {summary['seconds']['total']} s; saved as {model.file_path}"
+        )
+        for session in summary.get("em_sessions", []):
+            self.stdout.write(f"  EM on {session['blocking_rule']}: {session.get('skipped', 'ok')}")
+        self.stdout.write(f"  labels used: {model.labels_used}; in use: {model.is_active}")
+
+    def _run(self, actor: Actor, options: dict[str, Any]) -> None:
+        scope = RunScope.INCREMENTAL if options["incremental"] else RunScope.FULL
+        run = services.run_start(actor=actor, scope=scope, background=options["background"])
+        if options["background"]:
+            self.stdout.write(f"Linkage run {run.pk} queued for lantern db_worker.")
+            return
+        self.stdout.write(
+            f"Linkage run {run.pk}: {run.get_status_display()}. {run.records_considered:,} "
+            f"records, {run.pairs_scored:,} pairs scored, {run.pairs_linked:,} linked, "
+            f"{run.pairs_for_review:,} for review; {run.people_created:,} people created, "
+            f"{run.people_merged:,} merged."
+        )
+        self._rules(run.rule_counts)
+
+    def _rules(self, counts: list[dict[str, Any]]) -> None:
+        self.stdout.write("Pairs made by each blocking rule:")
+        for rule in counts:
+            self.stdout.write(f"  {rule['pairs']:>12,}  {rule['rule']}")
+
+    def _dedupe(self, options: dict[str, Any]) -> None:
+        if not options["file"] or not options["out"]:
+            raise CommandError("Use: lantern link dedupe IN.csv --out clusters.csv")
+        source, out = Path(options["file"]), Path(options["out"])
+        if not source.exists():
+            raise CommandError(f"There is no file {source}.")
+        model = None
+        threshold = options["threshold"]
+        if options["model"]:
+            model = files.load_model(Path(options["model"]))
+            threshold = threshold or model.summary.get("thresholds", {}).get("upper")
+        elif not options["train"]:
+            try:
+                active = services.active_model()
+            except DatabaseError:  # no database here: train on the file
+                active = None
+            if active is not None and active.kind == options["kind"]:
+                model = engine.TrainedModel(kind=active.kind, settings=active.splink_settings)  # type: ignore[arg-type]
+                threshold = threshold or active.upper_threshold
+        try:
+            result = files.dedupe_file(
+                source,
+                out,
+                model=model,
+                kind=options["kind"],
+                threshold=threshold or files.DEFAULT_THRESHOLD,
+                backend=options["backend"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        how = "trained on the file" if result.trained else "saved model"
+        self.stdout.write(
+            f"{result.records:,} records in {result.clusters:,} clusters "
+            f"({result.pairs_scored:,} pairs scored, {how}) -> {out}"
+        )
+        self._rules(result.rule_counts)
+        times = ", ".join(f"{k} {v} s" for k, v in result.seconds.items())
+        self.stdout.write(f"Time: {times}")

@@ -1,0 +1,568 @@
+"""The linkage model's design: what is compared, at which levels, and which pairs are looked at.
+
+Two configurations share the prepared columns of :mod:`lantern.linkage.features`:
+
+- **lantern**, the hub's model for UK person records: nicknames and common variants, phonetic
+  and edit-distance levels and term-frequency adjustment for names; dates of birth with
+  day/month transposition and partial (year or month only) dates; NHS number exact, and a
+  near miss only when a check digit fails; postcode at unit, sector and district; address,
+  phone and e-mail.
+- **plain**, the yardstick the benchmark compares it with: exact NHS number, postcode and phone,
+  Splink's default name and date-of-birth comparisons, no nicknames, no term frequencies.
+
+SQL conditions are written for DuckDB and marked as such, so Splink translates them when the
+same model runs on Spark. Fuzzy functions come from Splink's own level classes, which know each
+backend's spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jellyfish
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+ModelKind = Literal["lantern", "plain"]
+DUCKDB = "duckdb"
+Record = Mapping[str, Any]
+Test = Callable[[Record, Record], bool]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: its label, how Splink computes it, and the same test in Python
+    (for the real-time scorer, which must agree with Splink to the last decimal)."""
+
+    label: str
+    splink: Callable[[], Any]
+    test: Test
+    is_null: bool = False
+    tf_column: str | None = None
+
+    def creator(self) -> Any:
+        level = self.splink().configure(label_for_charts=self.label)
+        if self.tf_column:
+            level.configure(tf_adjustment_column=self.tf_column, tf_adjustment_weight=1.0)
+        return level
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    description: str
+    levels: tuple[Level, ...]
+
+    def creator(self) -> Any:
+        return cl.CustomComparison(
+            output_column_name=self.name,
+            comparison_description=self.description,
+            comparison_levels=[level.creator() for level in self.levels],
+        )
+
+
+# --- building blocks: SQL for Splink, and the same thing in Python ------------------------
+
+
+def _both(left: Any, right: Any) -> bool:
+    return left is not None and right is not None
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return _both(a, b) and bool(a == b)
+
+
+def _custom(sql: str) -> Callable[[], Any]:
+    return lambda: cll.CustomLevel(sql, base_dialect_str=DUCKDB)
+
+
+def null(column: str, label: str) -> Level:
+    return Level(
+        label,
+        lambda: cll.NullLevel(column),
+        lambda a, b: a[column] is None or b[column] is None,
+        is_null=True,
+    )
+
+
+def exact(column: str, label: str, *, tf: bool = False) -> Level:
+    return Level(
+        label,
+        lambda: cll.ExactMatchLevel(column),
+        lambda a, b: _eq(a[column], b[column]),
+        tf_column=column if tf else None,
+    )
+
+
+def custom(label: str, condition: tuple[str, Test]) -> Level:
+    """A level from a SQL condition and the same condition in Python."""
+    sql, test = condition
+    return Level(label, _custom(sql), test)
+
+
+def guarded(guard_sql: str, guard: Test, level: Level, label: str) -> Level:
+    """A costly level (edit distance, Jaro-Winkler) evaluated only where a cheap condition
+    already holds: most compared pairs fail the guard, and DuckDB skips the rest."""
+    return Level(
+        label,
+        lambda: cll.And(cll.CustomLevel(guard_sql, base_dialect_str=DUCKDB), level.splink()),
+        lambda a, b: guard(a, b) and level.test(a, b),
+    )
+
+
+def typo(column: str) -> Level:
+    """One edit apart (Damerau-Levenshtein <= 1: a slip, a missing letter, two swapped)."""
+    return Level(
+        "",
+        lambda: cll.DamerauLevenshteinLevel(column, 1),
+        lambda a, b: (
+            _both(a[column], b[column])
+            and jellyfish.damerau_levenshtein_distance(a[column], b[column]) <= 1
+        ),
+    )
+
+
+def similar(column: str, threshold: float) -> Level:
+    return Level(
+        "",
+        lambda: cll.JaroWinklerLevel(column, threshold),
+        lambda a, b: (
+            _both(a[column], b[column])
+            and jellyfish.jaro_winkler_similarity(a[column], b[column]) >= threshold
+        ),
+    )
+
+
+def overlap(column: str) -> Level:
+    return Level(
+        "",
+        lambda: cll.ArrayIntersectLevel(column, 1),
+        lambda a, b: _both(a[column], b[column]) and bool(set(a[column]) & set(b[column])),
+    )
+
+
+def otherwise(label: str) -> Level:
+    return Level(label, cll.ElseLevel, lambda _a, _b: True)
+
+
+def _length_close(column: str) -> tuple[str, Test]:
+    return (
+        f"abs(length({column}_l) - length({column}_r)) <= 1",
+        lambda a, b: _both(a[column], b[column]) and abs(len(a[column]) - len(b[column])) <= 1,
+    )
+
+
+def _same_initial(column: str) -> tuple[str, Test]:
+    return (
+        f"substr({column}_l, 1, 1) = substr({column}_r, 1, 1)",
+        lambda a, b: _both(a[column], b[column]) and a[column][:1] == b[column][:1],
+    )
+
+
+def _initial_only(column: str) -> tuple[str, Test]:
+    return (
+        f"(length({column}_l) = 1 OR length({column}_r) = 1) "
+        f"AND substr({column}_l, 1, 1) = substr({column}_r, 1, 1)",
+        lambda a, b: (
+            _both(a[column], b[column])
+            and (len(a[column]) == 1 or len(b[column]) == 1)
+            and a[column][:1] == b[column][:1]
+        ),
+    )
+
+
+def _crossed(one: str, other: str) -> tuple[str, Test]:
+    return (
+        f"{one}_l = {other}_r OR {other}_l = {one}_r",
+        lambda a, b: _eq(a[one], b[other]) or _eq(a[other], b[one]),
+    )
+
+
+# --- the Lantern model ---------------------------------------------------------------------
+
+
+def first_name() -> Comparison:
+    return Comparison(
+        "first_name",
+        "First name",
+        (
+            null("first_name", "First name missing"),
+            exact("first_name", "Same first name", tf=True),
+            Level(
+                "Nickname or short form (Kate, Katherine)",
+                overlap("first_group").splink,
+                overlap("first_group").test,
+            ),
+            guarded(*_length_close("first_name"), typo("first_name"), "First name one slip apart"),
+            exact("first_key", "First name sounds the same"),
+            guarded(
+                *_same_initial("first_name"), similar("first_name", 0.9), "First name very similar"
+            ),
+            custom("Known by a middle name", _crossed("first_name", "middle_name")),
+            custom("First and last name swapped", _crossed("first_name", "last_name")),
+            custom("Initial agrees", _initial_only("first_name")),
+            otherwise("First name different"),
+        ),
+    )
+
+
+def middle_name() -> Comparison:
+    return Comparison(
+        "middle_name",
+        "Middle name",
+        (
+            null("middle_name", "Middle name missing"),
+            exact("middle_name", "Same middle name"),
+            custom("Middle initial agrees", _initial_only("middle_name")),
+            guarded(
+                *_length_close("middle_name"), typo("middle_name"), "Middle name one slip apart"
+            ),
+            otherwise("Middle name different"),
+        ),
+    )
+
+
+def last_name() -> Comparison:
+    return Comparison(
+        "last_name",
+        "Last name",
+        (
+            null("last_name", "Last name missing"),
+            exact("last_name", "Same last name", tf=True),
+            guarded(*_length_close("last_name"), typo("last_name"), "Last name one slip apart"),
+            exact("last_key", "Last name sounds the same"),
+            guarded(
+                *_same_initial("last_name"), similar("last_name", 0.9), "Last name very similar"
+            ),
+            Level(
+                "One part of a double-barrelled name agrees",
+                overlap("last_tokens").splink,
+                overlap("last_tokens").test,
+            ),
+            custom("First and last name swapped", _crossed("last_name", "first_name")),
+            otherwise("Last name different"),
+        ),
+    )
+
+
+def _partial_dates_agree(a: Record, b: Record) -> bool:
+    if not _both(a["dob_year"], b["dob_year"]):
+        return False
+    either_partial = a["dob_precision"] != "day" or b["dob_precision"] != "day"
+    months_agree = (
+        a["dob_month"] is None or b["dob_month"] is None or a["dob_month"] == b["dob_month"]
+    )
+    return either_partial and a["dob_year"] == b["dob_year"] and months_agree
+
+
+def _transposed(a: Record, b: Record) -> bool:
+    return (
+        a["dob_precision"] == "day"
+        and b["dob_precision"] == "day"
+        and a["dob_year"] == b["dob_year"]
+        and _eq(a["dob_month"], b["dob_day"])
+        and _eq(a["dob_day"], b["dob_month"])
+    )
+
+
+def _two_parts_agree(a: Record, b: Record) -> bool:
+    parts = ("dob_year", "dob_month", "dob_day")
+    if not all(_both(a[p], b[p]) for p in parts):
+        return False
+    return sum(1 for p in parts if a[p] == b[p]) == 2
+
+
+def _birthday(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["dob_month"], b["dob_month"])
+        and _eq(a["dob_day"], b["dob_day"])
+        and abs(a["dob_year"] - b["dob_year"]) <= 10
+    )
+
+
+def date_of_birth() -> Comparison:
+    return Comparison(
+        "date_of_birth",
+        "Date of birth",
+        (
+            null("dob_year", "Date of birth missing"),
+            exact("dob", "Same date of birth"),
+            custom(
+                "Partial date of birth agrees (year or month only)",
+                (
+                    "(dob_precision_l <> 'day' OR dob_precision_r <> 'day') "
+                    "AND dob_year_l = dob_year_r "
+                    "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r)",
+                    _partial_dates_agree,
+                ),
+            ),
+            custom(
+                "Day and month transposed",
+                (
+                    "dob_precision_l = 'day' AND dob_precision_r = 'day' "
+                    "AND dob_year_l = dob_year_r AND dob_month_l = dob_day_r "
+                    "AND dob_day_l = dob_month_r",
+                    _transposed,
+                ),
+            ),
+            guarded(
+                "CAST(dob_year_l = dob_year_r AS INTEGER) "
+                "+ CAST(dob_month_l = dob_month_r AS INTEGER) "
+                "+ CAST(dob_day_l = dob_day_r AS INTEGER) = 2",
+                _two_parts_agree,
+                typo("dob"),
+                "Date of birth one digit apart",
+            ),
+            custom(
+                "Same month and year of birth",
+                (
+                    "dob_year_l = dob_year_r AND dob_month_l = dob_month_r",
+                    lambda a, b: (
+                        _eq(a["dob_year"], b["dob_year"]) and _eq(a["dob_month"], b["dob_month"])
+                    ),
+                ),
+            ),
+            custom(
+                "Same birthday, year differs",
+                (
+                    "dob_month_l = dob_month_r AND dob_day_l = dob_day_r "
+                    "AND abs(dob_year_l - dob_year_r) <= 10",
+                    _birthday,
+                ),
+            ),
+            otherwise("Date of birth different"),
+        ),
+    )
+
+
+def sex() -> Comparison:
+    return Comparison(
+        "sex",
+        "Sex",
+        (
+            null("sex", "Sex not recorded"),
+            exact("sex", "Same sex"),
+            otherwise("Sex different"),
+        ),
+    )
+
+
+def nhs_number() -> Comparison:
+    return Comparison(
+        "nhs_number",
+        "NHS number",
+        (
+            null("nhs", "NHS number missing"),
+            exact("nhs", "Same NHS number"),
+            guarded(
+                "NOT (nhs_valid_l AND nhs_valid_r)",
+                lambda a, b: not (a["nhs_valid"] and b["nhs_valid"]),
+                typo("nhs"),
+                "NHS number near miss (a check digit fails)",
+            ),
+            otherwise("NHS number different"),
+        ),
+    )
+
+
+def home() -> Comparison:
+    """Where the person lives: postcode at unit, sector and district, and the house.
+
+    One comparison, not two: the address and its postcode say the same thing, and counting
+    both would make every household look like one person (siblings, twins).
+    """
+    return Comparison(
+        "home",
+        "Home (postcode and address)",
+        (
+            null("pc_unit", "Postcode missing"),
+            custom(
+                "Same postcode and house number",
+                (
+                    "pc_unit_l = pc_unit_r AND house_l = house_r",
+                    lambda a, b: _eq(a["pc_unit"], b["pc_unit"]) and _eq(a["house"], b["house"]),
+                ),
+            ),
+            exact("pc_unit", "Same postcode", tf=True),
+            exact("pc_sector", "Same postcode sector"),
+            exact("pc_district", "Same postcode district"),
+            otherwise("Postcode different"),
+        ),
+    )
+
+
+def phone() -> Comparison:
+    return Comparison(
+        "phone",
+        "Phone",
+        (
+            null("phone", "Phone missing"),
+            exact("phone", "Same phone number", tf=True),
+            guarded(
+                "length(phone_l) = length(phone_r) "
+                "AND substr(phone_l, 1, 4) = substr(phone_r, 1, 4)",
+                lambda a, b: (
+                    len(a["phone"]) == len(b["phone"]) and a["phone"][:4] == b["phone"][:4]
+                ),
+                typo("phone"),
+                "Phone number one digit apart",
+            ),
+            otherwise("Phone different"),
+        ),
+    )
+
+
+def email() -> Comparison:
+    return Comparison(
+        "email",
+        "E-mail",
+        (
+            null("email", "E-mail missing"),
+            exact("email", "Same e-mail address"),
+            custom(
+                "Same e-mail user name",
+                (
+                    "split_part(email_l, '@', 1) = split_part(email_r, '@', 1)",
+                    lambda a, b: a["email"].split("@")[0] == b["email"].split("@")[0],
+                ),
+            ),
+            guarded(*_same_initial("email"), similar("email", 0.88), "E-mail very similar"),
+            otherwise("E-mail different"),
+        ),
+    )
+
+
+LANTERN_COMPARISONS: tuple[Callable[[], Comparison], ...] = (
+    first_name,
+    middle_name,
+    last_name,
+    date_of_birth,
+    sex,
+    nhs_number,
+    home,
+    phone,
+    email,
+)
+
+
+def lantern_model() -> list[Comparison]:
+    return [make() for make in LANTERN_COMPARISONS]
+
+
+def lantern_comparisons() -> list[Any]:
+    return [comparison.creator() for comparison in lantern_model()]
+
+
+def plain_comparisons() -> list[Any]:
+    return [
+        cl.NameComparison("first_name").configure(term_frequency_adjustments=False),
+        cl.NameComparison("last_name").configure(term_frequency_adjustments=False),
+        cl.DateOfBirthComparison("dob", input_is_string=True),
+        cl.ExactMatch("nhs"),
+        cl.ExactMatch("pc_unit"),
+        cl.ExactMatch("phone"),
+    ]
+
+
+#: Which pairs are scored at all, in order. Each is an equality on prepared columns, so the
+#: database joins on them; together they keep the comparison count close to linear in the
+#: number of records while catching each kind of error the others miss.
+BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("Same NHS number", ("nhs",)),
+    ("Same first and last name, born within a year", ("first_name", "last_name", "~dob_year")),
+    ("Same last name and date of birth", ("last_name", "dob")),
+    ("Same first name and date of birth", ("first_name", "dob")),
+    ("Same last name and postcode", ("last_name", "pc_unit")),
+    ("Same first name and postcode", ("first_name", "pc_unit")),
+    ("Names sound alike, same postcode sector", ("first_key", "last_key", "pc_sector")),
+    ("First and last name swapped", ("first_name=last_name", "last_name=first_name")),
+    ("Same date of birth and postcode", ("dob", "pc_unit")),
+    ("Same phone number and last name", ("phone", "last_name")),
+    ("Same phone number and first name", ("phone", "first_name")),
+    ("Same e-mail address", ("email",)),
+]
+
+#: The plain configuration blocks on the plain columns only.
+PLAIN_BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("Same NHS number", ("nhs",)),
+    ("Same first and last name, born within a year", ("first_name", "last_name", "~dob_year")),
+    ("Same last name and date of birth", ("last_name", "dob")),
+    ("Same first name and date of birth", ("first_name", "dob")),
+    ("Same date of birth and postcode", ("dob", "pc_unit")),
+    ("Same phone number and last name", ("phone", "last_name")),
+]
+
+#: Rules for expectation maximisation, tried in order until every comparison has been learnt
+#: in at least one session (a rule that finds no pairs in this data is skipped).
+EM_RULES: list[tuple[str, ...]] = [
+    ("nhs",),
+    ("first_name", "last_name", "dob_year"),
+    ("dob", "pc_sector"),
+    ("dob", "pc_unit"),
+    ("phone", "last_name"),
+    ("email",),
+]
+PLAIN_EM_RULES: list[tuple[str, ...]] = [
+    ("nhs",),
+    ("first_name", "last_name", "dob_year"),
+    ("dob", "pc_unit"),
+]
+
+#: Rules that almost only ever join the same person, to estimate how many pairs match.
+DETERMINISTIC_RULES: list[tuple[str, ...]] = [
+    ("nhs", "dob"),
+    ("first_name", "last_name", "dob"),
+]
+PLAIN_DETERMINISTIC_RULES: list[tuple[str, ...]] = [
+    ("nhs", "dob"),
+    ("first_name", "last_name", "dob"),
+]
+
+
+def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The equalities of a rule: ``("a", "b=c")`` is ``l.a = r.a AND l.b = r.c``."""
+    pairs = []
+    for column in columns:
+        if column.startswith("~"):
+            continue
+        left, _, right = column.partition("=")
+        pairs.append((left, right or left))
+    return pairs
+
+
+def rule_filters(columns: tuple[str, ...]) -> list[str]:
+    """``~dob_year``: born within a year of each other, or the year unknown on either side."""
+    return [column[1:] for column in columns if column.startswith("~")]
+
+
+def rule_sql(columns: tuple[str, ...]) -> str:
+    parts = [f"l.{left} = r.{right}" for left, right in rule_pairs(columns)]
+    parts += [
+        f"(l.{c} IS NULL OR r.{c} IS NULL OR abs(l.{c} - r.{c}) <= 1)"
+        for c in rule_filters(columns)
+    ]
+    return " AND ".join(parts)
+
+
+def blocking_rules(kind: ModelKind) -> list[tuple[str, tuple[str, ...]]]:
+    return BLOCKING_RULES if kind == "lantern" else PLAIN_BLOCKING_RULES
+
+
+def settings(kind: ModelKind = "lantern", *, retain_columns: bool = True) -> SettingsCreator:
+    comparisons = lantern_comparisons() if kind == "lantern" else plain_comparisons()
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[
+            rule_sql(columns)  # type: ignore[misc]  # Splink takes SQL strings too
+            for _, columns in blocking_rules(kind)
+        ],
+        retain_matching_columns=retain_columns,
+        retain_intermediate_calculation_columns=retain_columns,
+        max_iterations=20,
+        em_convergence=0.001,
+    )

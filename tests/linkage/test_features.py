@@ -1,0 +1,72 @@
+"""Preparing records for comparison: the forms the model compares."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lantern.linkage import features
+
+
+def _one(**values: str) -> dict[str, object]:
+    row = dict.fromkeys(features.STANDARD_COLUMNS, "")
+    row.update(values)
+    return features.prepare(pd.DataFrame([row])).to_pylist()[0]
+
+
+def test_names_are_folded_keyed_and_grouped_with_their_short_forms() -> None:
+    kate = _one(first_name="Kate", last_name="O'Brien-Smith")
+    katherine = _one(first_name="Katherine")
+    assert kate["first_name"] == "kate"
+    assert kate["last_name"] == "obrien smith"
+    assert kate["last_tokens"] == ["obrien", "smith"]
+    assert set(kate["first_group"]) & set(katherine["first_group"])  # type: ignore[arg-type]
+    assert _one(first_name="Catherine")["first_key"] == _one(first_name="Kathryn")["first_key"]
+
+
+def test_a_second_word_in_the_first_name_is_a_middle_name() -> None:
+    record = _one(first_name="Mary Jane", middle_names="Ann")
+    assert (record["first_name"], record["middle_name"]) == ("mary", "jane")
+
+
+def test_dates_keep_their_precision() -> None:
+    full = _one(date_of_birth="17/05/2009")
+    year = _one(date_of_birth="2009")
+    month = _one(date_of_birth="05/2009")
+    assert (full["dob"], full["dob_year"], full["dob_month"], full["dob_day"]) == (
+        "2009-05-17",
+        2009,
+        5,
+        17,
+    )
+    assert (year["dob"], year["dob_year"], year["dob_month"], year["dob_precision"]) == (
+        None,
+        2009,
+        None,
+        "year",
+    )
+    assert (month["dob_month"], month["dob_day"], month["dob_precision"]) == (5, None, "month")
+    assert _one(date_of_birth="31/02/2009")["dob_year"] is None  # not a real date
+
+
+def test_nhs_number_check_digit_is_known_without_refusing_the_number() -> None:
+    assert _one(nhs_number="943 476 5919")["nhs_valid"] is True
+    typo = _one(nhs_number="9434765918")
+    assert (typo["nhs"], typo["nhs_valid"]) == ("9434765918", False)
+
+
+def test_postcodes_split_into_unit_sector_and_district() -> None:
+    record = _one(postcode="nk14ab")
+    assert (record["pc_unit"], record["pc_sector"], record["pc_district"]) == (
+        "NK1 4AB",
+        "NK1 4",
+        "NK1",
+    )
+    foreign = _one(postcode="4223")
+    assert (foreign["pc_unit"], foreign["pc_sector"]) == ("4223", None)
+
+
+def test_phone_numbers_in_any_format_agree_and_houses_are_their_numbers() -> None:
+    assert _one(phone="+44 7700 900123")["phone"] == _one(phone="07700900123")["phone"]
+    assert _one(address="Flat 20, 66 Market Close")["house"] == "20 66"
+    assert _one(sex="2")["sex"] == "female"
+    assert _one(sex="9")["sex"] is None
