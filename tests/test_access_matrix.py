@@ -8,9 +8,11 @@ administrator are refused, the refusal is audited, and an involved user succeeds
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +23,16 @@ from lantern.cases import services as case_services
 from lantern.cases.models import Case, ChronologyEntry
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction, AuditEvent
+from lantern.core.normalisers import PartialDate
+from lantern.imports import services as import_services
+from lantern.imports.models import Extract, MappingProfile, QuarantinedRow, SourceRecord
 from lantern.people.models import Person
 from lantern.referrals import services as referral_services
 from lantern.referrals.models import Referral
+from lantern.screening import services as screening_services
+from lantern.screening.instruments import Answer
+from lantern.screening.jobs import months_before
+from lantern.screening.models import Screening, ScreeningStatus
 from tests.conftest import Partnership
 from tests.factories import new_person
 
@@ -34,12 +43,18 @@ class World:
     referral: Referral
     case: Case
     entry: ChronologyEntry
+    screening: Screening
 
 
 def _build_world(p: Partnership) -> World:
     referral = referral_services.referral_submit(
         actor=p.school_lead,
-        new_person=new_person(given_name="Kayleigh", family_name="Matrixtest"),
+        new_person=new_person(
+            given_name="Kayleigh",
+            family_name="Matrixtest",
+            # 17, turning 18 in three months: on the transitions list once screened.
+            date_of_birth=PartialDate.from_date(months_before(timezone.localdate(), 18 * 12 - 3)),
+        ),
         concern_categories=["going_missing"],
         what_was_seen="Seen getting into cars after school.",
         urgency="high",
@@ -66,7 +81,27 @@ def _build_world(p: Partnership) -> World:
         what_was_seen="Messages from an unknown adult.",
         urgency="standard",
     )
-    return World(person=referral.person, referral=open_referral, case=decision.case, entry=entry)
+    version = screening_services.instrument_for(referral.person, timezone.localdate())
+    assert version is not None
+    screening = screening_services.screening_record(
+        actor=p.practitioner,
+        person=referral.person,
+        case=decision.case,
+        instrument_version=version,
+        answers=[Answer(code, "absent") for code in version.spec.indicators],
+        level=version.spec.lowest.code,
+    )
+    # Overdue, so that it is on the work list of screenings due.
+    ScreeningStatus.objects.filter(person=referral.person).update(
+        next_due_on=timezone.localdate() - timedelta(days=1)
+    )
+    return World(
+        person=referral.person,
+        referral=open_referral,
+        case=decision.case,
+        entry=entry,
+        screening=screening,
+    )
 
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -90,6 +125,13 @@ OBJECT_ROUTES: dict[str, tuple[Kwargs, str]] = {
     "api-case-chronology": (lambda w: {"pk": w.case.pk}, "get"),
     "api-chronology-entry": (lambda w: {"pk": w.entry.pk}, "get"),
     "api-chronology-amend": (lambda w: {"pk": w.entry.pk}, "post"),
+    "api-linkage-person-records": (lambda w: {"pk": w.person.pk}, "get"),
+    "screening:new_for_person": (lambda w: {"pk": w.person.pk}, "get"),
+    "screening:person_history": (lambda w: {"pk": w.person.pk}, "get"),
+    "screening:detail": (lambda w: {"pk": w.screening.pk}, "get"),
+    "api-screening-person": (lambda w: {"pk": w.person.pk}, "get"),
+    "api-screening-suggestions": (lambda w: {"pk": w.person.pk}, "get"),
+    "api-screening-detail": (lambda w: {"pk": w.screening.pk}, "get"),
 }
 
 #: Lists and searches of person data: scoped for agencies, refused to board and admin.
@@ -108,6 +150,10 @@ LIST_ROUTES: dict[str, str] = {
 HUB_ROUTES: dict[str, str] = {
     "referrals:triage": "",
     "api-triage": "",
+    "screening:due": "?scope=all",
+    "screening:transitions": "",
+    "api-screening-due": "?scope=all",
+    "api-screening-transitions": "",
 }
 
 #: Not person data (sign-in, the schema, vocabularies, the home page) or Django's admin.
@@ -124,6 +170,13 @@ OPEN_ROUTES = {
     "api-event-types",
     "api-concern-categories",
     "api-person-duplicates",
+    # Screening instruments and their published schema: not person data.
+    "screening:instruments",
+    "screening:instrument_version",
+    "screening:instrument_schema",
+    "api-screening-instruments",
+    "api-screening-instrument-version",
+    "api-import-profile-schema",  # the JSON Schema of mapping profiles
 }
 OPEN_PREFIXES = ("admin:",)
 
@@ -142,7 +195,15 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 
 def test_every_url_is_classified() -> None:
-    classified = set(OBJECT_ROUTES) | set(LIST_ROUTES) | set(HUB_ROUTES) | OPEN_ROUTES
+    classified = (
+        set(OBJECT_ROUTES)
+        | set(LIST_ROUTES)
+        | set(HUB_ROUTES)
+        | OPEN_ROUTES
+        | set(IMPORT_ROUTES)
+        | set(LINKAGE_ROUTES)
+        | set(KNOWN_TO_HUB_ROUTES)
+    )
     unclassified = sorted(
         name
         for name in set(_names(get_resolver().url_patterns))
@@ -249,3 +310,204 @@ def test_triage_is_for_hub_caseworkers(partnership: Partnership, as_user: Any, n
     response = as_user(partnership.practitioner).get(reverse(name))
     assert response.status_code == 200
     assert "Matrixtest" in response.content.decode()
+
+
+# --- agency extracts (imports): the hub only; importing is for analysts and managers ------
+
+
+@dataclass
+class ImportWorld:
+    extract: Extract
+    row: QuarantinedRow
+    record: SourceRecord
+    profile: MappingProfile
+
+
+def _build_import_world(p: Partnership, folder: Path) -> ImportWorld:
+    profile = import_services.profile_load(
+        actor=p.analyst, text="profile: matrix\ncolumns:\n  record_id: Ref\n"
+    ).profile
+    path = folder / "police.csv"
+    path.write_text(
+        "record_id,first_name,last_name,sex\n"
+        "NP1,Kayleigh,Importmatrix,F\n"
+        "NP2,Kayleigh,Importmatrix,Q\n",
+        encoding="utf-8",
+    )
+    with path.open("rb") as upload:
+        extract = import_services.extract_create(
+            actor=p.analyst,
+            upload=upload,
+            file_name=path.name,
+            agency=p.police,
+            sharing_agreement="Matrix ISA",
+        )
+    extract = import_services.extract_run(extract_id=extract.pk)
+    return ImportWorld(
+        extract=extract,
+        row=QuarantinedRow.objects.get(extract=extract),
+        record=SourceRecord.objects.get(record_id="NP1"),
+        profile=profile,
+    )
+
+
+ImportKwargs = Callable[[ImportWorld], dict[str, Any]]
+HUB, IMPORTER = "hub", "importer"
+
+#: name: (kwargs, method, who is admitted: any hub role, or hub analysts and managers only).
+IMPORT_ROUTES: dict[str, tuple[ImportKwargs, str, str]] = {
+    "imports:list": (lambda w: {}, "get", HUB),
+    "imports:upload": (lambda w: {}, "get", IMPORTER),
+    "imports:detail": (lambda w: {"pk": w.extract.pk}, "get", HUB),
+    "imports:progress": (lambda w: {"pk": w.extract.pk}, "get", HUB),
+    "imports:quarantine": (lambda w: {"pk": w.extract.pk}, "get", HUB),
+    "imports:withdraw": (lambda w: {"pk": w.extract.pk}, "get", IMPORTER),
+    "imports:row": (lambda w: {"pk": w.row.pk}, "get", IMPORTER),
+    "imports:record": (lambda w: {"pk": w.record.pk}, "get", HUB),
+    "imports:profiles": (lambda w: {}, "get", HUB),
+    "imports:profile_new": (lambda w: {}, "get", IMPORTER),
+    "imports:profile": (lambda w: {"name": w.profile.name}, "get", HUB),
+    "api-import-extract-list": (lambda w: {}, "get", HUB),
+    "api-import-extract-detail": (lambda w: {"pk": w.extract.pk}, "get", HUB),
+    "api-import-extract-withdraw": (lambda w: {"pk": w.extract.pk}, "post", IMPORTER),
+    "api-import-quarantine-list": (lambda w: {"pk": w.extract.pk}, "get", HUB),
+    "api-import-quarantine-row": (lambda w: {"pk": w.row.pk}, "get", HUB),
+    "api-import-quarantine-fix": (lambda w: {"pk": w.row.pk}, "post", IMPORTER),
+    "api-import-quarantine-discard": (lambda w: {"pk": w.row.pk}, "post", IMPORTER),
+    "api-import-record-detail": (lambda w: {"pk": w.record.pk}, "get", HUB),
+    "api-import-profile-list": (lambda w: {}, "get", HUB),
+    "api-import-profile-detail": (lambda w: {"name": w.profile.name}, "get", HUB),
+}
+
+
+@pytest.fixture
+def import_world(
+    partnership: Partnership, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> ImportWorld:
+    settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")
+    # Access is what is tested here, not linkage: the import runs without its hooks.
+    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", None)  # type: ignore[arg-type]
+    return _build_import_world(partnership, tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(IMPORT_ROUTES))
+@pytest.mark.parametrize("who", ["school_lead", "board", "admin"])
+def test_import_routes_refuse_agencies_board_and_admin(
+    partnership: Partnership, import_world: ImportWorld, as_user: Any, name: str, who: str
+) -> None:
+    kwargs, method, _ = IMPORT_ROUTES[name]
+    actor: Actor = getattr(partnership, who)
+    client = as_user(actor)
+    before = _refusals()
+    response = _request(client, method, reverse(name, kwargs=kwargs(import_world)))
+    assert response.status_code == 403, (name, who, response.status_code)
+    assert "Importmatrix" not in response.content.decode()
+    assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+    last = AuditEvent.objects.order_by("-sequence").first()
+    assert last is not None
+    assert last.username == actor.username
+
+
+@pytest.mark.parametrize("name", sorted(IMPORT_ROUTES))
+def test_import_routes_admit_the_hub_roles_they_are_for(
+    partnership: Partnership, import_world: ImportWorld, as_user: Any, name: str
+) -> None:
+    kwargs, method, admitted = IMPORT_ROUTES[name]
+    url = reverse(name, kwargs=kwargs(import_world))
+    if method == "get":
+        assert as_user(partnership.analyst).get(url).status_code == 200, name
+    client = as_user(partnership.practitioner)
+    before = _refusals()
+    practitioner = _request(client, method, url)
+    if admitted == HUB:
+        assert practitioner.status_code == 200, (name, practitioner.status_code)
+    else:
+        assert practitioner.status_code == 403, (name, practitioner.status_code)
+        assert _refusals() == before + 1
+
+
+# --- record linkage: the hub only; training and runs for analysts and managers -----------
+
+from tests.linkage.world import LinkageWorld, build_linkage_world  # noqa: E402
+
+LinkageKwargs = Callable[[LinkageWorld], dict[str, Any]]
+RUNNER = "runner"
+
+#: name: (kwargs, method, who is admitted: any hub role, or hub analysts and managers only).
+LINKAGE_ROUTES: dict[str, tuple[LinkageKwargs, str, str]] = {
+    "linkage:overview": (lambda w: {}, "get", HUB),
+    "linkage:queue": (lambda w: {}, "get", HUB),
+    "linkage:claim_next": (lambda w: {}, "post", HUB),
+    "linkage:pair": (lambda w: {"pk": w.pair.pk}, "get", HUB),
+    "linkage:claim": (lambda w: {"pk": w.pair.pk}, "post", HUB),
+    "linkage:release": (lambda w: {"pk": w.pair.pk}, "post", HUB),
+    "linkage:models": (lambda w: {}, "get", HUB),
+    "linkage:model": (lambda w: {"pk": w.model.pk}, "get", HUB),
+    "linkage:train": (lambda w: {}, "post", RUNNER),
+    "linkage:run_start": (lambda w: {}, "post", RUNNER),
+    "linkage:run": (lambda w: {"pk": w.run.pk}, "get", HUB),
+    "linkage:matches": (lambda w: {}, "get", HUB),
+    "linkage:merge_person": (lambda w: {"pk": w.person.pk}, "get", HUB),
+    "linkage:merge": (lambda w: {"pk": w.merge.pk}, "get", HUB),
+    "api-linkage-queue": (lambda w: {}, "get", HUB),
+    "api-linkage-pair": (lambda w: {"pk": w.pair.pk}, "get", HUB),
+    "api-linkage-pair-decision": (lambda w: {"pk": w.pair.pk}, "post", HUB),
+    "api-linkage-models": (lambda w: {}, "get", HUB),
+    "api-linkage-merge": (lambda w: {}, "post", HUB),
+    "api-linkage-merge-detail": (lambda w: {"pk": w.merge.pk}, "get", HUB),
+    "api-linkage-merge-undo": (lambda w: {"pk": w.merge.pk}, "post", HUB),
+}
+#: Anyone with person data may ask; an agency learns only whether the hub knows the person.
+KNOWN_TO_HUB_ROUTES = {"api-linkage-candidates": "?first_name=Kayleigh&last_name=Linkmatrix"}
+
+LINKAGE_REFUSED = ["school_lead", "housing_officer", "board", "admin"]
+
+
+@pytest.mark.parametrize("name", sorted(LINKAGE_ROUTES))
+@pytest.mark.parametrize("who", LINKAGE_REFUSED)
+def test_linkage_is_refused_outside_the_hub(
+    partnership: Partnership, as_user: Any, name: str, who: str
+) -> None:
+    world = build_linkage_world(partnership)
+    kwargs, method, _ = LINKAGE_ROUTES[name]
+    before = _refusals()
+    response = _request(
+        as_user(getattr(partnership, who)), method, reverse(name, kwargs=kwargs(world))
+    )
+    assert response.status_code == 403, (name, who, response.status_code)
+    assert "Linkmatrix" not in response.content.decode()
+    assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+
+
+@pytest.mark.parametrize("name", sorted(LINKAGE_ROUTES))
+def test_linkage_admits_the_hub(partnership: Partnership, as_user: Any, name: str) -> None:
+    world = build_linkage_world(partnership)
+    kwargs, method, admitted = LINKAGE_ROUTES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    if admitted == RUNNER:
+        refused = _request(as_user(partnership.practitioner), method, url)
+        assert refused.status_code == 403, name
+    actor = partnership.analyst if admitted == RUNNER else partnership.practitioner
+    response = _request(as_user(actor), method, url)
+    assert response.status_code in (200, 201, 302, 400), (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_TO_HUB_ROUTES))
+def test_agencies_learn_only_that_the_hub_knows_someone(
+    partnership: Partnership, as_user: Any, name: str
+) -> None:
+    build_linkage_world(partnership)
+    url = reverse(name) + KNOWN_TO_HUB_ROUTES[name]
+    agency = as_user(partnership.school_lead).get(url)
+    assert agency.status_code == 200
+    body = agency.json()
+    assert body["matches"] is None
+    assert body["known_to_hub"] in (True, False)
+    assert "Linkmatrix" not in agency.content.decode()
+    hub = as_user(partnership.practitioner).get(url)
+    assert hub.status_code == 200
+    assert hub.json()["known_to_hub"] is None
+    for who in ("board", "admin"):
+        before = _refusals()
+        assert as_user(getattr(partnership, who)).get(url).status_code == 403
+        assert _refusals() == before + 1

@@ -4,8 +4,11 @@ from django.urls import URLPattern, path
 
 from lantern.accounts import api as accounts_api
 from lantern.cases import api as cases_api
+from lantern.imports import api as imports_api
+from lantern.linkage import api as linkage_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
+from lantern.screening import api as screening_api
 
 urlpatterns: list[URLPattern] = [
     path("schema/", accounts_api.SchemaView.as_view(), name="api-schema"),
@@ -52,5 +55,116 @@ urlpatterns: list[URLPattern] = [
         "concern-categories/",
         referrals_api.ConcernCategoriesView.as_view(),
         name="api-concern-categories",
+    ),
+    path(
+        "imports/extracts/",
+        imports_api.ExtractListView.as_view(),
+        name="api-import-extract-list",
+    ),
+    path(
+        "imports/extracts/<int:pk>/",
+        imports_api.ExtractDetailView.as_view(),
+        name="api-import-extract-detail",
+    ),
+    path(
+        "imports/extracts/<int:pk>/withdraw/",
+        imports_api.ExtractWithdrawView.as_view(),
+        name="api-import-extract-withdraw",
+    ),
+    path(
+        "imports/extracts/<int:pk>/quarantine/",
+        imports_api.QuarantineListView.as_view(),
+        name="api-import-quarantine-list",
+    ),
+    path(
+        "imports/quarantine/<int:pk>/",
+        imports_api.QuarantineRowView.as_view(),
+        name="api-import-quarantine-row",
+    ),
+    path(
+        "imports/quarantine/<int:pk>/fix/",
+        imports_api.QuarantineFixView.as_view(),
+        name="api-import-quarantine-fix",
+    ),
+    path(
+        "imports/quarantine/<int:pk>/discard/",
+        imports_api.QuarantineDiscardView.as_view(),
+        name="api-import-quarantine-discard",
+    ),
+    path(
+        "imports/records/<int:pk>/",
+        imports_api.SourceRecordView.as_view(),
+        name="api-import-record-detail",
+    ),
+    path(
+        "imports/profiles/",
+        imports_api.ProfileListView.as_view(),
+        name="api-import-profile-list",
+    ),
+    path(
+        "imports/profiles/<slug:name>/",
+        imports_api.ProfileDetailView.as_view(),
+        name="api-import-profile-detail",
+    ),
+    path(
+        "imports/profile-schema/",
+        imports_api.ProfileSchemaView.as_view(),
+        name="api-import-profile-schema",
+    ),
+    path(
+        "people/<int:pk>/screenings/",
+        screening_api.PersonScreeningsView.as_view(),
+        name="api-screening-person",
+    ),
+    path(
+        "people/<int:pk>/screening-suggestions/",
+        screening_api.SuggestionsView.as_view(),
+        name="api-screening-suggestions",
+    ),
+    path("screenings/due/", screening_api.DueListView.as_view(), name="api-screening-due"),
+    path(
+        "screenings/<int:pk>/",
+        screening_api.ScreeningDetailView.as_view(),
+        name="api-screening-detail",
+    ),
+    path(
+        "transitions/", screening_api.TransitionListView.as_view(), name="api-screening-transitions"
+    ),
+    path(
+        "instruments/", screening_api.InstrumentListView.as_view(), name="api-screening-instruments"
+    ),
+    path(
+        "instruments/versions/<int:pk>/",
+        screening_api.InstrumentVersionView.as_view(),
+        name="api-screening-instrument-version",
+    ),
+    path(
+        "linkage/candidates/",
+        linkage_api.CandidatesView.as_view(),
+        name="api-linkage-candidates",
+    ),
+    path("linkage/pairs/", linkage_api.QueueView.as_view(), name="api-linkage-queue"),
+    path("linkage/pairs/<int:pk>/", linkage_api.PairView.as_view(), name="api-linkage-pair"),
+    path(
+        "linkage/pairs/<int:pk>/decision/",
+        linkage_api.PairDecisionView.as_view(),
+        name="api-linkage-pair-decision",
+    ),
+    path("linkage/models/", linkage_api.ModelListView.as_view(), name="api-linkage-models"),
+    path(
+        "linkage/people/<int:pk>/records/",
+        linkage_api.PersonRecordsView.as_view(),
+        name="api-linkage-person-records",
+    ),
+    path("linkage/merges/", linkage_api.MergeCreateView.as_view(), name="api-linkage-merge"),
+    path(
+        "linkage/merges/<int:pk>/",
+        linkage_api.MergeDetailView.as_view(),
+        name="api-linkage-merge-detail",
+    ),
+    path(
+        "linkage/merges/<int:pk>/undo/",
+        linkage_api.MergeUndoView.as_view(),
+        name="api-linkage-merge-undo",
     ),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lantern.people",
     "lantern.referrals",
     "lantern.cases",
+    "lantern.screening",
     "lantern.imports",
     "lantern.linkage",
     "lantern.synth",

@@ -69,7 +69,7 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         return render(request, "cases/_chronology.html", context)
     from lantern.screening.queries import person_summary
 
-    context["summary"] = person_summary(actor, case.person, purpose="case page")
+    context["summary"] = person_summary(actor, case.person, audited_by_page=True)
     return render(request, "cases/detail.html", context)
 
 

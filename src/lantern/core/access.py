@@ -15,6 +15,9 @@ The rules (DESIGN.md, "Access, audit, information governance"):
 - **Restricted categories** (sexual health, unproven allegations, informant-sourced
   intelligence) are visible only to memberships that hold the category, or by an approved
   grant for that person; everyone else sees that a restricted entry exists.
+- **Screenings** follow the person: whoever may see the person sees the screening level;
+  restricted evidence in them is masked by the same rules. Screening and the work lists of
+  due screenings and transitions are hub casework.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from lantern.cases.models import Case, ChronologyEntry
     from lantern.people.models import Person
     from lantern.referrals.models import Referral
+    from lantern.screening.models import Screening
 
 
 class Role(models.TextChoices):
@@ -215,16 +219,22 @@ def restricted_filter(actor: Actor, person_ids: Iterable[int] | None = None) -> 
     Entries with no category are always kept (the person is already visible). Restricted
     entries are kept where the membership holds the category or an approved grant exists.
     """
+    return _restricted_q(actor, author="author_id", person="person_id")
+
+
+def _restricted_q(actor: Actor, *, author: str, person: str) -> Q:
+    """Rows with a ``restricted_category`` this actor may read: unrestricted, written by the
+    actor, in a category the membership holds, or covered by an approved grant."""
     from lantern.cases.models import RestrictedAccessGrant
 
     # The author can always read what they wrote themselves.
-    keep = Q(restricted_category="") | Q(author_id=actor.user.pk)
+    keep = Q(restricted_category="") | Q(**{author: actor.user.pk})
     if actor.restricted_categories:
         keep |= Q(restricted_category__in=sorted(actor.restricted_categories))
     grants = RestrictedAccessGrant.objects.active().filter(
         user_id=actor.user.pk,
         agency_id=actor.agency.pk,
-        person=OuterRef("person_id"),
+        person=OuterRef(person),
         category=OuterRef("restricted_category"),
     )
     return keep | Q(Exists(grants))
@@ -234,6 +244,67 @@ def can_read_entry(actor: Actor, entry: ChronologyEntry) -> bool:
     from lantern.cases.models import ChronologyEntry
 
     return ChronologyEntry.objects.filter(pk=entry.pk).filter(restricted_filter(actor)).exists()
+
+
+# --- risk screening ------------------------------------------------------------------
+
+
+def visible_screenings(actor: Actor) -> models.QuerySet[Screening]:
+    """Screenings of the people this actor may see: the hub sees all; an agency sees those
+    of people it is involved with; board members and administrators see none."""
+    from lantern.screening.models import Screening
+
+    qs = Screening.objects.all()
+    if not actor.may_read_person_data:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    return qs.filter(_active_involvement(actor.agency.pk, OuterRef("person_id")))
+
+
+def require_screening(actor: Actor, screening: Screening) -> None:
+    if not visible_screenings(actor).filter(pk=screening.pk).exists():
+        raise refuse(
+            actor,
+            _refusal_text(actor, "this person's screening"),
+            object_type="screening",
+            object_id=screening.pk,
+        )
+
+
+def restricted_screening_filter(actor: Actor) -> Q:
+    """A Q over a screening's answers or suggestions (rows with ``screening`` and
+    ``restricted_category``): the ones whose restricted evidence this actor may read.
+
+    The screener reads what they recorded; others need the category or an approved grant.
+    The level itself is never restricted: it stays visible wherever the screening is.
+    """
+    return _restricted_q(actor, author="screening__screened_by_id", person="screening__person_id")
+
+
+def readable_categories(actor: Actor, person: Person) -> frozenset[str]:
+    """The restricted categories of this person's record this actor may read."""
+    from lantern.cases.models import RestrictedAccessGrant
+
+    granted = RestrictedAccessGrant.objects.active().filter(
+        user_id=actor.user.pk, agency_id=actor.agency.pk, person=person
+    )
+    return actor.restricted_categories | frozenset(granted.values_list("category", flat=True))
+
+
+def may_screen(actor: Actor) -> bool:
+    """Screening is hub casework: practitioners and managers at the hub."""
+    return actor.does_casework
+
+
+def may_see_screening_work(actor: Actor) -> bool:
+    """Work lists of due screenings and transitions at 18: the hub's caseworkers."""
+    return actor.does_casework
+
+
+def may_manage_instruments(actor: Actor) -> bool:
+    """Loading a screening instrument is the system owner's job, as with vocabularies."""
+    return actor.role == Role.ADMINISTRATOR
 
 
 # --- actions -------------------------------------------------------------------------
@@ -277,6 +348,97 @@ def may_manage_case(actor: Actor) -> bool:
 
 def may_see_access_log(actor: Actor) -> bool:
     return actor.is_hub
+
+
+# --- agency extracts (imports) ---------------------------------------------------------
+
+#: Hub roles that bring agency extracts in, fix their quarantined rows and withdraw them.
+IMPORT_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
+
+
+def may_see_imports(actor: Actor) -> bool:
+    """Extracts, source records and quarantine hold every agency's data: the hub's only."""
+    return actor.is_hub
+
+
+def may_import(actor: Actor) -> bool:
+    """A hub analyst or manager imports extracts, loads mapping profiles and fixes rows."""
+    return actor.is_hub and actor.role in IMPORT_ROLES
+
+
+def require_imports(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
+    """Refuse (and audit) anyone but a hub role reading imports or source records."""
+    if not may_see_imports(actor):
+        raise refuse(
+            actor,
+            _imports_refusal_text(actor),
+            object_type=object_type,
+            object_id=object_id,
+        )
+
+
+def _imports_refusal_text(actor: Actor) -> str:
+    if actor.role in (Role.BOARD, Role.ADMINISTRATOR):
+        return _refusal_text(actor, "agency extracts")
+    return (
+        "Agency extracts and the records in them are seen only by the hub. "
+        "If you need to know whether the hub knows someone, ask the hub."
+    )
+
+
+# --- record linkage ----------------------------------------------------------------------
+
+#: Hub roles that train linkage models, start runs and set thresholds.
+LINKAGE_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
+
+
+def may_review_links(actor: Actor) -> bool:
+    """Linkage results put several agencies' records side by side: hub roles only.
+
+    The review queue, candidate pairs, model reports and matches across all agencies'
+    records are the hub's; an agency sees only that a person is known to the hub.
+    """
+    return actor.is_hub
+
+
+def may_merge_people(actor: Actor) -> bool:
+    """Merging two people (and undoing it) is a hub decision about who is who."""
+    return actor.is_hub
+
+
+def may_run_linkage(actor: Actor) -> bool:
+    """Training a model, setting its thresholds and starting a run: hub analysts, managers."""
+    return actor.is_hub and actor.role in LINKAGE_ROLES
+
+
+def may_learn_known_to_hub(actor: Actor) -> bool:
+    """An agency may learn that the hub already knows a person it describes (not who, nor
+    from whom) where the area's information sharing agreement allows it."""
+    from django.conf import settings
+
+    return actor.may_read_person_data and bool(
+        getattr(settings, "LANTERN_LINKAGE_TELL_AGENCIES_KNOWN", True)
+    )
+
+
+def require_linkage(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
+    """Refuse (and audit) anyone but a hub role reading linkage results."""
+    if not may_review_links(actor):
+        raise refuse(
+            actor,
+            _linkage_refusal_text(actor),
+            object_type=object_type,
+            object_id=object_id,
+        )
+
+
+def _linkage_refusal_text(actor: Actor) -> str:
+    if actor.role in (Role.BOARD, Role.ADMINISTRATOR):
+        return _refusal_text(actor, "record linkage")
+    return (
+        "Record linkage compares several agencies' records, so only the hub sees it. "
+        "If you think two records are the same person, tell the hub."
+    )
 
 
 def _refusal_text(actor: Actor, what: str) -> str:

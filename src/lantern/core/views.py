@@ -41,6 +41,9 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
         queue = list(triage_queue(actor)[:200])
         context["queue_count"] = len(queue)
         context["overdue_count"] = sum(1 for r in queue if r.is_overdue)
+        from lantern.screening.queries import work_summary
+
+        context["screening_work"] = work_summary(actor)
     if actor.may_read_person_data:
         from lantern.referrals.queries import agency_referrals
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,9 @@ from lantern.people.models import (
     PersonName,
     Sex,
 )
+
+if TYPE_CHECKING:
+    from lantern.agencies.models import Agency
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,22 @@ def person_create(*, actor: Actor, details: NewPerson, source: str = "") -> Pers
         return _person_create(actor=actor, details=details, source=source)
 
 
-def _person_create(*, actor: Actor, details: NewPerson, source: str) -> Person:
+def person_create_from_agency_record(
+    *, actor: Actor, details: NewPerson, agency: Agency, source: str
+) -> Person:
+    """Create a person first known from an agency's own record (found by record linkage).
+
+    The facts are said by that agency, not by the actor (the hub, or its linkage job), and
+    recorded by nobody in particular: they came from the agency's system. Call inside the
+    caller's transaction; the hub alone links records.
+    """
+    access.require(actor, actor.is_hub, "record a person from an agency's records")
+    return _person_create(actor=actor, details=details, source=source, agency=agency)
+
+
+def _person_create(
+    *, actor: Actor, details: NewPerson, source: str, agency: Agency | None = None
+) -> Person:
     dob, precision = _dob_fields(details.date_of_birth)
     person = Person.objects.create(
         given_name=details.given_name.strip(),
@@ -88,9 +107,13 @@ def _person_create(*, actor: Actor, details: NewPerson, source: str) -> Person:
         date_of_birth=dob,
         dob_precision=precision,
         sex=details.sex,
-        created_by_agency=actor.agency,
+        created_by_agency=agency or actor.agency,
     )
-    said = {"source_agency": actor.agency, "recorded_by": actor.user, "source": source}
+    said: dict[str, Any] = (
+        {"source_agency": agency, "recorded_by": None, "source": source}
+        if agency is not None
+        else {"source_agency": actor.agency, "recorded_by": actor.user, "source": source}
+    )
     PersonName.objects.create(
         person=person,
         kind=NameKind.LEGAL,

@@ -22,4 +22,11 @@ def search(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor
 def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     record = queries.person_record(actor, pk, purpose=request.GET.get("purpose", "")[:200])
-    return render(request, "people/detail.html", {"record": record, "person": record.person})
+    from lantern.screening.queries import person_summary
+
+    summary = person_summary(actor, record.person, audited_by_page=True)
+    return render(
+        request,
+        "people/detail.html",
+        {"record": record, "person": record.person, "summary": summary},
+    )

@@ -97,6 +97,31 @@ class ReferralSummarySerializer(serializers.Serializer[Referral]):
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
 
+class ScreeningLevelRefSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    rank = serializers.IntegerField(read_only=True)
+    screened_on = serializers.DateField(read_only=True)
+
+
+class TriageItemSerializer(ReferralSummarySerializer):
+    """A referral in the triage queue, with the person's latest screening level (if any)."""
+
+    latest_screening = serializers.SerializerMethodField()
+
+    @extend_schema_field(ScreeningLevelRefSerializer(allow_null=True))
+    def get_latest_screening(self, referral: Referral) -> dict[str, Any] | None:
+        status = getattr(referral.person, "screening_status", None)
+        if status is None or not status.level:
+            return None
+        return {
+            "code": status.level,
+            "label": status.level_label,
+            "rank": status.level_rank,
+            "screened_on": status.last_screened_on,
+        }
+
+
 class ReferralListItemSerializer(ReferralSummarySerializer):
     outcome = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
@@ -261,9 +286,10 @@ class ReferralDetailView(ActorAPIView):
 
 
 class TriageQueueView(ActorListAPIView):
-    """Referrals awaiting the hub's decision, most urgent then oldest first (hub caseworkers)."""
+    """Referrals awaiting the hub's decision, most urgent then oldest first (hub caseworkers),
+    each with the person's latest screening level."""
 
-    serializer_class = ReferralSummarySerializer
+    serializer_class = TriageItemSerializer
 
     def query(self) -> QuerySet[Referral]:
         return queries.triage_queue(self.actor)
@@ -271,7 +297,7 @@ class TriageQueueView(ActorListAPIView):
     @extend_schema(
         operation_id="triage_list",
         tags=TAGS,
-        responses={200: ReferralSummarySerializer(many=True), **problems(401, 403)},
+        responses={200: TriageItemSerializer(many=True), **problems(401, 403)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

@@ -24,7 +24,8 @@ def triage_queue(actor: Actor) -> QuerySet[Referral]:
     return (
         access.visible_referrals(actor)
         .filter(status=ReferralStatus.SUBMITTED)
-        .select_related("person", "referring_agency")
+        # The person's latest screening level is shown in the queue (never restricted).
+        .select_related("person", "person__screening_status", "referring_agency")
         .order_by("urgency_rank", "submitted_at")
     )
 

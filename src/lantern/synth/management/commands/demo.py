@@ -32,6 +32,14 @@ class Command(BaseCommand):
                 f"  {report.people:,} people, {report.referrals:,} referrals, {report.cases:,} cases, "
                 f"{report.events:,} chronology events"
             )
+            from lantern.screening.synth import add_screenings
+
+            screened = add_screenings(seed=options["seed"])
+            flagged = screened.nightly.transitions_flagged if screened.nightly else 0
+            self.stdout.write(
+                f"  {screened.screenings:,} risk screenings of {screened.people:,} people, "
+                f"{flagged:,} transitions at 18 flagged"
+            )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(u[0]) for u in DEMO_USERS)
         names = dict(Agency.objects.values_list("code", "name"))

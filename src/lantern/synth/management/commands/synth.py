@@ -1,11 +1,17 @@
-"""``lantern synth --seed N --people N``: add a synthetic city to the database."""
+"""``lantern synth --seed N --people N``: add a synthetic city to the database.
+
+``lantern synth extracts --out DIR --people N --seed N`` writes synthetic agency extracts
+(one standard-layout CSV per agency) and their truth file instead; see
+:mod:`lantern.synth.extracts`.
+"""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantern.synth.generator import CityConfig, build_city
 
@@ -14,6 +20,17 @@ class Command(BaseCommand):
     help = "Generate a synthetic city (agencies, staff, people, referrals, cases, chronologies)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "what",
+            nargs="?",
+            choices=["city", "extracts"],
+            default="city",
+            help="city (default): into the database; extracts: agency CSV files and truth.csv",
+        )
+        parser.add_argument("--out", default="", help="extracts: the folder to write to")
+        parser.add_argument(
+            "--agencies", default="", help="extracts: agency codes, comma-separated (default all)"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--people", type=int, default=1000)
         parser.add_argument(
@@ -30,6 +47,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "extracts":
+            self._extracts(options)
+            return
         started = time.perf_counter()
         report = build_city(
             CityConfig(
@@ -44,5 +64,31 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Synthetic city: {report.people:,} people, {report.referrals:,} referrals, "
                 f"{report.cases:,} cases, {report.events:,} chronology events in {elapsed:.1f} s"
+            )
+        )
+
+    def _extracts(self, options: dict[str, Any]) -> None:
+        from lantern.synth.extracts import write_extracts
+
+        if not options["out"]:
+            raise CommandError("Say where to write the extracts: --out DIR")
+        agencies = [a.strip() for a in options["agencies"].split(",") if a.strip()] or None
+        started = time.perf_counter()
+        try:
+            report = write_extracts(
+                Path(options["out"]), seed=options["seed"], people=options["people"],
+                agencies=agencies,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+        for code, count in report.by_agency.items():
+            self.stdout.write(f"  {report.files[code]}  {count:,} records")
+        self.stdout.write(f"  {report.truth}  (source, record_id, person_key)")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic extracts: {report.people:,} people, {report.records:,} records "
+                f"({report.expected_quarantine:,} with a value an import refuses) in "
+                f"{elapsed:.1f} s"
             )
         )
