@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from lantern.linkage import engine, features
-
-
-def read_extracts(folder: Path) -> tuple[pd.DataFrame, pd.Series]:
-    """The generator's agency files as one frame, and each row's true person."""
-    frames = [
-        pd.read_csv(path, dtype=str, keep_default_na=False)
-        for path in sorted(folder.glob("*.csv"))
-        if path.name != "truth.csv"
-    ]
-    records = pd.concat(frames, ignore_index=True)
-    truth = {}
-    with (folder / "truth.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            truth[(row["source"], row["record_id"])] = row["person_key"]
-    keys = pd.Series(
-        [truth[(s, r)] for s, r in zip(records["source"], records["record_id"], strict=True)]
-    )
-    return records, keys
+from lantern.linkage.datasets import read_extracts
 
 
 @pytest.fixture(scope="session")

