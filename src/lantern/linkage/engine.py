@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -79,31 +80,63 @@ def duckdb_api(*, memory_limit: str | None = None, threads: int | None = None) -
 
 
 _spark_session: Any = None
+#: A checkpoint directory made for this process (removed when the session stops).
+_spark_scratch: str | None = None
 
 
-def spark_session() -> Any:
-    """A Spark session: the cluster's if ``SPARK_MASTER`` is set, else local mode."""
-    global _spark_session  # noqa: PLW0603 - one JVM per process
+def spark_session(
+    *,
+    master: str | None = None,
+    partitions: int | None = None,
+    driver_memory: str | None = None,
+) -> Any:
+    """The process's Spark session: the cluster's if ``SPARK_MASTER`` is set, else local mode.
+
+    Splink's Spark backend needs its jar of string-similarity functions (Jaro-Winkler,
+    Damerau-Levenshtein) on the session, and a checkpoint directory for the intermediate
+    tables it writes out as parquet. ``LANTERN_SPARK_PARTITIONS`` sets the shuffle and default
+    parallelism: each blocking rule is a join of that many tasks, so a small linkage wants few
+    and a cluster many. The first call's arguments configure the session; later calls get it
+    as it is (one JVM per process).
+    """
+    global _spark_session, _spark_scratch  # noqa: PLW0603 - one JVM per process
     if _spark_session is None:
         from pyspark.sql import SparkSession
         from splink.internals.spark.jar_location import similarity_jar_location
 
+        parallelism = str(partitions or os.environ.get("LANTERN_SPARK_PARTITIONS", "8"))
+        memory = driver_memory or os.environ.get("LANTERN_SPARK_DRIVER_MEMORY", "2g")
         builder = (
-            SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
+            SparkSession.builder.master(master or os.environ.get("SPARK_MASTER", "local[2]"))
             .appName("lantern-linkage")
             .config("spark.jars", similarity_jar_location())
-            .config("spark.sql.shuffle.partitions", os.environ.get("LANTERN_SPARK_PARTITIONS", "8"))
-            .config("spark.default.parallelism", "8")
-            .config("spark.driver.memory", os.environ.get("LANTERN_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.sql.shuffle.partitions", parallelism)
+            .config("spark.default.parallelism", parallelism)
+            .config("spark.driver.memory", memory)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
-        _spark_session = builder.getOrCreate()
-        _spark_session.sparkContext.setLogLevel("ERROR")
-        checkpoints = Path(tempfile.gettempdir()) / "lantern-spark-checkpoints"
-        checkpoints.mkdir(parents=True, exist_ok=True)
-        _spark_session.sparkContext.setCheckpointDir(str(checkpoints))
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        # On a cluster the checkpoints must be on storage every executor sees.
+        checkpoints = os.environ.get("LANTERN_SPARK_CHECKPOINT_DIR")
+        if not checkpoints:
+            checkpoints = _spark_scratch = tempfile.mkdtemp(prefix="lantern-spark-checkpoints-")
+        session.sparkContext.setCheckpointDir(checkpoints)
+        _spark_session = session
     return _spark_session
+
+
+def stop_spark_session() -> None:
+    """Stop the process's Spark session (and its JVM's work), if one was started."""
+    global _spark_session, _spark_scratch  # noqa: PLW0603 - one JVM per process
+    if _spark_session is not None:
+        _spark_session.stop()
+        _spark_session = None
+    if _spark_scratch is not None:
+        shutil.rmtree(_spark_scratch, ignore_errors=True)
+        _spark_scratch = None
 
 
 def spark_api() -> Any:
@@ -118,6 +151,16 @@ def make_api(backend: str | None = None, **options: Any) -> Any:
     if backend_name(backend) == "spark":
         return spark_api()
     return duckdb_api(**options)
+
+
+def _table_name(prefix: str) -> str:
+    """A name for an input table no other run in this process has used.
+
+    (A Spark session outlives each run, and its temporary views with it: a name made from
+    ``id()`` of a frame can come round again once the frame is freed, and Splink refuses a
+    name already taken.)
+    """
+    return f"{prefix}_{uuid.uuid4().hex[:16]}"
 
 
 # --- the model as data ---------------------------------------------------------------
@@ -170,7 +213,7 @@ def train(
 ) -> TrainedModel:
     """Train unsupervised: u by random sampling, m by EM on the blocking rules."""
     started = time.perf_counter()
-    table = api.register(features, dataset_display_name=f"train_{kind}_{id(features)}")
+    table = api.register(features, dataset_display_name=_table_name(f"train_{kind}"))
     linker = Linker(table, spec.settings(kind), log_level=SPLINK_LOG_LEVEL)
     deterministic = (
         spec.DETERMINISTIC_RULES if kind == "lantern" else spec.PLAIN_DETERMINISTIC_RULES
@@ -317,7 +360,7 @@ def linker_for(
     api: Any, features: pa.Table, model: TrainedModel, *, name: str = "records", retain: bool = True
 ) -> tuple[Linker, Any]:
     dialect = api.sql_dialect.sql_dialect_str
-    table = api.register(features, dataset_display_name=f"{name}_{id(features)}")
+    table = api.register(features, dataset_display_name=_table_name(name))
     settings = settings_for(model.kind, dialect, model.settings, retain=retain)
     return Linker(table, settings, log_level=SPLINK_LOG_LEVEL), table
 
@@ -378,10 +421,10 @@ def predict_incremental(
     linker, _ = linker_for(api, both, model, name="all")
     for column in _tf_columns(model.settings):
         linker.table_management.compute_tf_table(column)
-    new_table = api.register(new, dataset_display_name=f"new_{id(new)}")
+    new_table = api.register(new, dataset_display_name=_table_name("new"))
     frames = [linker.inference.predict_within(new_table, warning_mode="never")]
     if len(existing):
-        old_table = api.register(existing, dataset_display_name=f"old_{id(existing)}")
+        old_table = api.register(existing, dataset_display_name=_table_name("old"))
         frames.append(linker.inference.predict_between(old_table, new_table, warning_mode="never"))
     pair_frames: list[pd.DataFrame] = []
     count_map: dict[int, int] = {}

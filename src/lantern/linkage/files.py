@@ -7,6 +7,7 @@ match_probability_to_cluster``. A million rows fit in a few GiB.
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from dataclasses import dataclass, field
@@ -23,9 +24,15 @@ from lantern.linkage.spec import ModelKind
 DEFAULT_THRESHOLD = 0.99
 
 
+def csv_header(path: Path) -> list[str]:
+    """A CSV file's column names (quoted or not, after any byte-order mark)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [name.strip() for name in next(csv.reader(handle), [])]
+
+
 def read_standard(path: Path) -> pa.Table:
     """A standard-layout CSV as text columns; a missing column is read as empty."""
-    header = path.open(encoding="utf-8").readline().strip().split(",")
+    header = csv_header(path)
     missing = [c for c in ("record_id",) if c not in header]
     if missing:
         msg = f"{path} has no record_id column (the standard layout needs it)"

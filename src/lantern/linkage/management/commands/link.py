@@ -9,7 +9,8 @@
 the pages would, and are audited the same way. ``dedupe`` reads a file in the standard layout
 (``record_id, source, first_name, middle_names, last_name, date_of_birth, sex, nhs_number,
 postcode, address, phone, email``) and writes ``record_id, cluster_id,
-match_probability_to_cluster``: with ``--model`` it uses that saved model, otherwise the
+match_probability_to_cluster`` (the record's strongest pair in its cluster; empty for a
+record alone): with ``--model`` it uses that saved model, otherwise the
 database's model in use, otherwise (or with ``--train``) it trains one on the file.
 """
 
@@ -103,12 +104,20 @@ class Command(BaseCommand):
 
     def _run(self, actor: Actor, options: dict[str, Any]) -> None:
         scope = RunScope.INCREMENTAL if options["incremental"] else RunScope.FULL
-        run = services.run_start(actor=actor, scope=scope, background=options["background"])
         if options["background"]:
+            if options["backend"]:
+                raise CommandError(
+                    "lantern db_worker links on the backend it was started with "
+                    "(LANTERN_LINKAGE_BACKEND); leave out --backend, or run in the foreground."
+                )
+            run = services.run_start(actor=actor, scope=scope, background=True)
             self.stdout.write(f"Linkage run {run.pk} queued for lantern db_worker.")
             return
+        backend = engine.backend_name(options["backend"])
+        run = services.run_start(actor=actor, scope=scope, background=False, backend=backend)
         self.stdout.write(
-            f"Linkage run {run.pk}: {run.get_status_display()}. {run.records_considered:,} "
+            f"Linkage run {run.pk} on {backend}: {run.get_status_display()}. "
+            f"{run.records_considered:,} "
             f"records, {run.pairs_scored:,} pairs scored, {run.pairs_linked:,} linked, "
             f"{run.pairs_for_review:,} for review; {run.people_created:,} people created, "
             f"{run.people_merged:,} merged."
@@ -139,21 +148,23 @@ class Command(BaseCommand):
             if active is not None and active.kind == options["kind"]:
                 model = engine.TrainedModel(kind=active.kind, settings=active.splink_settings)  # type: ignore[arg-type]
                 threshold = threshold or active.upper_threshold
+        backend = engine.backend_name(options["backend"])
         try:
             result = files.dedupe_file(
                 source,
                 out,
                 model=model,
-                kind=options["kind"],
+                # A saved model says which preparation it compares (lantern or plain).
+                kind=model.kind if model is not None else options["kind"],
                 threshold=threshold or files.DEFAULT_THRESHOLD,
-                backend=options["backend"],
+                backend=backend,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         how = "trained on the file" if result.trained else "saved model"
         self.stdout.write(
             f"{result.records:,} records in {result.clusters:,} clusters "
-            f"({result.pairs_scored:,} pairs scored, {how}) -> {out}"
+            f"({result.pairs_scored:,} pairs scored on {backend}, {how}) -> {out}"
         )
         self._rules(result.rule_counts)
         times = ", ".join(f"{k} {v} s" for k, v in result.seconds.items())
