@@ -330,7 +330,8 @@ class RecordFeatures(models.Model):
             models.Index(fields=["last_name", "pc_unit"], name="lk_last_pc"),
             models.Index(fields=["first_name", "pc_unit"], name="lk_first_pc"),
             models.Index(fields=["last_key", "first_key"], name="lk_keys"),
-            models.Index(fields=["dob", "pc_unit"], name="lk_dob_pc"),
+            # Postcode first: the lookup on both, and counting a postcode (term frequency).
+            models.Index(fields=["pc_unit", "dob"], name="lk_pc_dob"),
             models.Index(fields=["phone"], name="lk_phone"),
             models.Index(fields=["email"], name="lk_email"),
         ]

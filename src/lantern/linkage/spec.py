@@ -421,7 +421,7 @@ def email() -> Comparison:
         "E-mail",
         (
             null("email", "E-mail missing"),
-            exact("email", "Same e-mail address"),
+            exact("email", "Same e-mail address", tf=True),
             custom(
                 "Same e-mail user name",
                 (
