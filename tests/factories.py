@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from lantern.accounts.actors import actor_for_membership
 from lantern.agencies.models import Agency, AgencyKind, Membership
@@ -23,6 +25,13 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     kind = AgencyKind.EDUCATION
 
 
+@cache
+def _password_hash() -> str:
+    """The test password hashed once per process: a real Argon2 hash (signing in checks it),
+    without paying for Argon2 again for every user of every test."""
+    return make_password("correct-horse-battery")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -31,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User{n}")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.LazyFunction(_password_hash)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

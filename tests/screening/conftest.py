@@ -56,13 +56,6 @@ def open_case(
     return decision.case
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """The partnership's nine users are hashed with Argon2, slow on purpose; these tests do
-    not sign in through passwords, so a fast hasher keeps them quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def child_case(partnership: Partnership) -> Case:
     return open_case(partnership, given="Tamsin", family="Screentest", dob=years_ago(15, days=40))
