@@ -74,7 +74,9 @@ def test_records_at_different_agencies_become_one_person_with_every_record_kept(
     assert all("DPA 2018" in i.lawful_basis for i in involved)
     # Which agency's record says what: names said by the school and the police.
     said = {(n.source_agency_id, n.given_name) for n in PersonName.objects.filter(person=person)}
-    assert (partnership.school.pk, "tammy") in said
+    assert (partnership.school.pk, "Tammy") in said  # as the school wrote it, not folded
+    primary = PersonName.objects.get(person=person, is_primary=True)
+    assert (primary.given_name, primary.family_name) == ("Tamsin", "Rowe")
     assert Identifier.objects.filter(person=person, source_agency=partnership.police).exists()
     assert RecordFeatures.objects.filter(record__in=[a, b, c, other]).count() == 4
     assert sum(rule["pairs"] for rule in run.rule_counts) == run.pairs_scored > 0

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from lantern.agencies.models import Agency, AgencyKind
@@ -84,6 +85,7 @@ LABEL_PRIOR_STRENGTH = 100
 DEFAULT_UPPER = 0.99
 DEFAULT_LOWER = 0.5
 
+NAME_FIELDS = ("first_name", "middle_names", "last_name")
 RECORD_FIELDS = (
     "pk",
     "agency_id",
@@ -180,8 +182,21 @@ def records_frame(records: Iterable[dict[str, Any]]) -> pa.Table:
     )
 
 
+#: Names as the agency wrote them (the folded columns are for matching, not for people).
+SUPPLIED_NAMES = {f"supplied_{name}": KT(f"raw__{name}") for name in NAME_FIELDS}
+
+
 def _record_rows(qs: Any) -> list[dict[str, Any]]:
-    return list(qs.values(*RECORD_FIELDS).order_by("pk"))
+    return list(qs.values(*RECORD_FIELDS, **SUPPLIED_NAMES).order_by("pk"))
+
+
+def _as_supplied(record: dict[str, Any], name: str) -> str:
+    """A name as the agency wrote it, if that is what was folded; else the folded name."""
+    folded: str = record.get(name) or ""
+    supplied = " ".join(str(record.get(f"supplied_{name}") or "").split())
+    if supplied and normalise_name(supplied) == folded:
+        return supplied
+    return folded.title()
 
 
 # --- models ----------------------------------------------------------------------------
@@ -382,8 +397,19 @@ def run_start(
     scope: str = RunScope.FULL,
     record_ids: list[int] | None = None,
     background: bool = True,
+    backend: str | None = None,
 ) -> LinkageRun:
-    """Start linking records to people: queued for ``lantern db_worker``, or here and now."""
+    """Start linking records to people: queued for ``lantern db_worker``, or here and now.
+
+    ``backend`` (duckdb or spark) is for a run here and now; the worker links on the backend
+    of its own setting (``LANTERN_LINKAGE_BACKEND``).
+    """
+    if background and backend:
+        raise ValidationError(
+            "The background worker links on the backend it was started with; "
+            "choose a backend only for a run here and now.",
+            code="backend_in_background",
+        )
     access.require(actor, access.may_run_linkage(actor), "start record linkage")
     model = active_model()
     if model is None:
@@ -402,7 +428,7 @@ def run_start(
         if background:
             _enqueue(run)
     if not background:
-        run_execute(run_id=run.pk)
+        run_execute(run_id=run.pk, backend=backend)
         run.refresh_from_db()
     return run
 
@@ -466,10 +492,14 @@ def _placeholder_model() -> LinkageModel:
 
 def run_execute(*, run_id: int, backend: str | None = None) -> LinkageRun:
     """Score and resolve: the body of the background task (also run in the foreground)."""
+    claimed = LinkageRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
     run = LinkageRun.objects.select_related("model", "started_by").get(pk=run_id)
+    if not claimed:  # already run (or running): a repeated task is harmless
+        return run
     # The work is the linkage service's; who started it is on the run and in its audit entry.
     actor = system_actor()
-    LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
     started = time.perf_counter()
     try:
         if not run.model.splink_settings or not run.model.is_active:
@@ -962,9 +992,9 @@ def _sex(value: str) -> str:
 def _person_from_record(*, actor: Actor, record: dict[str, Any]) -> Person:
     """A new person from an agency record, every fact said by that agency."""
     details = NewPerson(
-        given_name=record["first_name"] or "",
-        family_name=record["last_name"] or "",
-        middle_names=record["middle_names"] or "",
+        given_name=_as_supplied(record, "first_name"),
+        family_name=_as_supplied(record, "last_name"),
+        middle_names=_as_supplied(record, "middle_names"),
         date_of_birth=_partial(record),
         sex=_sex(record["sex"] or ""),
         nhs_number=record["nhs_number"] if record["nhs_number_valid"] else "",
@@ -991,7 +1021,7 @@ def _attach(*, actor: Actor, record: dict[str, Any], person: Person) -> None:
         "source": _record_label(record),
     }
     agency_id = record["agency_id"]
-    given, family = record["first_name"] or "", record["last_name"] or ""
+    given, family = _as_supplied(record, "first_name"), _as_supplied(record, "last_name")
     if given or family:
         same = PersonName.objects.filter(
             person=person,
@@ -1005,7 +1035,7 @@ def _attach(*, actor: Actor, record: dict[str, Any], person: Person) -> None:
                 kind=NameKind.LEGAL,
                 is_primary=False,
                 given_name=given,
-                middle_names=record["middle_names"] or "",
+                middle_names=_as_supplied(record, "middle_names"),
                 family_name=family,
                 **name_fields(given, family),
                 **said,

@@ -18,6 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=2018)
+        parser.add_argument(
+            "--extract-people", type=int, default=600,
+            help="People behind the synthetic agency extracts that are imported and linked",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -39,6 +43,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {screened.screenings:,} risk screenings of {screened.people:,} people, "
                 f"{flagged:,} transitions at 18 flagged"
+            )
+            self.stdout.write("Importing agency extracts and linking them (trains a model)…")
+            from lantern.linkage.synth import add_agency_extracts
+
+            linked = add_agency_extracts(seed=options["seed"], people=options["extract_people"])
+            self.stdout.write(
+                f"  {linked.records:,} agency records ({linked.quarantined:,} quarantined), "
+                f"{linked.people_created:,} people, {linked.pairs_linked:,} pairs linked, "
+                f"{linked.pairs_for_review:,} pairs in the review queue"
             )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(u[0]) for u in DEMO_USERS)
