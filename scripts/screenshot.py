@@ -1,7 +1,8 @@
 """Screenshots of the demo for the documentation: a busy case page and the triage queue.
 
 Against a running demo server (``lantern demo`` then ``lantern runserver``), sign in as a hub
-practitioner through the login page and save full-page PNGs to docs/images/. Uses Debian's
+practitioner through the login page and save PNGs to docs/images/: the case page and the
+triage queue as a 1280x1000 window shows them, a review-queue pair whole. Uses Debian's
 Chromium through Playwright; Playwright never downloads a browser here.
 
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
@@ -59,11 +60,12 @@ def case_url(page: Page, base: str, pick: str) -> str:
     return href if href.startswith("http") else f"{base}{href}"
 
 
-def shoot(page: Page, url: str, path: Path) -> None:
+def shoot(page: Page, url: str, path: Path, *, full_page: bool = False) -> None:
+    """What a person sees on opening the page (the window), or the whole page."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  <-  {url}")
 
 
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": args.width, "height": 900}, locale="en-GB")
+        context = browser.new_context(viewport={"width": args.width, "height": 1000}, locale="en-GB")
         context.set_default_timeout(30_000)
         page = context.new_page()
         page.on("console", on_console)
@@ -104,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         shoot(page, case, args.out / "case-page.png")
         print(f"  {page.locator('#chronology > p').first.inner_text()}")
         shoot(page, f"{base}/referrals/triage/", args.out / "triage.png")
+        page.goto(f"{base}/linkage/review/")
+        pairs = page.locator("main a[href*='/linkage/review/']").filter(has_text="L-")
+        if pairs.count():
+            href = pairs.first.get_attribute("href") or ""
+            shoot(page, f"{base}{href}", args.out / "review-pair.png", full_page=True)
         browser.close()
 
     for problem in problems:

@@ -478,11 +478,14 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("Same last name and postcode", ("last_name", "pc_unit")),
     ("Same first name and postcode", ("first_name", "pc_unit")),
     ("Names sound alike, same postcode sector", ("first_key", "last_key", "pc_sector")),
-    ("First and last name swapped", ("first_name=last_name", "last_name=first_name")),
+    (
+        "First and last name swapped, born within a year",
+        ("first_name=last_name", "last_name=first_name", "~dob_year"),
+    ),
     ("Same date of birth and postcode", ("dob", "pc_unit")),
     ("Same phone number and last name", ("phone", "last_name")),
     ("Same phone number and first name", ("phone", "first_name")),
-    ("Same e-mail address", ("email",)),
+    ("Same e-mail address, born within a year", ("email", "~dob_year")),
 ]
 
 #: The plain configuration blocks on the plain columns only.
