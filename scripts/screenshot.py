@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": args.width, "height": 1000}, locale="en-GB")
+        context = browser.new_context(
+            viewport={"width": args.width, "height": 1000}, locale="en-GB"
+        )
         context.set_default_timeout(30_000)
         page = context.new_page()
         page.on("console", on_console)

@@ -14,6 +14,23 @@ from django.utils import timezone
 from lantern.core.models import TimeStamped
 from lantern.people.models import DatePrecision
 
+#: A source record's normalised person columns, in the standard layout's order: what linkage
+#: compares and what a re-supplied row is checked against.
+PERSON_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "dob_precision",
+    "sex",
+    "nhs_number",
+    "nhs_number_valid",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+)
+
 
 class MappingProfile(TimeStamped):
     """How to read one agency system's extract: columns, date formats, value maps.

@@ -37,6 +37,7 @@ from lantern.core.access import Actor
 from lantern.core.models import AuditAction
 from lantern.imports import bulk, profiles
 from lantern.imports.models import (
+    PERSON_FIELDS,
     Extract,
     ExtractStatus,
     MappingProfile,
@@ -59,22 +60,7 @@ BATCH_BYTES = 256 * 1024
 #: Row numbers kept per warning, to show the analyst where to look.
 WARNING_ROWS_KEPT = 20
 #: The fields compared to decide whether a re-supplied row changed its record.
-TRACKED_FIELDS: tuple[str, ...] = (
-    "agency_id",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "dob_precision",
-    "sex",
-    "nhs_number",
-    "nhs_number_valid",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-    "raw",
-)
+TRACKED_FIELDS: tuple[str, ...] = ("agency_id", *PERSON_FIELDS, "raw")
 _UPSERT_FIELDS = [
     "agency",
     "extract",

@@ -38,7 +38,7 @@ from lantern.core.normalisers import (
     normalise_phone,
     normalise_postcode,
 )
-from lantern.imports.models import SourceRecord
+from lantern.imports.models import PERSON_FIELDS, SourceRecord
 from lantern.linkage import engine, features, merging
 from lantern.linkage.clustering import Components
 from lantern.linkage.models import (
@@ -91,18 +91,7 @@ RECORD_FIELDS = (
     "agency_id",
     "source",
     "record_id",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "dob_precision",
-    "sex",
-    "nhs_number",
-    "nhs_number_valid",
-    "postcode",
-    "address",
-    "phone",
-    "email",
+    *PERSON_FIELDS,
     "person_id",
     "extract__lawful_basis",
     "extract__sharing_agreement",
@@ -141,24 +130,7 @@ def active_records() -> Any:
 
 def records_frame(records: Iterable[dict[str, Any]]) -> pa.Table:
     """Source records (as ``values()`` dicts) in the standard layout, keyed by pk."""
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "unique_id",
-            "first_name",
-            "middle_names",
-            "last_name",
-            "date_of_birth",
-            "dob_precision",
-            "sex",
-            "nhs_number",
-            "nhs_number_valid",
-            "postcode",
-            "address",
-            "phone",
-            "email",
-        )
-    }
+    columns: dict[str, list[Any]] = {name: [] for name in ("unique_id", *PERSON_FIELDS)}
     for row in records:
         columns["unique_id"].append(row["pk"])
         for name, values in columns.items():
