@@ -1,9 +1,9 @@
 """Screenshots of the demo for the documentation: a busy case page and the triage queue.
 
 Against a running demo server (``lantern demo`` then ``lantern runserver``), sign in as a hub
-practitioner through the login page and save PNGs to docs/images/: the case page and the
-triage queue as a 1280x1000 window shows them, a review-queue pair whole. Uses Debian's
-Chromium through Playwright; Playwright never downloads a browser here.
+practitioner through the login page and save PNGs to docs/images/: the case page (a
+1280x1900 window) and the triage queue (1280x1000) as a window shows them, and a pair in the
+review queue whole. Uses Debian's Chromium through Playwright, which never downloads a browser.
 
     .venv/bin/python scripts/screenshot.py --url http://127.0.0.1:8000
 
@@ -60,8 +60,11 @@ def case_url(page: Page, base: str, pick: str) -> str:
     return href if href.startswith("http") else f"{base}{href}"
 
 
-def shoot(page: Page, url: str, path: Path, *, full_page: bool = False) -> None:
-    """What a person sees on opening the page (the window), or the whole page."""
+def shoot(page: Page, url: str, path: Path, *, full_page: bool = False, height: int = 1000) -> None:
+    """What a person sees on opening the page (a window ``height`` high), or the whole page."""
+    page.set_viewport_size(
+        {"width": page.viewport_size["width"] if page.viewport_size else 1280, "height": height}
+    )
     page.goto(url)
     page.wait_for_load_state("networkidle")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,9 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--chromium", default=os.environ.get("LANTERN_CHROMIUM", "/usr/bin/chromium")
     )
-    parser.add_argument("--pick", choices=["oldest", "first"], default="oldest",
-                        help="which open case to show: the oldest (the demo's heavy case) "
-                        "or the first listed (the newest)")
+    parser.add_argument(
+        "--pick",
+        choices=["oldest", "first"],
+        default="oldest",
+        help="which open case to show: the oldest (the demo's heavy case) "
+        "or the first listed (the newest)",
+    )
     parser.add_argument("--case", type=int, help="show this case (its number) instead")
     parser.add_argument("--width", type=int, default=1280)
     args = parser.parse_args(argv)
@@ -105,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         page.on("pageerror", lambda error: problems.append(f"uncaught script error: {error}"))
         sign_in(page, base, args.username, args.password)
         case = f"{base}/cases/{args.case}/" if args.case else case_url(page, base, args.pick)
-        shoot(page, case, args.out / "case-page.png")
+        # Tall enough for the level over time and the first chronology entries.
+        shoot(page, case, args.out / "case-page.png", height=1900)
         print(f"  {page.locator('#chronology > p').first.inner_text()}")
         shoot(page, f"{base}/referrals/triage/", args.out / "triage.png")
         page.goto(f"{base}/linkage/review/")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.core.normalisers import normalise_name
 from lantern.imports.models import SourceRecord
 from lantern.linkage import matching, services
 from lantern.linkage.models import (
@@ -78,13 +79,18 @@ class FieldRow:
     label: str
     left: str
     right: str
+    #: What is compared, where it is not what is shown (names: folded, shown as supplied).
+    left_key: str = ""
+    right_key: str = ""
 
     @property
     def state(self) -> str:
         """``same``, ``different`` or ``missing`` (on one side or both)."""
         if not self.left or not self.right:
             return "missing"
-        return "same" if self.left.casefold() == self.right.casefold() else "different"
+        left = self.left_key or self.left.casefold()
+        right = self.right_key or self.right.casefold()
+        return "same" if left == right else "different"
 
 
 @dataclass(frozen=True)
@@ -205,8 +211,15 @@ class PairView:
     claimed_by_other: bool
 
 
+NAMES = ("first_name", "middle_names", "last_name")
+
+
 def _display(record: SourceRecord, name: str) -> str:
     value = getattr(record, name)
+    if name in NAMES and value:
+        # As the agency wrote it, where that is what was folded for matching.
+        supplied = " ".join(str((record.raw or {}).get(name) or "").split())
+        return supplied if supplied and normalise_name(supplied) == value else str(value)
     if name == "date_of_birth" and value is not None:
         precision = record.dob_precision
         if precision == "year":
@@ -252,7 +265,13 @@ def pair_view(actor: Actor, pk: int) -> PairView:
         left=left,
         right=right,
         rows=[
-            FieldRow(label, _display(left, name), _display(right, name))
+            FieldRow(
+                label,
+                _display(left, name),
+                _display(right, name),
+                left_key=str(getattr(left, name) or "") if name in NAMES else "",
+                right_key=str(getattr(right, name) or "") if name in NAMES else "",
+            )
             for label, name in COMPARED_FIELDS
         ],
         waterfall=waterfall(pair),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management import call_command
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             )
             self.stdout.write("Importing agency extracts and linking them (trains a model)…")
             from lantern.linkage.synth import add_agency_extracts
+
+            # Splink's notes on training (levels too rare to learn) are for analysts, who see
+            # them in the model's training summary; the console keeps to the outcome.
+            logging.getLogger("splink").setLevel(logging.ERROR)
 
             linked = add_agency_extracts(seed=options["seed"], people=options["extract_people"])
             self.stdout.write(
