@@ -31,6 +31,15 @@ class Partnership:
     admin: Actor
 
 
+@pytest.fixture(autouse=True)
+def _fresh_matching_caches() -> None:
+    """Real-time matching caches its scorer and counts per process; each test's database is
+    new, so each test starts without them."""
+    from lantern.linkage import matching
+
+    matching.clear_caches()
+
+
 @pytest.fixture
 def partnership(db: Any) -> Partnership:
     hub = AgencyFactory(code="hub", name="Test Hub", kind=AgencyKind.HUB)

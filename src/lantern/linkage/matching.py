@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from lantern.linkage import features
 from lantern.linkage.models import LinkageModel, RecordFeatures
@@ -55,7 +55,7 @@ class Match:
 
 
 _scorers: dict[tuple[int, str], Scorer] = {}
-_totals: dict[str, tuple[float, int]] = {}
+_totals: dict[str, tuple[float, int, int]] = {}
 
 
 def scorer_for(model: LinkageModel) -> Scorer:
@@ -99,24 +99,33 @@ def candidates(record: Mapping[str, Any], *, exclude: Iterable[int] = ()) -> lis
     return list(found.values())
 
 
-def _total(column: str) -> int:
+def _total(column: str, newest: int) -> int:
+    """How many records have a value in ``column``: counted again when records were added
+    (``newest``, the latest record's id, moved on) or after a few minutes (changed values)."""
     now = time.monotonic()
     cached = _totals.get(column)
-    if cached and now - cached[0] < _TOTALS_TTL:
+    if cached and cached[2] == newest and now - cached[0] < _TOTALS_TTL:
         return cached[1]
     count = RecordFeatures.objects.filter(**{f"{column}__isnull": False}).count()
-    _totals[column] = (now, count)
+    _totals[column] = (now, count, newest)
     return count
+
+
+def clear_caches() -> None:
+    """Forget the scorer and the counts (tests, whose databases come and go, call this)."""
+    _scorers.clear()
+    _totals.clear()
 
 
 def term_frequencies(scorer: Scorer, record: Mapping[str, Any]) -> dict[tuple[str, Any], float]:
     """How common each of the record's values is, for the columns the model adjusts."""
     out = {}
+    newest = RecordFeatures.objects.aggregate(newest=Max("record_id"))["newest"] or 0
     for column in set(scorer.tf_columns()):
         value = record.get(column)
         if value is None:
             continue
-        total = _total(column)
+        total = _total(column, newest)
         if not total:
             continue
         count = RecordFeatures.objects.filter(**{column: value}).count()
