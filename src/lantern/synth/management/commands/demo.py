@@ -46,11 +46,12 @@ class Command(BaseCommand):
                 f"{flagged:,} transitions at 18 flagged"
             )
             self.stdout.write("Importing agency extracts and linking them (trains a model)…")
-            from lantern.linkage.synth import add_agency_extracts
-
             # Splink's notes on training (levels too rare to learn) are for analysts, who see
             # them in the model's training summary; the console keeps to the outcome.
-            logging.getLogger("splink").setLevel(logging.ERROR)
+            from lantern.linkage import engine
+            from lantern.linkage.synth import add_agency_extracts
+
+            engine.SPLINK_LOG_LEVEL = logging.ERROR
 
             linked = add_agency_extracts(seed=options["seed"], people=options["extract_people"])
             self.stdout.write(
