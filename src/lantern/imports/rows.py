@@ -253,6 +253,13 @@ def fold_name(text: str) -> str:
     return normalisers.normalise_name(text)
 
 
+def as_supplied(folded: str, supplied: object) -> str:
+    """A name as the agency wrote it (from the record's ``raw``), if that is what ``folded``
+    was folded from; else empty. Names are folded for matching, not for people to read."""
+    text = " ".join(str(supplied or "").split())
+    return text if text and fold_name(text) == folded else ""
+
+
 def _message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
-from lantern.core.normalisers import normalise_name
 from lantern.imports.models import SourceRecord
+from lantern.imports.rows import as_supplied
 from lantern.linkage import matching, services
 from lantern.linkage.models import (
     CandidatePair,
@@ -217,9 +217,7 @@ NAMES = ("first_name", "middle_names", "last_name")
 def _display(record: SourceRecord, name: str) -> str:
     value = getattr(record, name)
     if name in NAMES and value:
-        # As the agency wrote it, where that is what was folded for matching.
-        supplied = " ".join(str((record.raw or {}).get(name) or "").split())
-        return supplied if supplied and normalise_name(supplied) == value else str(value)
+        return as_supplied(value, (record.raw or {}).get(name)) or str(value)
     if name == "date_of_birth" and value is not None:
         precision = record.dob_precision
         if precision == "year":

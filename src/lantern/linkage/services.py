@@ -39,6 +39,7 @@ from lantern.core.normalisers import (
     normalise_postcode,
 )
 from lantern.imports.models import PERSON_FIELDS, SourceRecord
+from lantern.imports.rows import as_supplied
 from lantern.linkage import engine, features, merging
 from lantern.linkage.clustering import Components
 from lantern.linkage.models import (
@@ -165,10 +166,7 @@ def _record_rows(qs: Any) -> list[dict[str, Any]]:
 def _as_supplied(record: dict[str, Any], name: str) -> str:
     """A name as the agency wrote it, if that is what was folded; else the folded name."""
     folded: str = record.get(name) or ""
-    supplied = " ".join(str(record.get(f"supplied_{name}") or "").split())
-    if supplied and normalise_name(supplied) == folded:
-        return supplied
-    return folded.title()
+    return as_supplied(folded, record.get(f"supplied_{name}")) or folded.title()
 
 
 # --- models ----------------------------------------------------------------------------
