@@ -14,12 +14,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lantern.core.normalisers import (
     PartialDate,
     PostcodeParts,
+    _normalise_name_unicode,
     age_on,
     birthday_in_year,
     format_nhs_number,
@@ -487,6 +488,17 @@ def test_name_normalising_is_idempotent_and_clean(raw: str) -> None:
     assert all(char == " " or char.isalpha() for char in normal)
     assert not any(unicodedata.combining(char) for char in normal)
     assert isinstance(name_key(raw), str)
+
+
+@settings(database=None, deadline=None, max_examples=400)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=30), st.text()))
+@example("Zoë O'Brien-Smith")
+@example("  JADE   louise ")
+@example("D`Arcy")
+@example("O'NEILL-SMITH Jr.")
+def test_the_ascii_fast_path_folds_names_as_the_unicode_folding_does(raw: str) -> None:
+    """Most names are plain ASCII and take a shortcut; it must give the full folding's answer."""
+    assert normalise_name(raw) == _normalise_name_unicode(raw)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lantern.core.normalisers import normalise_name, normalise_phone
+from lantern.core.normalisers import normalise_phone
 from lantern.imports.readers import cell_text
-from lantern.imports.rows import fold_name, phone_e164, split_full_name
+from lantern.imports.rows import phone_e164, split_full_name
 
 
 def _outcome(function: object, text: str) -> str:
@@ -20,8 +20,8 @@ def _outcome(function: object, text: str) -> str:
 
 PHONE_TEXT = st.text(alphabet="0123456789+ ()./-", min_size=0, max_size=18)
 UK_NUMBERS = st.builds(
-    lambda prefix, digits, spaces: prefix + "".join(
-        d + (" " if i in spaces else "") for i, d in enumerate(digits)
+    lambda prefix, digits, spaces: (
+        prefix + "".join(d + (" " if i in spaces else "") for i, d in enumerate(digits))
     ),
     st.sampled_from(["0", "+44", "+44 ", "(0", "+44(0)", "44"]),
     st.text(alphabet="0123456789", min_size=9, max_size=11),
@@ -38,15 +38,6 @@ UK_NUMBERS = st.builds(
 @example("07700 900")
 def test_the_phone_fast_path_agrees_with_the_normaliser(text: str) -> None:
     assert _outcome(phone_e164, text) == _outcome(normalise_phone, text)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(max_size=30))
-@example("Zoë O'Brien-Smith")
-@example("  JADE   louise ")
-@example("D`Arcy")
-def test_the_name_fast_path_agrees_with_the_normaliser(text: str) -> None:
-    assert fold_name(text) == normalise_name(text)
 
 
 def test_full_names_split_in_either_order() -> None:

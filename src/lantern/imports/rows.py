@@ -237,27 +237,11 @@ def phone_e164(text: str) -> str:
     return normalisers.normalise_phone(text)
 
 
-_ASCII_NOT_LETTER = re.compile(r"[^a-z]+", re.ASCII)
-
-
-def fold_name(text: str) -> str:
-    """:func:`~lantern.core.normalisers.normalise_name`, faster for plain ASCII names.
-
-    For ASCII text the normaliser's Unicode folding comes down to: lower case, drop the
-    apostrophes, every other non-letter a space, spaces collapsed. A test proves the same
-    answer; anything else goes through the normaliser itself.
-    """
-    if text.isascii():
-        plain = text.lower().replace("'", "").replace("`", "")
-        return " ".join(_ASCII_NOT_LETTER.sub(" ", plain).split())
-    return normalisers.normalise_name(text)
-
-
 def as_supplied(folded: str, supplied: object) -> str:
     """A name as the agency wrote it (from the record's ``raw``), if that is what ``folded``
     was folded from; else empty. Names are folded for matching, not for people to read."""
     text = " ".join(str(supplied or "").split())
-    return text if text and fold_name(text) == folded else ""
+    return text if text and normalisers.normalise_name(text) == folded else ""
 
 
 def _message(exc: ValidationError) -> str:
@@ -382,10 +366,12 @@ class RowChecker:
         if agency_id is None:
             errors["agency"] = f"'{code[:40]}' is not an agency in Lantern: map it in the profile"
 
-    def _names(self, raw: MappingABC[str, str], values: dict[str, Any],
-               errors: dict[str, str]) -> None:
-        parts = {name: self._present(raw, name) for name in ("first_name", "middle_names",
-                                                             "last_name")}
+    def _names(
+        self, raw: MappingABC[str, str], values: dict[str, Any], errors: dict[str, str]
+    ) -> None:
+        parts = {
+            name: self._present(raw, name) for name in ("first_name", "middle_names", "last_name")
+        }
         full = self._present(raw, "full_name")
         if full and not (parts["first_name"] or parts["last_name"]):
             first, middle, last = split_full_name(full, self.mapping.full_name_order)
@@ -394,7 +380,7 @@ class RowChecker:
             values[name] = ""
             if not text:
                 continue
-            folded = fold_name(text)
+            folded = normalisers.normalise_name(text)
             if not folded:
                 errors[name] = "Enter a name with letters in it, or leave it empty"
             elif len(folded) > MAX_LENGTHS[name]:
@@ -415,8 +401,9 @@ class RowChecker:
         values["date_of_birth"] = dob.earliest()
         values["dob_precision"] = dob.precision
 
-    def _nhs(self, text: str, values: dict[str, Any], errors: dict[str, str],
-             warnings: dict[str, str]) -> None:
+    def _nhs(
+        self, text: str, values: dict[str, Any], errors: dict[str, str], warnings: dict[str, str]
+    ) -> None:
         values["nhs_number"] = ""
         values["nhs_number_valid"] = False
         if not text:
@@ -430,8 +417,13 @@ class RowChecker:
         if not values["nhs_number_valid"]:
             warnings["nhs_number"] = WARNING_NHS_CHECK_DIGIT
 
-    def _postcode_and_address(self, raw: MappingABC[str, str], values: dict[str, Any],
-                              errors: dict[str, str], warnings: dict[str, str]) -> None:
+    def _postcode_and_address(
+        self,
+        raw: MappingABC[str, str],
+        values: dict[str, Any],
+        errors: dict[str, str],
+        warnings: dict[str, str],
+    ) -> None:
         postcode = self._present(raw, "postcode")
         address = self._present(raw, "address")
         values["postcode"] = ""
@@ -447,8 +439,9 @@ class RowChecker:
             errors["address"] = "Use no more than 300 characters"
         values["address"] = address
 
-    def _contact(self, phone: str, email: str, values: dict[str, Any],
-                 errors: dict[str, str]) -> None:
+    def _contact(
+        self, phone: str, email: str, values: dict[str, Any], errors: dict[str, str]
+    ) -> None:
         values["phone"] = ""
         values["email"] = ""
         if phone:
