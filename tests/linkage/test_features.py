@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lantern.core.normalisers import is_valid_nhs_number
 from lantern.linkage import features
 
 
@@ -70,3 +74,46 @@ def test_phone_numbers_in_any_format_agree_and_houses_are_their_numbers() -> Non
     assert _one(address="Flat 20, 66 Market Close")["house"] == "20 66"
     assert _one(sex="2")["sex"] == "female"
     assert _one(sex="9")["sex"] is None
+
+
+def test_a_name_with_no_short_forms_has_no_group_to_compare() -> None:
+    """Only a name that is a short form, or has one, can meet a different name's group."""
+    assert _one(first_name="Kate")["first_group"]
+    assert _one(first_name="Katherine")["first_group"]
+    assert _one(first_name="Zxqvette")["first_group"] is None
+
+
+FOLDED = st.text(alphabet="ab ", max_size=10).map(lambda v: " ".join(v.split()))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.tuples(FOLDED, FOLDED), min_size=1, max_size=6))
+def test_first_and_middle_name_are_the_first_two_words(names: list[tuple[str, str]]) -> None:
+    first, middle = features._first_words(
+        pa.array([f for f, _ in names], pa.string()), pa.array([m for _, m in names], pa.string())
+    )
+    words = [([*f"{f} {m}".split(), "", ""])[:2] for f, m in names]
+    assert list(zip(first.to_pylist(), middle.to_pylist(), strict=True)) == [
+        (a, b) for a, b in words
+    ]
+
+
+NHS_LIKE = st.one_of(
+    st.text(alphabet="0123456789", min_size=9, max_size=11),
+    st.text(alphabet="0123456789 a", max_size=12),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(NHS_LIKE, min_size=1, max_size=12), st.integers(0, 3))
+def test_nhs_check_digits_in_bulk_agree_with_the_core_check(
+    numbers: list[str | None], skip: int
+) -> None:
+    """Ten digits whose check digit holds, as the core normaliser says; anything else fails
+    (the array may be a slice of a larger one, as Arrow hands them over)."""
+    array = pa.array(["0"] * skip + numbers, pa.string()).slice(skip)
+    expected = [
+        v is not None and len(v) == 10 and v.isdigit() and is_valid_nhs_number(v) for v in numbers
+    ]
+    assert features._nhs_valid(array).to_pylist() == expected

@@ -111,16 +111,29 @@ def _nicknamer() -> Any:
 
 
 @cache
+def _full_names() -> frozenset[str]:
+    """Every name the nickname list gives short forms of."""
+    return frozenset(name.lower() for name in _nicknamer().nickname_lookup)
+
+
+@cache
 def name_group(first: str) -> tuple[str, ...]:
     """The name and the full names it is a common short form of (``nicknames`` package).
 
     Two first names are variants of each other when their groups meet: Kate and Katherine
     (Kate is a short form of Katherine), Bob and Rob (both short for Robert).
+
+    Empty for a name that is neither a short form nor has any: its group could only meet
+    another name's by being that name, which the exact level has already taken. (A third of
+    records carry such a name; with no list to compare, the nickname level costs them
+    nothing.)
     """
     if not first:
         return ()
-    group = {first} | {name.lower() for name in _nicknamer().canonicals_of(first)}
-    return tuple(sorted(group))
+    canonicals = {name.lower() for name in _nicknamer().canonicals_of(first)}
+    if not canonicals and first not in _full_names():
+        return ()
+    return tuple(sorted({first} | canonicals))
 
 
 @dataclass(frozen=True)
@@ -234,31 +247,39 @@ def _blank_to_null(array: pa.Array) -> pa.Array:
 
 
 def _nhs_valid(digits: pa.Array) -> pa.Array:
-    """Mod-11 check of ten-digit NHS numbers, vectorised over the distinct values."""
+    """Mod-11 check of ten-digit NHS numbers, over the Arrow buffers (no Python per row).
 
-    def check(values: list[str]) -> np.ndarray:
-        valid = np.zeros(len(values), dtype=bool)
-        chosen = [i for i, v in enumerate(values) if len(v) == 10 and v.isascii() and v.isdigit()]
-        if chosen:
-            text = np.array([values[i] for i in chosen], dtype="U10")
-            matrix = np.frombuffer(text.tobytes(), dtype=np.uint32).reshape(-1, 10) - ord("0")
-            total = (matrix[:, :9] * _NHS_WEIGHTS).sum(axis=1)
-            digit = 11 - (total % 11)
-            digit = np.where(digit == 11, 0, digit)
-            valid[chosen] = (digit != 10) & (digit == matrix[:, 9])
-        return valid
-
-    encoded = pc.dictionary_encode(digits)
-    flags = pa.array(check(encoded.dictionary.to_pylist()), type=pa.bool_())
-    return pc.take(flags, encoded.indices)
+    The rows of exactly ten ASCII digits are cut out of the string data as a matrix of
+    digits; every other row fails the check.
+    """
+    strings = pc.cast(digits, pa.large_string())
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    ten_digits = pc.fill_null(
+        pc.and_(pc.equal(pc.binary_length(strings), 10), pc.ascii_is_decimal(strings)), False
+    ).to_numpy(zero_copy_only=False)
+    valid = np.zeros(len(strings), dtype=bool)
+    rows = np.flatnonzero(ten_digits)
+    if len(rows):
+        _, offsets_buffer, data_buffer = strings.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[strings.offset :]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        matrix = data[offsets[rows, None] + np.arange(10)].astype(np.int64) - ord("0")
+        total = (matrix[:, :9] * _NHS_WEIGHTS).sum(axis=1)
+        digit = 11 - (total % 11)
+        digit = np.where(digit == 11, 0, digit)
+        valid[rows] = (digit != 10) & (digit == matrix[:, 9])
+    return pa.array(valid, type=pa.bool_())
 
 
 def _first_words(first: pa.Array, middle: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """ "Mary Jane" typed as a first name: Mary is the first name, Jane a middle name."""
-    both = pc.binary_join_element_wise(first, middle, " ")
-    words = _per_distinct(
-        both, lambda v: list(v.split()[:2]) + [""] * (2 - len(v.split()[:2])), pa.list_(pa.string())
-    )
+    """ "Mary Jane" typed as a first name: Mary is the first name, Jane a middle name.
+
+    The names are folded (letters and single spaces), so splitting on a space finds the
+    words; a trailing space makes sure every row has at least two, the second maybe empty.
+    """
+    both = pc.utf8_trim_whitespace(pc.binary_join_element_wise(first, middle, " "))
+    words = pc.split_pattern(pc.binary_join_element_wise(both, "", " "), " ")
     return pc.list_element(words, 0), pc.list_element(words, 1)
 
 
