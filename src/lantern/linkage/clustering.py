@@ -119,47 +119,117 @@ def cluster_pairs(
     pairs: pd.DataFrame,
     *,
     threshold: float,
-    nhs: Mapping[int, str],
+    nhs: pd.Series,
 ) -> pd.DataFrame:
     """``unique_id, cluster_id, match_probability_to_cluster`` for every id.
 
     ``pairs`` has ``unique_id_l, unique_id_r, match_probability``; those at or above
-    ``threshold`` are joined strongest first under the constraints above. A record's
-    probability to its cluster is its strongest pair inside the cluster (empty for a record
-    alone).
+    ``threshold`` are joined strongest first under the constraints above. ``nhs`` is each
+    record's valid NHS number (indexed by record id; records without one left out). A
+    cluster is named by its smallest id. A record's probability to its cluster is its
+    strongest pair inside the cluster (empty for a record alone).
+
+    Most of a million records' edges constrain nothing, so the connected components come
+    from SciPy's sparse-graph routine (in C) and only a component holding two different
+    valid NHS numbers goes through the strongest-first union-find
+    (:func:`_constrained_labels`). The answer is the union-find's on every edge: components
+    never share an edge, and in a component with at most one valid NHS number no join is
+    refused, so the union-find would join it all.
     """
-    strong = pairs[pairs["match_probability"] >= threshold].sort_values(
-        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
-    )
-    components = Components(nhs=nhs)
-    left = strong["unique_id_l"].to_numpy()
-    right = strong["unique_id_r"].to_numpy()
-    prob = strong["match_probability"].to_numpy()
-    for a, b, p in zip(left.tolist(), right.tolist(), prob.tolist(), strict=True):
-        components.link(a, b, p)
-    touched = set(components.parent)
-    label = components.labels(sorted(touched))
-    cluster = np.array([label.get(int(i), int(i)) for i in ids.tolist()], dtype=np.int64)
-    frame = pd.DataFrame({"unique_id": ids, "cluster_id": cluster})
-    if len(strong):
-        inside = strong[
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ids = np.asarray(ids, dtype=np.int64)
+    strong = pairs[pairs["match_probability"] >= threshold]
+    left = strong["unique_id_l"].to_numpy(dtype=np.int64)
+    right = strong["unique_id_r"].to_numpy(dtype=np.int64)
+    prob = strong["match_probability"].to_numpy(dtype=np.float64)
+    vertices = _vertices(ids, left, right)
+    if not len(vertices):
+        return pd.DataFrame(
+            {"unique_id": ids, "cluster_id": ids, "match_probability_to_cluster": np.nan}
+        )
+    lv, rv = _positions(vertices, left), _positions(vertices, right)
+    n = len(vertices)
+    graph = coo_matrix((np.ones(len(lv), dtype=np.int8), (lv, rv)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    # Name each component by its smallest id (vertices are sorted: the first one met).
+    _, first = np.unique(component, return_index=True)
+    label = vertices[first[component]]
+
+    nhs_at, nhs_number = _positions(vertices, nhs.index.to_numpy(dtype=np.int64)), nhs.to_numpy()
+    conflicted = _conflicted_components(component[nhs_at], nhs_number)
+    if conflicted.size:
+        chosen = np.isin(component[lv], conflicted)
+        edges = pd.DataFrame(
+            {"unique_id_l": left[chosen], "unique_id_r": right[chosen], "p": prob[chosen]}
+        )
+        inside_nhs = np.isin(component[nhs_at], conflicted)
+        numbers = dict(
+            zip(vertices[nhs_at[inside_nhs]].tolist(), nhs_number[inside_nhs].tolist(), strict=True)
+        )
+        fixed = _constrained_labels(edges, numbers)
+        inside = np.flatnonzero(np.isin(component, conflicted))
+        label[inside] = [fixed.get(int(v), int(v)) for v in vertices[inside].tolist()]
+
+    frame = pd.DataFrame({"unique_id": ids, "cluster_id": label[_positions(vertices, ids)]})
+    same = label[lv] == label[rv]
+    best = (
+        pd.concat(
             [
-                label.get(a) == label.get(b)
-                for a, b in zip(left.tolist(), right.tolist(), strict=True)
-            ]
-        ]
-        both = pd.concat(
-            [
-                inside[["unique_id_l", "match_probability"]].rename(
-                    columns={"unique_id_l": "unique_id"}
-                ),
-                inside[["unique_id_r", "match_probability"]].rename(
-                    columns={"unique_id_r": "unique_id"}
-                ),
+                pd.Series(prob[same], index=left[same]),
+                pd.Series(prob[same], index=right[same]),
             ]
         )
-        best = both.groupby("unique_id")["match_probability"].max()
-        frame["match_probability_to_cluster"] = frame["unique_id"].map(best)
-    else:
-        frame["match_probability_to_cluster"] = np.nan
+        .groupby(level=0)
+        .max()
+    )
+    frame["match_probability_to_cluster"] = frame["unique_id"].map(best)
     return frame
+
+
+def _vertices(ids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Every id that the records or the pairs name, sorted and distinct.
+
+    Records numbered 0..n-1 (a file being deduped) are already that, when the pairs name
+    no other id; anything else is sorted.
+    """
+    n = len(ids)
+    if n and ids[0] == 0 and ids[-1] == n - 1 and bool((np.diff(ids) == 1).all()):
+        inside = [bool(((a >= 0) & (a < n)).all()) for a in (left, right) if len(a)]
+        if all(inside):
+            return ids
+    return np.unique(np.concatenate([ids, left, right]))
+
+
+def _positions(vertices: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where each of ``values`` (all among the sorted ``vertices``) stands."""
+    if len(vertices) and vertices[0] == 0 and vertices[-1] == len(vertices) - 1:
+        return values.astype(np.int64)  # 0..n-1: an id is its own position
+    return np.searchsorted(vertices, values)
+
+
+def _conflicted_components(component: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Components whose records carry two or more different valid NHS numbers.
+
+    ``component`` and ``number`` give, for each record with a valid NHS number, its
+    component and its number."""
+    if not len(component):
+        return np.array([], dtype=np.int64)
+    known = pd.DataFrame({"component": component, "nhs": number})
+    numbers = known.groupby("component")["nhs"].nunique()
+    return np.asarray(numbers[numbers > 1].index, dtype=np.int64)
+
+
+def _constrained_labels(edges: pd.DataFrame, nhs: Mapping[int, str]) -> dict[int, int]:
+    """The strongest-first union-find under the NHS constraint, on the given edges."""
+    ordered = edges.sort_values(["p", "unique_id_l", "unique_id_r"], ascending=[False, True, True])
+    components = Components(nhs=nhs)
+    for a, b, p in zip(
+        ordered["unique_id_l"].tolist(),
+        ordered["unique_id_r"].tolist(),
+        ordered["p"].tolist(),
+        strict=True,
+    ):
+        components.link(a, b, p)
+    return components.labels(sorted(components.parent))

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException
 
@@ -464,15 +465,19 @@ class DedupeResult:
     seconds: dict[str, float]
 
 
-def valid_nhs(features: pa.Table) -> dict[int, str]:
-    """Each record's NHS number where its check digit holds (a clustering constraint).
+def valid_nhs(features: pa.Table) -> pd.Series:
+    """Each record's NHS number where its check digit holds (a clustering constraint),
+    indexed by record id.
 
     The plain configuration has no such column, and clusters without the constraint."""
     if "nhs_valid" not in features.column_names:
-        return {}
-    frame = features.select(["unique_id", "nhs", "nhs_valid"]).to_pandas()
-    frame = frame[frame["nhs_valid"] & frame["nhs"].notna()]
-    return dict(zip(frame["unique_id"].tolist(), frame["nhs"].tolist(), strict=True))
+        return pd.Series([], dtype=object, index=pd.Index([], dtype="int64"))
+    valid = pc.and_kleene(features.column("nhs_valid"), pc.is_valid(features.column("nhs")))
+    chosen = features.filter(pc.fill_null(valid, False))
+    return pd.Series(
+        chosen.column("nhs").to_numpy(zero_copy_only=False),
+        index=chosen.column("unique_id").to_numpy(),
+    )
 
 
 def dedupe(api: Any, features: pa.Table, model: TrainedModel, *, threshold: float) -> DedupeResult:
