@@ -91,6 +91,7 @@ def test_with_no_model_anywhere_it_trains_on_the_file(
     assert "trained on the file" in said
     assert f"{len(standard_input.person):,} records in" in said
     assert_clustered_well(standard_input, out)
+    assert '"' not in out.read_text(encoding="utf-8")  # plain ids: nothing quoted
 
 
 @pytest.mark.parametrize("layout", ["lantern", "splink"])
@@ -180,3 +181,24 @@ def test_a_file_with_quoted_column_names_and_a_byte_order_mark_is_read(tmp_path:
     assert table.column("record_id").to_pylist() == ["A1"]
     assert table.column("first_name").to_pylist() == ["Ada"]
     assert table.column("postcode").to_pylist() == [""]  # a missing column reads as empty
+
+
+def test_record_ids_with_commas_or_quotes_come_back_as_they_went_in(
+    tmp_path: Path, file_model: engine.TrainedModel
+) -> None:
+    """Agencies' record ids are text: a comma, a quote or a line break in one must not break
+    the clusters file (it is quoted then; otherwise nothing is)."""
+    path = tmp_path / "awkward.csv"
+    awkward = ['PX-1,2', 'HX "3"', "SC\n4"]
+    lines = ["record_id,first_name,last_name,date_of_birth,postcode"]
+    for record_id in awkward:
+        quoted = '"' + record_id.replace('"', '""') + '"'
+        lines.append(f"{quoted},Tamsin,Achterberg,05/11/2008,NK1 4AB")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    files.dedupe_file(path, out, model=file_model, threshold=0.9)
+    header, rows = read_clusters(out)
+    assert header == OUTPUT_COLUMNS
+    assert [row["record_id"] for row in rows] == awkward
+    assert all(row["cluster_id"].isdigit() for row in rows)
+    assert out.read_text(encoding="utf-8").startswith(",".join(OUTPUT_COLUMNS) + "\n")

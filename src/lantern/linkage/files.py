@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -60,6 +59,22 @@ def load_model(path: Path) -> engine.TrainedModel:
     return engine.TrainedModel(kind="lantern", settings=data)
 
 
+def write_plain_csv(table: pa.Table, out: Path) -> None:
+    """``table`` as CSV with a plain header, a null as an empty field, and quotes only if a
+    file needs them (Arrow's writer: several times faster than pandas' on a million rows;
+    its "needed" style quotes every text value, so it is the fallback, not the rule)."""
+    header = (",".join(table.column_names) + "\n").encode()
+    for style in ("none", "needed"):
+        with out.open("wb") as handle:
+            handle.write(header)
+            try:
+                options = pacsv.WriteOptions(include_header=False, quoting_style=style)
+                pacsv.write_csv(table, handle, options)
+            except pa.ArrowInvalid:  # a value holds a comma, a quote or a line break
+                continue
+            return
+
+
 @dataclass
 class FileDedupe:
     records: int
@@ -99,18 +114,17 @@ def dedupe_file(
     timings.update(result.seconds)
     t = time.perf_counter()
     clusters = result.clusters.sort_values("unique_id")
-    output = pd.DataFrame(
+    record_ids = table.column("record_id").combine_chunks()
+    output = pa.table(
         {
-            "record_id": table.column("record_id")
-            .to_pandas()
-            .to_numpy()[clusters["unique_id"].to_numpy()],
-            "cluster_id": clusters["cluster_id"].to_numpy(),
-            "match_probability_to_cluster": clusters["match_probability_to_cluster"]
-            .round(6)
-            .to_numpy(),
+            "record_id": record_ids.take(pa.array(clusters["unique_id"].to_numpy())),
+            "cluster_id": pa.array(clusters["cluster_id"].to_numpy(), pa.int64()),
+            "match_probability_to_cluster": pa.array(
+                clusters["match_probability_to_cluster"].round(6).to_numpy(), from_pandas=True
+            ),
         }
     )
-    output.to_csv(out, index=False)
+    write_plain_csv(output, out)
     timings["write"] = round(time.perf_counter() - t, 2)
     timings["total"] = round(time.perf_counter() - started, 2)
     return FileDedupe(

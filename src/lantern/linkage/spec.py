@@ -552,20 +552,17 @@ def plain_comparisons() -> list[Any]:
 
 #: Which pairs are scored at all, in order. Each is an equality on prepared columns, so the
 #: database joins on them; together they keep the comparison count close to linear in the
-#: number of records while catching each kind of error the others miss.
-#:
-#: Each rule costs a join over every record, so a rule has to earn its place. On the
-#: generator's million records (831,570 true pairs), three rules that were here added 213,000
-#: pairs to score for 0.1% more recall: "names sound alike, same postcode sector" (80,480
-#: pairs, 274 true matches no other rule found), "same phone number and first name" (47,980;
-#: 539) and "same e-mail address, born within a year" (84,710 pairs, 1,427 scored as matches,
-#: only 330 of them true). Without them F1 went from 0.9729 to 0.9738 and the dedupe took
-#: about 2 s less. A shared phone or e-mail still counts in the score of every pair the other
-#: rules find, sounding alike is still a level of both name comparisons, and real-time
-#: matching still looks phone and e-mail up (:data:`lantern.linkage.matching.LOOKUPS`).
+#: number of records. Each is there for a kind of error records make (a name typed wrong, a
+#: day and month transposed, a year wrong, a date known only to the year, names swapped, a
+#: move), and each has to find true matches no other rule finds: a rule is a join over every
+#: record, and every pair it makes is scored. Why there is no "same names, born within a
+#: year" rule, with the figures: docs/decisions/0006-blocking-rules-follow-the-errors.md.
 BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("Same NHS number", ("nhs",)),
-    ("Same first and last name, born within a year", ("first_name", "last_name", "~dob_year")),
+    (
+        "Same names and year of birth; month agrees or is transposed with the day",
+        ("first_name", "last_name", "dob_year", "~dob_month"),
+    ),
     ("Same last name and date of birth", ("last_name", "dob")),
     ("Same first name and date of birth", ("first_name", "dob")),
     ("Same last name and postcode", ("last_name", "pc_unit")),
@@ -576,6 +573,10 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("Same date of birth and postcode", ("dob", "pc_unit")),
     ("Same phone number and last name", ("phone", "last_name")),
+    (
+        "Same names and birthday, year of birth differs",
+        ("first_name", "last_name", "dob_month", "dob_day"),
+    ),
 ]
 
 #: The plain configuration blocks on the plain columns only.
@@ -626,18 +627,25 @@ def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
     return pairs
 
 
+#: Conditions a rule may add to its equalities, each true where either side is unknown.
+RULE_FILTERS: dict[str, str] = {
+    # Born within a year of each other.
+    "~dob_year": "(l.dob_year IS NULL OR r.dob_year IS NULL OR abs(l.dob_year - r.dob_year) <= 1)",
+    # The month of birth agrees, or is the other's day (day and month transposed).
+    "~dob_month": (
+        "(l.dob_month IS NULL OR r.dob_month IS NULL OR l.dob_month = r.dob_month "
+        "OR (l.dob_month = r.dob_day AND l.dob_day = r.dob_month))"
+    ),
+}
+
+
 def rule_filters(columns: tuple[str, ...]) -> list[str]:
-    """``~dob_year``: born within a year of each other, or the year unknown on either side."""
-    return [column[1:] for column in columns if column.startswith("~")]
+    return [RULE_FILTERS[column] for column in columns if column.startswith("~")]
 
 
 def rule_sql(columns: tuple[str, ...]) -> str:
     parts = [f"l.{left} = r.{right}" for left, right in rule_pairs(columns)]
-    parts += [
-        f"(l.{c} IS NULL OR r.{c} IS NULL OR abs(l.{c} - r.{c}) <= 1)"
-        for c in rule_filters(columns)
-    ]
-    return " AND ".join(parts)
+    return " AND ".join(parts + rule_filters(columns))
 
 
 def blocking_rules(kind: ModelKind) -> list[tuple[str, tuple[str, ...]]]:
