@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -53,3 +55,47 @@ def test_pairwise_score_counts_pairs_not_records() -> None:
     assert (score.predicted_pairs, score.true_pairs, score.true_positives) == (3, 2, 1)
     assert score.precision == pytest.approx(1 / 3)
     assert score.recall == pytest.approx(0.5)
+
+
+def _parameters(settings: dict[str, Any]) -> dict[str, float]:
+    """Every trained probability, by comparison, level and which one."""
+    found = {"prior": settings["probability_two_random_records_match"]}
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if key in level:
+                    name = f"{comparison['output_column_name']}: {level['sql_condition']}: {key}"
+                    found[name] = level[key]
+    return found
+
+
+def _without_parameters(settings: dict[str, Any]) -> dict[str, Any]:
+    """The design: the settings with every trained probability taken out."""
+    design = copy.deepcopy(settings)
+    design.pop("probability_two_random_records_match")
+    for comparison in design["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("m_probability", None)
+            level.pop("u_probability", None)
+    return design
+
+
+def test_training_without_term_frequencies_gives_the_same_model(
+    synthetic_extracts: Path,
+) -> None:
+    """Training skips the frequency tables (EM runs without them); the model it saves, term
+    frequency adjustments included, is the one training on the full design gives."""
+    records, _ = read_extracts(synthetic_extracts)
+    prepared = features.prepare(records)
+    quick = engine.train(engine.make_api("duckdb"), prepared, "lantern")
+    full = engine.train(engine.make_api("duckdb"), prepared, "lantern", term_frequencies=True)
+
+    assert _without_parameters(quick.settings) == _without_parameters(full.settings)
+    adjusted = {
+        level["tf_adjustment_column"]
+        for comparison in quick.settings["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    assert adjusted == {"first_name", "last_name", "pc_unit", "phone", "email"}
+    assert _parameters(quick.settings) == pytest.approx(_parameters(full.settings), rel=1e-9)

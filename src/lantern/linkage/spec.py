@@ -45,9 +45,9 @@ class Level:
     is_null: bool = False
     tf_column: str | None = None
 
-    def creator(self) -> Any:
+    def creator(self, *, term_frequencies: bool = True) -> Any:
         level = self.splink().configure(label_for_charts=self.label)
-        if self.tf_column:
+        if self.tf_column and term_frequencies:
             level.configure(tf_adjustment_column=self.tf_column, tf_adjustment_weight=1.0)
         return level
 
@@ -58,11 +58,13 @@ class Comparison:
     description: str
     levels: tuple[Level, ...]
 
-    def creator(self) -> Any:
+    def creator(self, *, term_frequencies: bool = True) -> Any:
         return cl.CustomComparison(
             output_column_name=self.name,
             comparison_description=self.description,
-            comparison_levels=[level.creator() for level in self.levels],
+            comparison_levels=[
+                level.creator(term_frequencies=term_frequencies) for level in self.levels
+            ],
         )
 
 
@@ -535,8 +537,10 @@ def lantern_model() -> list[Comparison]:
     return [make() for make in LANTERN_COMPARISONS]
 
 
-def lantern_comparisons() -> list[Any]:
-    return [comparison.creator() for comparison in lantern_model()]
+def lantern_comparisons(*, term_frequencies: bool = True) -> list[Any]:
+    return [
+        comparison.creator(term_frequencies=term_frequencies) for comparison in lantern_model()
+    ]
 
 
 def plain_comparisons() -> list[Any]:
@@ -652,8 +656,17 @@ def blocking_rules(kind: ModelKind) -> list[tuple[str, tuple[str, ...]]]:
     return BLOCKING_RULES if kind == "lantern" else PLAIN_BLOCKING_RULES
 
 
-def settings(kind: ModelKind = "lantern", *, retain_columns: bool = True) -> SettingsCreator:
-    comparisons = lantern_comparisons() if kind == "lantern" else plain_comparisons()
+def settings(
+    kind: ModelKind = "lantern", *, retain_columns: bool = True, term_frequencies: bool = True
+) -> SettingsCreator:
+    """The model's design for Splink. Without ``term_frequencies`` the levels carry no term
+    frequency adjustment: training never uses one (u by random sampling, m by EM without
+    them), and Splink then has no frequency tables to build and join while it trains."""
+    comparisons = (
+        lantern_comparisons(term_frequencies=term_frequencies)
+        if kind == "lantern"
+        else plain_comparisons()
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
