@@ -354,18 +354,15 @@ def prepare(frame: Frame, *, start_id: int = 0) -> pa.Table:
     dob_text = _strings(frame, "date_of_birth")
     if _has(frame, "dob_precision"):
         dob_text = pc.binary_join_element_wise(dob_text, _strings(frame, "dob_precision"), "|")
-    parts_type = pa.struct(
-        [
-            ("iso", pa.string()),
-            ("year", pa.int64()),
-            ("month", pa.int64()),
-            ("day", pa.int64()),
-            ("precision", pa.string()),
-        ]
-    )
-    parts = _per_distinct(
-        dob_text, lambda v: date_parts(*v.split("|", 1)).__dict__ if v else None, parts_type
-    )
+    encoded_dob = pc.dictionary_encode(dob_text)
+    parts = [
+        date_parts(*value.split("|", 1)) if value else _NO_DATE
+        for value in encoded_dob.dictionary.to_pylist()
+    ]
+
+    def dob_part(name: str, kind: pa.DataType) -> pa.Array:
+        values = pa.array([getattr(part, name) for part in parts], type=kind)
+        return pc.take(values, encoded_dob.indices)
 
     nhs = pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
     if _has(frame, "nhs_number_valid"):
@@ -390,11 +387,11 @@ def prepare(frame: Frame, *, start_id: int = 0) -> pa.Table:
                 first, lambda v: list(name_group(v)) or None, pa.list_(pa.string())
             ),
             "last_tokens": _per_distinct(last, lambda v: v.split() or None, pa.list_(pa.string())),
-            "dob": pc.struct_field(parts, "iso"),
-            "dob_year": pc.struct_field(parts, "year"),
-            "dob_month": pc.struct_field(parts, "month"),
-            "dob_day": pc.struct_field(parts, "day"),
-            "dob_precision": pc.struct_field(parts, "precision"),
+            "dob": dob_part("iso", pa.string()),
+            "dob_year": dob_part("year", pa.int64()),
+            "dob_month": dob_part("month", pa.int64()),
+            "dob_day": dob_part("day", pa.int64()),
+            "dob_precision": dob_part("precision", pa.string()),
             "sex": sex,
             "nhs": _blank_to_null(nhs),
             "nhs_valid": nhs_valid,
