@@ -139,3 +139,26 @@ def test_postcodes_in_bulk_agree_with_the_single_value_rule(values: list[str]) -
     )
     got = list(zip(unit.to_pylist(), sector.to_pylist(), district.to_pylist(), strict=True))
     assert got == [features.postcode_units(v) for v in values]
+
+
+ADDRESS_LIKE = st.one_of(
+    st.text(alphabet="Flat 12a,34B-5c_ Road\n.", max_size=24),
+    st.sampled_from(["Flat 20, 66 Market Close", "12ab 3c", "a1 b2c 3", "", "No number"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    st.text(alphabet="12 aéß٣ İ", max_size=10),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(ADDRESS_LIKE, min_size=1, max_size=12))
+def test_house_numbers_in_bulk_agree_with_the_single_value_rule(values: list[str]) -> None:
+    """DuckDB finds the numbers of ASCII addresses; every row must come out as
+    ``house_number`` says (the short path, all Python, is checked too)."""
+    for least in (0, 10**6):
+        (house,) = features._ascii_fast_path(
+            pa.array(values, pa.string()),
+            features._house_numbers,
+            features._house_number_column,
+            min_distinct=least,
+        )
+        assert house.to_pylist() == [features.house_number(v) for v in values]
