@@ -157,7 +157,8 @@ def cluster_pairs(
     _, first = np.unique(component, return_index=True)
     label = vertices[first[component]]
 
-    nhs_at, nhs_number = _positions(vertices, nhs.index.to_numpy(dtype=np.int64)), nhs.to_numpy()
+    nhs_at = _positions(vertices, nhs.index.to_numpy(dtype=np.int64))
+    nhs_number = nhs.to_numpy()
     conflicted = _conflicted_components(component[nhs_at], nhs_number)
     if conflicted.size:
         chosen = np.isin(component[lv], conflicted)
@@ -172,20 +173,16 @@ def cluster_pairs(
         inside = np.flatnonzero(np.isin(component, conflicted))
         label[inside] = [fixed.get(int(v), int(v)) for v in vertices[inside].tolist()]
 
-    frame = pd.DataFrame({"unique_id": ids, "cluster_id": label[_positions(vertices, ids)]})
+    # Each record's strongest pair inside its cluster.
     same = label[lv] == label[rv]
-    best = (
-        pd.concat(
-            [
-                pd.Series(prob[same], index=left[same]),
-                pd.Series(prob[same], index=right[same]),
-            ]
-        )
-        .groupby(level=0)
-        .max()
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, lv[same], prob[same])
+    np.maximum.at(best, rv[same], prob[same])
+    best[np.isneginf(best)] = np.nan
+    at = _positions(vertices, ids)
+    return pd.DataFrame(
+        {"unique_id": ids, "cluster_id": label[at], "match_probability_to_cluster": best[at]}
     )
-    frame["match_probability_to_cluster"] = frame["unique_id"].map(best)
-    return frame
 
 
 def _vertices(ids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -216,9 +213,14 @@ def _conflicted_components(component: np.ndarray, number: np.ndarray) -> np.ndar
     component and its number."""
     if not len(component):
         return np.array([], dtype=np.int64)
-    known = pd.DataFrame({"component": component, "nhs": number})
-    numbers = known.groupby("component")["nhs"].nunique()
-    return np.asarray(numbers[numbers > 1].index, dtype=np.int64)
+    codes, distinct = pd.factorize(number)
+    # One key per (component, number) met; a component met under two keys is conflicted.
+    keys = np.sort(component.astype(np.int64) * len(distinct) + codes)
+    met = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] // len(distinct)
+    twice = met[1:][met[1:] == met[:-1]]
+    if not len(twice):
+        return np.asarray(twice, dtype=np.int64)
+    return np.asarray(twice[np.concatenate([[True], twice[1:] != twice[:-1]])], dtype=np.int64)
 
 
 def _constrained_labels(edges: pd.DataFrame, nhs: Mapping[int, str]) -> dict[int, int]:
