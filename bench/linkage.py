@@ -325,7 +325,8 @@ def _score_file(out: Path, records: Any, truth: Any) -> dict[str, Any]:
 def measure_dedupe(
     args: argparse.Namespace, folder: Path, records: Any, truth: Any, path: Path
 ) -> dict[str, Any]:
-    """Each configuration deduped ``--repeats`` times, in rounds (plain, then Lantern).
+    """Each configuration deduped ``--repeats`` times, in rounds of one process each (plain
+    first in odd rounds, Lantern first in even ones, so neither always runs second).
 
     The machine's two cores are shared, and a slow spell in one process can move a single
     ratio by a tenth either way; each round gives a ratio, and the median round counts.
@@ -335,7 +336,7 @@ def measure_dedupe(
     rounds: list[dict[str, Any]] = []
     for number in range(max(1, args.repeats)):
         this_round: dict[str, Any] = {}
-        for kind in ("plain", "lantern"):
+        for kind in ("plain", "lantern") if number % 2 == 0 else ("lantern", "plain"):
             run = _run_child(args, kind, path, folder)
             clusters_file = run.pop("clusters_file")
             if number == 0:
@@ -343,13 +344,23 @@ def measure_dedupe(
                 out[kind] = run
                 _describe(kind, run)
             this_round[kind] = run["seconds"]["total"]
+            this_round[f"{kind}_stages"] = run["seconds"]
             out[kind].setdefault("rounds_seconds", []).append(run["seconds"]["total"])
             out[kind]["peak_rss_bytes"] = max(out[kind]["peak_rss_bytes"], run["peak_rss_bytes"])
         this_round["ratio"] = round(this_round["lantern"] / this_round["plain"], 3)
         rounds.append(this_round)
+        stages = {
+            kind: ", ".join(
+                f"{stage} {seconds}"
+                for stage, seconds in this_round[f"{kind}_stages"].items()
+                if stage != "total"
+            )
+            for kind in ("plain", "lantern")
+        }
         _say(
-            f"   round {number + 1}: plain {this_round['plain']:.1f} s, Lantern "
-            f"{this_round['lantern']:.1f} s, ratio {this_round['ratio']:.2f}"
+            f"   round {number + 1}: plain {this_round['plain']:.1f} s ({stages['plain']}); "
+            f"Lantern {this_round['lantern']:.1f} s ({stages['lantern']}); "
+            f"ratio {this_round['ratio']:.2f}"
         )
     ordered = sorted(rounds, key=lambda r: r["ratio"])
     median = ordered[(len(ordered) - 1) // 2]
