@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from lantern.core.normalisers import is_valid_nhs_number
 from lantern.linkage import features
+from lantern.linkage.datasets import read_extracts
 
 
 def _one(**values: str) -> dict[str, object]:
@@ -162,3 +165,22 @@ def test_house_numbers_in_bulk_agree_with_the_single_value_rule(values: list[str
             min_distinct=least,
         )
         assert house.to_pylist() == [features.house_number(v) for v in values]
+
+
+def test_a_large_frame_prepared_in_two_threads_is_prepared_as_row_by_row_parts(
+    synthetic_extracts: Path,
+) -> None:
+    """From PARALLEL_ROWS rows on, half the columns are prepared in a second thread; the
+    result must be what preparing the same rows in small pieces gives."""
+    records, _ = read_extracts(synthetic_extracts)
+    times = -(-features.PARALLEL_ROWS // len(records))  # enough copies to cross the line
+    frame = pd.concat([records] * times, ignore_index=True)
+    assert len(frame) >= features.PARALLEL_ROWS
+
+    whole = features.prepare(frame)
+    step = features.PARALLEL_ROWS // 4
+    pieces = [
+        features.prepare(frame.iloc[start : start + step], start_id=start)
+        for start in range(0, len(frame), step)
+    ]
+    assert whole.equals(pa.concat_tables(pieces))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -363,12 +364,57 @@ def _first_words(first: pa.Array, middle: pa.Array) -> tuple[pa.Array, pa.Array]
     return pc.list_element(words, 0), pc.list_element(words, 1)
 
 
+#: From this many rows on, the columns computed in C++ are prepared in a second thread
+#: while this one does the names and dates in Python: Arrow and DuckDB let go of Python's
+#: lock while they work, so on two cores the two halves overlap.
+PARALLEL_ROWS = 20_000
+
+
+def _compiled_columns(frame: Frame) -> dict[str, pa.Array]:
+    """NHS number and its check, postcode parts, house numbers and e-mail: the columns that
+    Arrow and DuckDB compute (in Python only for the odd value outside ASCII)."""
+    nhs = pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
+    if _has(frame, "nhs_number_valid"):
+        nhs_valid = pc.fill_null(pc.cast(_raw(frame, "nhs_number_valid"), pa.bool_()), False)
+    else:
+        nhs_valid = _nhs_valid(nhs)
+
+    pc_unit, pc_sector, pc_district = _ascii_fast_path(
+        _strings(frame, "postcode"), _postcodes, postcode_units
+    )
+    (house,) = _ascii_fast_path(
+        _strings(frame, "address"), _house_numbers, _house_number_column, min_distinct=20_000
+    )
+    return {
+        "nhs": _blank_to_null(nhs),
+        "nhs_valid": nhs_valid,
+        "pc_unit": pc_unit,
+        "pc_sector": pc_sector,
+        "pc_district": pc_district,
+        "house": house,
+        "email": _blank_to_null(pc.utf8_lower(_strings(frame, "email"))),
+    }
+
+
 def prepare(frame: Frame, *, start_id: int = 0) -> pa.Table:
     """The comparison columns of every record (one row per input row, same order).
 
     ``unique_id`` is taken from a ``unique_id`` column if the frame has one (source
     record keys), else numbered from ``start_id``.
     """
+    n = len(frame)
+    if n < PARALLEL_ROWS:
+        return _prepare(frame, start_id, _compiled_columns(frame))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lantern-prepare") as pool:
+        compiled = pool.submit(_compiled_columns, frame)
+        return _prepare(frame, start_id, compiled)
+
+
+def _prepare(
+    frame: Frame, start_id: int, compiled: dict[str, pa.Array] | Future[dict[str, pa.Array]]
+) -> pa.Table:
+    """The names, dates of birth, sex and phone (Python once per distinct value), and then
+    the compiled columns, in the order of :data:`FEATURE_COLUMNS`."""
     n = len(frame)
     if _has(frame, "unique_id"):
         unique_id = pc.cast(_raw(frame, "unique_id"), pa.int64())
@@ -393,19 +439,9 @@ def prepare(frame: Frame, *, start_id: int = 0) -> pa.Table:
         values = pa.array([getattr(part, name) for part in parts], type=kind)
         return pc.take(values, encoded_dob.indices)
 
-    nhs = pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
-    if _has(frame, "nhs_number_valid"):
-        nhs_valid = pc.fill_null(pc.cast(_raw(frame, "nhs_number_valid"), pa.bool_()), False)
-    else:
-        nhs_valid = _nhs_valid(nhs)
-
-    pc_unit, pc_sector, pc_district = _ascii_fast_path(
-        _strings(frame, "postcode"), _postcodes, postcode_units
-    )
-    (house,) = _ascii_fast_path(
-        _strings(frame, "address"), _house_numbers, _house_number_column, min_distinct=20_000
-    )
     sex = _per_distinct(pc.utf8_lower(_strings(frame, "sex")), _SEX_CODES.get, pa.string())
+    phone = _per_distinct(_strings(frame, "phone"), phone_digits, pa.string())
+    other = compiled.result() if isinstance(compiled, Future) else compiled
     return pa.table(
         {
             "unique_id": unique_id,
@@ -424,14 +460,14 @@ def prepare(frame: Frame, *, start_id: int = 0) -> pa.Table:
             "dob_day": dob_part("day", pa.int64()),
             "dob_precision": dob_part("precision", pa.string()),
             "sex": sex,
-            "nhs": _blank_to_null(nhs),
-            "nhs_valid": nhs_valid,
-            "pc_unit": pc_unit,
-            "pc_sector": pc_sector,
-            "pc_district": pc_district,
-            "house": house,
-            "phone": _per_distinct(_strings(frame, "phone"), phone_digits, pa.string()),
-            "email": _blank_to_null(pc.utf8_lower(_strings(frame, "email"))),
+            "nhs": other["nhs"],
+            "nhs_valid": other["nhs_valid"],
+            "pc_unit": other["pc_unit"],
+            "pc_sector": other["pc_sector"],
+            "pc_district": other["pc_district"],
+            "house": other["house"],
+            "phone": phone,
+            "email": other["email"],
         }
     )
 
