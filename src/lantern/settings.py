@@ -31,6 +31,8 @@ DEBUG = _flag("DEBUG", default=False)
 # The demo relaxes only what a demo must: the second factor is offered, not required.
 LANTERN_DEMO = _flag("LANTERN_DEMO", default=False) and not PRODUCTION
 LANTERN_REQUIRE_2FA_FOR_HUB = _flag("LANTERN_REQUIRE_2FA_FOR_HUB", default=not LANTERN_DEMO)
+#: How an API request becomes an Actor (a token's membership, or the session's).
+LANTERN_API_ACTOR = "lantern.accounts.api.api_actor"
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]

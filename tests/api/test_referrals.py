@@ -237,3 +237,28 @@ def test_concern_categories_are_listed_for_clients(
 
     assert body["vocabulary"] == "concern_categories"
     assert "going_missing" in {t["code"] for t in body["terms"]}
+
+
+def test_a_new_person_who_may_already_be_known_needs_confirming_as_on_the_pages(
+    staff: Staff, token_client: ClientFactory
+) -> None:
+    """The duplicate check is the service's rule, so the API keeps it as the form does."""
+    school = token_client(staff.teacher)
+    first = school.post("/api/referrals/", referral_body(), format="json")
+    assert first.status_code == 201
+    known = first.json()["person"]["id"]
+
+    again = school.post("/api/referrals/", referral_body(), format="json")
+
+    assert again.status_code == 409
+    assert again["Content-Type"] == PROBLEM_CONTENT_TYPE
+    problem = again.json()
+    assert problem["possible_duplicates"] == [known]
+    assert problem["errors"][0]["field"] == "confirm_new"
+    assert Referral.objects.count() == 1
+
+    confirmed = school.post(
+        "/api/referrals/", referral_body(confirm_new_person=True), format="json"
+    )
+    assert confirmed.status_code == 201, confirmed.content
+    assert confirmed.json()["person"]["id"] != known

@@ -1,4 +1,4 @@
-"""The API's foundations: who is acting, shared serializers and error shapes, and ``/api/me/``.
+"""The accounts side of the API: how a request becomes an Actor, ``/api/me/``, schema and docs.
 
 Every person-data endpoint derives from :class:`ActorAPIView` or :class:`ActorListAPIView`,
 which build ``self.actor`` once authentication has succeeded. An API token is bound to one
@@ -14,27 +14,24 @@ import dataclasses
 import hashlib
 import re
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.template.loader import get_template
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import exceptions, generics, serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from lantern.accounts.actors import actor_for_membership, actor_for_request, client_ip
 from lantern.accounts.models import ApiToken
-from lantern.core import access
 from lantern.core.access import Actor
+from lantern.core.api import ActorAPIView, AgencyRefSerializer, UserNameField, problems
 from lantern.core.problems import PROBLEM_CONTENT_TYPE
-from lantern.core.vocab import vocabulary
+from lantern.referrals import access as referrals_access
 
 CHOOSE_ROLE_MESSAGE = (
     "You belong to more than one agency or role. Choose which one you are acting as "
@@ -83,113 +80,6 @@ def api_actor(request: Request) -> Actor:
     return dataclasses.replace(actor, channel="api")
 
 
-class ActorMixin:
-    """Builds ``self.actor`` after authentication and permission checks."""
-
-    actor: Actor
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self.actor = api_actor(request)
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
-        context["actor"] = getattr(self, "actor", None)
-        return context
-
-
-class ActorAPIView(ActorMixin, APIView):
-    """Base of single-object and action endpoints."""
-
-    permission_classes = [IsAuthenticated]
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {"request": self.request, "view": self, "actor": getattr(self, "actor", None)}
-
-
-class ActorListAPIView(ActorMixin, generics.ListAPIView):  # type: ignore[type-arg]
-    """Base of paginated list endpoints: subclasses call one query in :meth:`query`.
-
-    The query runs (and is audited) once per request, however often DRF asks for the
-    queryset (the browsable API asks again to build its filter form).
-    """
-
-    permission_classes = [IsAuthenticated]
-    _queried: QuerySet[Any] | None = None
-
-    def query(self) -> QuerySet[Any]:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if self._queried is None:
-            self._queried = self.query()
-        return self._queried.all()
-
-
-def query_text(request: Request, name: str, *, max_length: int = 200) -> str:
-    """A free-text query parameter, refused (400 problem naming it) if too long."""
-    value = str(request.query_params.get(name, "")).strip()
-    if len(value) > max_length:
-        raise exceptions.ValidationError({name: [f"Use no more than {max_length} characters"]})
-    return value
-
-
-# --- shared serializers ---------------------------------------------------------------
-
-
-class ProblemSerializer(serializers.Serializer[dict[str, Any]]):
-    """RFC 9457 problem details, as every error is returned."""
-
-    type = serializers.URLField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    # Field names are the RFC's; they shadow serializer attributes only for the type checker.
-    instance = serializers.CharField(required=False)  # type: ignore[assignment]
-    errors = serializers.ListField(  # type: ignore[assignment]
-        child=serializers.DictField(child=serializers.CharField()),
-        required=False,
-        help_text="For invalid input: one {field, message} per problem",
-    )
-
-
-def problems(*codes: int) -> dict[Any, Any]:
-    """Problem-detail responses for ``extend_schema(responses=...)``."""
-    descriptions = {
-        400: "Invalid input: `errors` names each field",
-        401: "No token, or the token is not valid",
-        403: "Refused by the access policy (the refusal is audited)",
-        404: "Not found",
-    }
-    return {
-        (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-            response=ProblemSerializer, description=descriptions.get(code, "")
-        )
-        for code in codes
-    }
-
-
-class AgencyRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class UserNameField(serializers.Field):  # type: ignore[type-arg]
-    """A practitioner as their full name (or username): who did something, not their account."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> str:
-        if value is None:
-            return ""
-        full = value.get_full_name() if hasattr(value, "get_full_name") else ""
-        return str(full or value.get_username())
-
-
 # --- /api/me/ -------------------------------------------------------------------------
 
 
@@ -216,7 +106,7 @@ class MeSerializer(serializers.Serializer[Actor]):
         return sorted(actor.restricted_categories)
 
     def get_may_triage(self, actor: Actor) -> bool:
-        return access.may_triage(actor)
+        return referrals_access.may_triage(actor)
 
     @extend_schema_field(TokenInfoSerializer(allow_null=True))
     def get_token(self, actor: Actor) -> dict[str, Any] | None:
@@ -285,33 +175,3 @@ class DocsView(_ProblemsAsJson, SpectacularSwaggerSplitView):
         if hashes and response.status_code == 200:
             response._csp_update = {"style-src": list(hashes)}
         return response
-
-
-# --- vocabularies (not person data) ----------------------------------------------------
-
-
-class TermSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
-    hint = serializers.CharField(read_only=True)
-    group = serializers.CharField(read_only=True)
-
-
-class VocabularySerializer(serializers.Serializer[Any]):
-    """A local area's list of codes, versioned; send the ``code`` values back to the API."""
-
-    vocabulary = serializers.CharField(source="name", read_only=True)
-    version = serializers.CharField(read_only=True)
-    terms = TermSerializer(many=True, read_only=True)
-
-
-class VocabularyView(APIView):
-    """Base of the vocabulary endpoints: any signed-in user or token may read them."""
-
-    permission_classes = [IsAuthenticated]
-    app: ClassVar[str]
-    vocabulary_name: ClassVar[str]
-    serializer_class: ClassVar[type[serializers.BaseSerializer[Any]]] = VocabularySerializer
-
-    def get(self, request: Request) -> Response:
-        return Response(self.serializer_class(vocabulary(self.app, self.vocabulary_name)).data)

@@ -23,7 +23,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from lantern.accounts.api import (
+from lantern.cases import access as cases_access
+from lantern.cases import queries, services
+from lantern.cases.models import Case, CaseStatus, ChronologyEntry, Significance
+from lantern.core.access import RestrictedCategory
+from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
     AgencyRefSerializer,
@@ -34,10 +38,6 @@ from lantern.accounts.api import (
     problems,
     query_text,
 )
-from lantern.cases import queries, services
-from lantern.cases.models import Case, CaseStatus, ChronologyEntry, Significance
-from lantern.core import access
-from lantern.core.access import RestrictedCategory
 from lantern.core.vocab import vocabulary
 from lantern.people.api import PersonSummarySerializer
 
@@ -345,7 +345,7 @@ class CaseChronologyView(ActorAPIView):
         body.is_valid(raise_exception=True)
         entry = services.chronology_add(actor=self.actor, case=case, **body.validated_data)
         return Response(
-            entry_data(entry, readable=access.can_read_entry(self.actor, entry)),
+            entry_data(entry, readable=cases_access.can_read_entry(self.actor, entry)),
             status=status.HTTP_201_CREATED,
             headers={"Location": reverse("api-chronology-entry", args=[entry.pk])},
         )

@@ -10,17 +10,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from lantern.cases import access as cases_access
 from lantern.cases.models import Case, CaseAgency, ChronologyEntry, ChronologyRevision
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.people import access as people_access
 
 CHRONOLOGY_PAGE_SIZE = 100
 
 
 def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet[Case]:
-    access.require(actor, actor.may_read_person_data, "see cases")
-    qs = access.visible_cases(actor).select_related("person", "lead_professional")
+    access.check(actor, actor.may_read_person_data, "see cases")
+    qs = cases_access.visible_cases(actor).select_related("person", "lead_professional")
     if status:
         qs = qs.filter(status=status)
     if mine:
@@ -33,7 +35,7 @@ def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet
 
 def case_get(actor: Actor, pk: int, *, purpose: str = "") -> Case:
     case = get_object_or_404(Case.objects.select_related("person", "lead_professional"), pk=pk)
-    access.require_case(actor, case)
+    cases_access.require_case(actor, case)
     audit.record(
         actor,
         AuditAction.VIEW,
@@ -68,7 +70,7 @@ class ChronologyFilter:
 
 
 def _entries(actor: Actor, person_id: int) -> QuerySet[ChronologyEntry]:
-    readable = ExpressionWrapper(access.restricted_filter(actor), output_field=BooleanField())
+    readable = ExpressionWrapper(cases_access.restricted_filter(actor), output_field=BooleanField())
     qs: QuerySet[ChronologyEntry] = (
         ChronologyEntry.objects.filter(person_id=person_id)
         .annotate(readable=readable)
@@ -127,10 +129,10 @@ def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
         ChronologyEntry.objects.select_related("source_agency", "author", "person", "case"),
         pk=pk,
     )
-    access.require_person(actor, entry.person)
+    people_access.require_person(actor, entry.person)
     if entry.case_id is not None:
-        access.require_case(actor, entry.case)  # type: ignore[arg-type]
-    if not access.can_read_entry(actor, entry):
+        cases_access.require_case(actor, entry.case)  # type: ignore[arg-type]
+    if not cases_access.can_read_entry(actor, entry):
         raise access.refuse(
             actor,
             "This entry is in a restricted category. Ask a manager for access, giving your reason.",

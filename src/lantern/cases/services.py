@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.cases import access as cases_access
 from lantern.cases.models import (
     Case,
     CaseAgency,
@@ -22,6 +23,7 @@ from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
+from lantern.people import access as people_access
 from lantern.people.models import InvolvementBasis, Person
 from lantern.people.services import involvement_ensure
 
@@ -50,9 +52,7 @@ def _join(actor: Actor, case: Case, agency_id: int) -> None:
     )
 
 
-def case_open_or_join(
-    *, actor: Actor, person: Person, referral: Referral, outcome: str
-) -> Case:
+def case_open_or_join(*, actor: Actor, person: Person, referral: Referral, outcome: str) -> Case:
     """Called by triage inside its transaction: the person's open case, or a new one."""
     case = Case.objects.filter(person=person, status=CaseStatus.OPEN).order_by("opened_at").first()
     created = case is None
@@ -98,9 +98,9 @@ def case_open_or_join(
 
 
 def case_add_agency(*, actor: Actor, case: Case, agency_id: int) -> None:
-    access.require(
+    access.check(
         actor,
-        access.may_manage_case(actor),
+        cases_access.may_manage_case(actor),
         "add agencies to a case",
         object_type="case",
         object_id=case.pk,
@@ -120,8 +120,12 @@ def case_add_agency(*, actor: Actor, case: Case, agency_id: int) -> None:
 def case_update(
     *, actor: Actor, case: Case, status: str, lead_professional_id: int, summary: str
 ) -> Case:
-    access.require(
-        actor, access.may_manage_case(actor), "manage cases", object_type="case", object_id=case.pk
+    access.check(
+        actor,
+        cases_access.may_manage_case(actor),
+        "manage cases",
+        object_type="case",
+        object_id=case.pk,
     )
     errors: dict[str, str] = {}
     if status not in CaseStatus.values:
@@ -241,9 +245,9 @@ def chronology_add(
     restricted_category: str = "",
 ) -> ChronologyEntry:
     """Add an event to the person's chronology, said by the actor's agency."""
-    access.require(
+    access.check(
         actor,
-        access.may_add_to_chronology(actor, case),
+        cases_access.may_add_to_chronology(actor, case),
         "add to this chronology",
         object_type="case",
         object_id=case.pk,
@@ -284,15 +288,15 @@ def chronology_amend(
     occurred_time: time | None = None,
 ) -> ChronologyEntry:
     """Correct an entry. What it said before is kept as a revision, with who, when and why."""
-    access.require_person(actor, entry.person)
-    access.require(
+    people_access.require_person(actor, entry.person)
+    access.check(
         actor,
-        access.may_amend_entry(actor, entry),
+        cases_access.may_amend_entry(actor, entry),
         "correct another agency's entry",
         object_type="chronology_entry",
         object_id=entry.pk,
     )
-    if not access.can_read_entry(actor, entry):
+    if not cases_access.can_read_entry(actor, entry):
         raise access.refuse(
             actor, "This entry is restricted.", object_type="chronology_entry", object_id=entry.pk
         )

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from lantern.cases import access as cases_access
 from lantern.cases import queries, services
 from lantern.cases.forms import (
     AddAgencyForm,
@@ -61,8 +62,8 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "page": page,
         "filter_form": filter_form,
         "filters": filters,
-        "may_add": access.may_add_to_chronology(actor, case),
-        "may_manage": access.may_manage_case(actor),
+        "may_add": cases_access.may_add_to_chronology(actor, case),
+        "may_manage": cases_access.may_manage_case(actor),
         "querystring": _querystring_without_page(request),
     }
     if request.headers.get("HX-Request"):
@@ -82,7 +83,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 @with_actor
 def entry_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     case = queries.case_get(actor, pk, purpose="add to the chronology")
-    access.require(actor, access.may_add_to_chronology(actor, case), "add to this chronology")
+    access.check(actor, cases_access.may_add_to_chronology(actor, case), "add to this chronology")
     form = ChronologyEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,7 +115,7 @@ def entry_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "revisions": queries.entry_revisions(entry),
-            "may_amend": access.may_amend_entry(actor, entry),
+            "may_amend": cases_access.may_amend_entry(actor, entry),
         },
     )
 
@@ -122,9 +123,9 @@ def entry_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @with_actor
 def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     entry = queries.entry_get(actor, pk)
-    access.require(
+    access.check(
         actor,
-        access.may_amend_entry(actor, entry),
+        cases_access.may_amend_entry(actor, entry),
         "correct another agency's entry",
         object_type="chronology_entry",
         object_id=entry.pk,
@@ -161,7 +162,7 @@ def entry_amend(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @with_actor
 def edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     case = queries.case_get(actor, pk, purpose="manage the case")
-    access.require(actor, access.may_manage_case(actor), "manage cases")
+    access.check(actor, cases_access.may_manage_case(actor), "manage cases")
     form = CaseUpdateForm(
         request.POST or None,
         initial={
@@ -191,7 +192,7 @@ def edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @with_actor
 def add_agency(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     case = queries.case_get(actor, pk, purpose="add an agency")
-    access.require(actor, access.may_manage_case(actor), "add agencies to a case")
+    access.check(actor, cases_access.may_manage_case(actor), "add agencies to a case")
     form = AddAgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.case_add_agency(actor=actor, case=case, agency_id=form.cleaned_data["agency"].pk)

@@ -1,43 +1,39 @@
-"""The access policy: the one place that says who may see or do what.
+"""The vocabulary of access, and the registry each app's rules plug into.
 
-Every read of person data goes through a ``visible_*`` queryset or a ``require_*`` object
-check below; views, the API, exports and background jobs never decide for themselves.
-
-The rules (DESIGN.md, "Access, audit, information governance"):
+``core`` says *how* access is decided; each domain app says *what* its rules are, next to
+its models, in ``<app>/access.py``:
 
 - A user acts as one **membership** at a time: one agency and one role (an API token is
-  bound to exactly one). That pair is the :class:`Actor`.
-- **Hub roles** (hub practitioner, analyst, manager, in the hub agency) see every person.
-- Any other agency sees a person only **while it is involved**: an active
-  :class:`~lantern.people.models.Involvement` (a referral it made, a case it belongs to, or
-  an explicit share with a recorded lawful basis).
-- **Board members** never see a person's record; **administrators** never see case content.
-- **Restricted categories** (sexual health, unproven allegations, informant-sourced
-  intelligence) are visible only to memberships that hold the category, or by an approved
-  grant for that person; everyone else sees that a restricted entry exists.
-- **Screenings** follow the person: whoever may see the person sees the screening level;
-  restricted evidence in them is masked by the same rules. Screening and the work lists of
-  due screenings and transitions are hub casework.
+  bound to exactly one). That pair, with where the request came from, is the :class:`Actor`.
+- A **rule** is a plain function ``(role, relation) -> Decision`` registered with
+  :func:`rule` under an object kind and a verb, for example ``("person", "read")``. The
+  *relation* is how the actor's agency stands to the object: acting as the hub, an agency
+  involved with the person, the agency that wrote an entry, and so on. Every check in an
+  app's ``access.py`` asks its rule, so the table that :func:`matrix` prints (and
+  ``lantern access matrix`` shows, and ``docs/access.md`` records) *is* the policy, and the
+  rule behind any cell is one named function.
+- Apps also register, per model, how to list what an actor may see and how to check one
+  object (:func:`register_object`); :func:`visible` and :func:`require` dispatch to them.
+- A refusal is audited (:func:`refuse`) before the caller raises it.
+
+``core`` imports no domain app: the rules come to it through the registry, filled when each
+app's ``AppConfig.ready`` imports its ``access`` module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+
+from lantern.core import audit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from lantern.agencies.models import Agency
-    from lantern.cases.models import Case, ChronologyEntry
-    from lantern.people.models import Person
-    from lantern.referrals.models import Referral
-    from lantern.screening.models import Screening
 
 
 class Role(models.TextChoices):
@@ -60,6 +56,8 @@ HUB_ROLES = frozenset({Role.PRACTITIONER, Role.ANALYST, Role.MANAGER})
 PERSON_DATA_ROLES = frozenset({Role.CONTRIBUTOR, Role.PRACTITIONER, Role.ANALYST, Role.MANAGER})
 #: Hub roles that take decisions on referrals and run cases.
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+#: Hub roles that bring agency data in and run analysis over it.
+ANALYSIS_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
 
 
 class AccessRefused(PermissionDenied):
@@ -77,7 +75,8 @@ class Actor:
     """Who is acting, as which agency and role, and from where (for the audit log)."""
 
     user: User
-    agency: Agency
+    #: The membership's ``agencies.Agency`` (core names no domain model, so typed loosely).
+    agency: Any
     role: str
     membership_id: int | None = None
     restricted_categories: frozenset[str] = field(default_factory=frozenset)
@@ -87,6 +86,7 @@ class Actor:
 
     @property
     def is_hub(self) -> bool:
+        """Acting as the hub: a hub role in the hub agency."""
         return bool(self.agency.is_hub) and self.role in HUB_ROLES
 
     @property
@@ -109,39 +109,189 @@ class Actor:
         return f"{self.username} ({Role(self.role).label}, {self.agency.name})"
 
 
-# --- person data ---------------------------------------------------------------------
+# --- decisions, relations and rules ----------------------------------------------------
 
 
-def _active_involvement(agency_id: int, person_ref: Any) -> Exists:
-    from lantern.people.models import Involvement
+class Decision(enum.StrEnum):
+    """What a rule allows. ``change`` includes reading; ``masked`` means the actor learns
+    that something exists, not what it says."""
 
-    return Exists(
-        Involvement.objects.filter(person=person_ref, agency_id=agency_id, ended_at__isnull=True)
-    )
+    CHANGE = "change"
+    READ = "read"
+    MASKED = "masked"
+    REFUSED = "refused"
 
-
-def visible_people(actor: Actor) -> models.QuerySet[Person]:
-    """Every person this actor may see; empty for roles without person data."""
-    from lantern.people.models import Person
-
-    qs = Person.objects.filter(merged_into__isnull=True)
-    if not actor.may_read_person_data:
-        return qs.none()
-    if actor.is_hub:
-        return qs
-    return qs.filter(_active_involvement(actor.agency.pk, OuterRef("pk")))
+    @property
+    def allows(self) -> bool:
+        return self in (Decision.CHANGE, Decision.READ)
 
 
-def can_see_person(actor: Actor, person: Person) -> bool:
-    if not actor.may_read_person_data:
+CHANGE, READ, MASKED, REFUSED = Decision.CHANGE, Decision.READ, Decision.MASKED, Decision.REFUSED
+
+#: Relations shared by many rules. ``hub`` applies only to hub roles in the hub agency.
+HUB = "hub"
+INVOLVED = "involved agency"
+OTHER = "other agency"
+ANY = "any agency"
+
+RuleFunction = Callable[[str, str], Decision]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the policy: what ``decide(role, relation)`` gives, for one kind and verb."""
+
+    kind: str
+    verb: str
+    relations: tuple[str, ...]
+    decide: RuleFunction
+
+    @property
+    def name(self) -> str:
+        return f"{self.decide.__module__}.{self.decide.__qualname__}"
+
+    @property
+    def summary(self) -> str:
+        doc = (self.decide.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+    def applies(self, role: str, relation: str) -> bool:
+        """``hub`` describes hub roles acting in the hub agency; no other role has it."""
+        return relation != HUB or role in HUB_ROLES
+
+    def cell(self, role: str, relation: str) -> str:
+        return self.decide(role, relation).value if self.applies(role, relation) else "—"
+
+
+_RULES: dict[tuple[str, str], Rule] = {}
+_ORDER: dict[tuple[str, str], int] = {}
+
+
+def rule(
+    kind: str, verb: str, *, relations: tuple[str, ...]
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register ``decide(role, relation) -> Decision`` as the rule for ``kind`` and ``verb``."""
+
+    def register(decide: RuleFunction) -> RuleFunction:
+        key = (kind, verb)
+        existing = _RULES.get(key)
+        if existing is not None and existing.name != f"{decide.__module__}.{decide.__qualname__}":
+            raise ValueError(f"Two rules for {kind} / {verb}: {existing.name} and the new one")
+        _RULES[key] = Rule(kind=kind, verb=verb, relations=relations, decide=decide)
+        _ORDER.setdefault(key, len(_ORDER))
+        return decide
+
+    return register
+
+
+def rules() -> list[Rule]:
+    """Every registered rule, by module and then in the order each module declares them."""
+    return sorted(_RULES.values(), key=lambda r: (r.decide.__module__, _ORDER[(r.kind, r.verb)]))
+
+
+def standing(actor: Actor) -> str:
+    """How the actor stands where no object is involved: as the hub, or as another agency."""
+    return HUB if actor.is_hub else OTHER
+
+
+def allows(decide: RuleFunction, actor: Actor, relation: str) -> bool:
+    """Whether ``decide`` lets this actor read (or change) given one relation it holds."""
+    if relation == HUB and not actor.is_hub:
         return False
-    if actor.is_hub:
-        return True
-    from lantern.people.models import Involvement
+    return decide(actor.role, relation).allows
 
-    return Involvement.objects.filter(
-        person=person, agency_id=actor.agency.pk, ended_at__isnull=True
-    ).exists()
+
+def may(decide: RuleFunction, actor: Actor) -> bool:
+    """A capability that depends on role and standing only (no object)."""
+    return allows(decide, actor, standing(actor))
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    kind: str
+    verb: str
+    relation: str
+    cells: dict[str, str]
+    rule: str
+    summary: str
+
+
+def matrix() -> list[MatrixRow]:
+    """The whole policy as rows: object kind × verb × relation, a decision per role."""
+    rows = []
+    for r in rules():
+        for relation in r.relations:
+            rows.append(
+                MatrixRow(
+                    kind=r.kind,
+                    verb=r.verb,
+                    relation=relation,
+                    cells={role.value: r.cell(role.value, relation) for role in Role},
+                    rule=r.name,
+                    summary=r.summary,
+                )
+            )
+    return rows
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table, then each rule's one-line summary."""
+    roles = list(Role)
+    head = ["object", "verb", "relation", *[str(role.label) for role in roles]]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for row in matrix():
+        cells = [row.cells[role.value] for role in roles]
+        lines.append("| " + " | ".join([row.kind, row.verb, row.relation, *cells]) + " |")
+    lines += ["", "The rule behind each row:", ""]
+    for r in rules():
+        lines.append(f"- **{r.kind} / {r.verb}** – `{r.name}`: {r.summary}")
+    return "\n".join(lines) + "\n"
+
+
+# --- per-model handlers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectHandlers:
+    kind: str
+    visible: Callable[[Actor], models.QuerySet[Any]]
+    refusal: Callable[[Actor], str]
+
+
+_OBJECTS: dict[type[models.Model], ObjectHandlers] = {}
+
+
+def register_object(
+    model: type[models.Model],
+    *,
+    kind: str,
+    visible: Callable[[Actor], models.QuerySet[Any]],
+    refusal: Callable[[Actor], str],
+) -> None:
+    """Say how to list the ``model`` rows an actor may read, and what a refusal says."""
+    _OBJECTS[model] = ObjectHandlers(kind=kind, visible=visible, refusal=refusal)
+
+
+def _handlers(model: type[models.Model]) -> ObjectHandlers:
+    for klass in model.__mro__:
+        if klass in _OBJECTS:
+            return _OBJECTS[klass]
+    raise LookupError(f"No access handlers registered for {model.__name__}")
+
+
+def visible(actor: Actor, model: type[models.Model]) -> models.QuerySet[Any]:
+    """The rows of ``model`` this actor may read, through the owning app's rule."""
+    return _handlers(model).visible(actor)
+
+
+def require(actor: Actor, obj: models.Model) -> None:
+    """Refuse (and audit) unless the actor may read ``obj``."""
+    handlers = _handlers(type(obj))
+    if not handlers.visible(actor).filter(pk=obj.pk).exists():
+        raise refuse(actor, handlers.refusal(actor), object_type=handlers.kind, object_id=obj.pk)
+
+
+# --- refusals ------------------------------------------------------------------------
 
 
 def refuse(
@@ -152,165 +302,12 @@ def refuse(
     Callers check access *before* opening a transaction, so the refusal's audit entry is
     committed even though the operation is not.
     """
-    from lantern.core import audit
-
     exc = AccessRefused(reason, object_type=object_type, object_id=object_id)
     audit.refused(actor, exc)
     return exc
 
 
-def require_person(actor: Actor, person: Person) -> None:
-    if not can_see_person(actor, person):
-        raise refuse(
-            actor,
-            _refusal_text(actor, "this person's record"),
-            object_type="person",
-            object_id=person.pk,
-        )
-
-
-def visible_referrals(actor: Actor) -> models.QuerySet[Referral]:
-    """The hub sees every referral; an agency sees the referrals it made."""
-    from lantern.referrals.models import Referral
-
-    qs = Referral.objects.all()
-    if not actor.may_read_person_data:
-        return qs.none()
-    if actor.is_hub:
-        return qs
-    return qs.filter(referring_agency_id=actor.agency.pk)
-
-
-def require_referral(actor: Actor, referral: Referral) -> None:
-    if not visible_referrals(actor).filter(pk=referral.pk).exists():
-        raise refuse(
-            actor,
-            _refusal_text(actor, "this referral"),
-            object_type="referral",
-            object_id=referral.pk,
-        )
-
-
-def visible_cases(actor: Actor) -> models.QuerySet[Case]:
-    """The hub sees every case; an agency sees the cases it is a member of."""
-    from lantern.cases.models import Case, CaseAgency
-
-    qs = Case.objects.all()
-    if not actor.may_read_person_data:
-        return qs.none()
-    if actor.is_hub:
-        return qs
-    member = CaseAgency.objects.filter(
-        case=OuterRef("pk"), agency_id=actor.agency.pk, left_at__isnull=True
-    )
-    return qs.filter(Exists(member))
-
-
-def require_case(actor: Actor, case: Case) -> None:
-    if not visible_cases(actor).filter(pk=case.pk).exists():
-        raise refuse(
-            actor, _refusal_text(actor, "this case"), object_type="case", object_id=case.pk
-        )
-
-
-def restricted_filter(actor: Actor, person_ids: Iterable[int] | None = None) -> Q:
-    """A Q that keeps chronology entries whose restricted category this actor may read.
-
-    Entries with no category are always kept (the person is already visible). Restricted
-    entries are kept where the membership holds the category or an approved grant exists.
-    """
-    return _restricted_q(actor, author="author_id", person="person_id")
-
-
-def _restricted_q(actor: Actor, *, author: str, person: str) -> Q:
-    """Rows with a ``restricted_category`` this actor may read: unrestricted, written by the
-    actor, in a category the membership holds, or covered by an approved grant."""
-    from lantern.cases.models import RestrictedAccessGrant
-
-    # The author can always read what they wrote themselves.
-    keep = Q(restricted_category="") | Q(**{author: actor.user.pk})
-    if actor.restricted_categories:
-        keep |= Q(restricted_category__in=sorted(actor.restricted_categories))
-    grants = RestrictedAccessGrant.objects.active().filter(
-        user_id=actor.user.pk,
-        agency_id=actor.agency.pk,
-        person=OuterRef(person),
-        category=OuterRef("restricted_category"),
-    )
-    return keep | Q(Exists(grants))
-
-
-def can_read_entry(actor: Actor, entry: ChronologyEntry) -> bool:
-    from lantern.cases.models import ChronologyEntry
-
-    return ChronologyEntry.objects.filter(pk=entry.pk).filter(restricted_filter(actor)).exists()
-
-
-# --- risk screening ------------------------------------------------------------------
-
-
-def visible_screenings(actor: Actor) -> models.QuerySet[Screening]:
-    """Screenings of the people this actor may see: the hub sees all; an agency sees those
-    of people it is involved with; board members and administrators see none."""
-    from lantern.screening.models import Screening
-
-    qs = Screening.objects.all()
-    if not actor.may_read_person_data:
-        return qs.none()
-    if actor.is_hub:
-        return qs
-    return qs.filter(_active_involvement(actor.agency.pk, OuterRef("person_id")))
-
-
-def require_screening(actor: Actor, screening: Screening) -> None:
-    if not visible_screenings(actor).filter(pk=screening.pk).exists():
-        raise refuse(
-            actor,
-            _refusal_text(actor, "this person's screening"),
-            object_type="screening",
-            object_id=screening.pk,
-        )
-
-
-def restricted_screening_filter(actor: Actor) -> Q:
-    """A Q over a screening's answers or suggestions (rows with ``screening`` and
-    ``restricted_category``): the ones whose restricted evidence this actor may read.
-
-    The screener reads what they recorded; others need the category or an approved grant.
-    The level itself is never restricted: it stays visible wherever the screening is.
-    """
-    return _restricted_q(actor, author="screening__screened_by_id", person="screening__person_id")
-
-
-def readable_categories(actor: Actor, person: Person) -> frozenset[str]:
-    """The restricted categories of this person's record this actor may read."""
-    from lantern.cases.models import RestrictedAccessGrant
-
-    granted = RestrictedAccessGrant.objects.active().filter(
-        user_id=actor.user.pk, agency_id=actor.agency.pk, person=person
-    )
-    return actor.restricted_categories | frozenset(granted.values_list("category", flat=True))
-
-
-def may_screen(actor: Actor) -> bool:
-    """Screening is hub casework: practitioners and managers at the hub."""
-    return actor.does_casework
-
-
-def may_see_screening_work(actor: Actor) -> bool:
-    """Work lists of due screenings and transitions at 18: the hub's caseworkers."""
-    return actor.does_casework
-
-
-def may_manage_instruments(actor: Actor) -> bool:
-    """Loading a screening instrument is the system owner's job, as with vocabularies."""
-    return actor.role == Role.ADMINISTRATOR
-
-
-# --- actions -------------------------------------------------------------------------
-
-
-def require(
+def check(
     actor: Actor, allowed: bool, what: str, *, object_type: str = "", object_id: Any = ""
 ) -> None:
     """Refuse (and audit the refusal) unless ``allowed``; ``what`` completes "cannot …"."""
@@ -323,125 +320,8 @@ def require(
         )
 
 
-def may_refer(actor: Actor) -> bool:
-    return actor.may_read_person_data
-
-
-def may_triage(actor: Actor) -> bool:
-    return actor.does_casework
-
-
-def may_add_to_chronology(actor: Actor, case: Case) -> bool:
-    return actor.may_read_person_data and visible_cases(actor).filter(pk=case.pk).exists()
-
-
-def may_amend_entry(actor: Actor, entry: ChronologyEntry) -> bool:
-    """An entry is corrected by its own agency, or by the hub's caseworkers."""
-    return actor.may_read_person_data and (
-        actor.does_casework or entry.source_agency_id == actor.agency.pk
-    )
-
-
-def may_manage_case(actor: Actor) -> bool:
-    return actor.does_casework
-
-
-def may_see_access_log(actor: Actor) -> bool:
-    return actor.is_hub
-
-
-# --- agency extracts (imports) ---------------------------------------------------------
-
-#: Hub roles that bring agency extracts in, fix their quarantined rows and withdraw them.
-IMPORT_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
-
-
-def may_see_imports(actor: Actor) -> bool:
-    """Extracts, source records and quarantine hold every agency's data: the hub's only."""
-    return actor.is_hub
-
-
-def may_import(actor: Actor) -> bool:
-    """A hub analyst or manager imports extracts, loads mapping profiles and fixes rows."""
-    return actor.is_hub and actor.role in IMPORT_ROLES
-
-
-def require_imports(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
-    """Refuse (and audit) anyone but a hub role reading imports or source records."""
-    if not may_see_imports(actor):
-        raise refuse(
-            actor,
-            _imports_refusal_text(actor),
-            object_type=object_type,
-            object_id=object_id,
-        )
-
-
-def _imports_refusal_text(actor: Actor) -> str:
-    if actor.role in (Role.BOARD, Role.ADMINISTRATOR):
-        return _refusal_text(actor, "agency extracts")
-    return (
-        "Agency extracts and the records in them are seen only by the hub. "
-        "If you need to know whether the hub knows someone, ask the hub."
-    )
-
-
-# --- record linkage ----------------------------------------------------------------------
-
-#: Hub roles that train linkage models, start runs and set thresholds.
-LINKAGE_ROLES = frozenset({Role.ANALYST, Role.MANAGER})
-
-
-def may_review_links(actor: Actor) -> bool:
-    """Linkage results put several agencies' records side by side: hub roles only.
-
-    The review queue, candidate pairs, model reports and matches across all agencies'
-    records are the hub's; an agency sees only that a person is known to the hub.
-    """
-    return actor.is_hub
-
-
-def may_merge_people(actor: Actor) -> bool:
-    """Merging two people (and undoing it) is a hub decision about who is who."""
-    return actor.is_hub
-
-
-def may_run_linkage(actor: Actor) -> bool:
-    """Training a model, setting its thresholds and starting a run: hub analysts, managers."""
-    return actor.is_hub and actor.role in LINKAGE_ROLES
-
-
-def may_learn_known_to_hub(actor: Actor) -> bool:
-    """An agency may learn that the hub already knows a person it describes (not who, nor
-    from whom) where the area's information sharing agreement allows it."""
-    from django.conf import settings
-
-    return actor.may_read_person_data and bool(
-        getattr(settings, "LANTERN_LINKAGE_TELL_AGENCIES_KNOWN", True)
-    )
-
-
-def require_linkage(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
-    """Refuse (and audit) anyone but a hub role reading linkage results."""
-    if not may_review_links(actor):
-        raise refuse(
-            actor,
-            _linkage_refusal_text(actor),
-            object_type=object_type,
-            object_id=object_id,
-        )
-
-
-def _linkage_refusal_text(actor: Actor) -> str:
-    if actor.role in (Role.BOARD, Role.ADMINISTRATOR):
-        return _refusal_text(actor, "record linkage")
-    return (
-        "Record linkage compares several agencies' records, so only the hub sees it. "
-        "If you think two records are the same person, tell the hub."
-    )
-
-
-def _refusal_text(actor: Actor, what: str) -> str:
+def refusal_text(actor: Actor, what: str) -> str:
+    """Why an agency cannot see ``what`` ("this person's record"), in plain words."""
     if actor.role == Role.BOARD:
         return "Board members see anonymised figures only, never a person's record."
     if actor.role == Role.ADMINISTRATOR:
@@ -450,3 +330,10 @@ def _refusal_text(actor: Actor, what: str) -> str:
         f"{actor.agency.name} is not involved with {what}, so it is not shared with you. "
         "If you need it to keep someone safe, ask the hub."
     )
+
+
+def hub_only_refusal(actor: Actor, what: str, explanation: str) -> str:
+    """Refusal text for what only the hub sees (``what``: "agency extracts")."""
+    if actor.role in (Role.BOARD, Role.ADMINISTRATOR):
+        return refusal_text(actor, what)
+    return explanation

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lantern.core import normalisers
+from lantern.core.errors import DomainError
 
 MAX_FREE_TEXT = 10_000
 
@@ -99,8 +100,11 @@ def free_text(label: str, *, required: bool = True, help_text: str = "") -> form
     )
 
 
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field where it names fields."""
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:
+    """Show a service's error on the form, field by field where it names fields."""
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             target = field if field in form.fields else None

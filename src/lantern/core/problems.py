@@ -15,6 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from lantern.core.errors import DomainError
+
 PROBLEM_BASE = "https://lantern.invalid/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -27,6 +29,7 @@ _TITLES = {
     406: ("not-acceptable", "Not acceptable"),
     409: ("conflict", "Conflict"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("rule-refused", "A rule does not allow this"),
     429: ("too-many-requests", "Too many requests"),
 }
 
@@ -56,6 +59,7 @@ def problem_response(
     instance: str = "",
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     slug, title = _TITLES.get(status_code, ("error", "Something went wrong"))
     body: dict[str, Any] = {
@@ -68,6 +72,7 @@ def problem_response(
         body["instance"] = instance
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
@@ -77,6 +82,14 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     request = context.get("request")
     # The path only: a query string may carry search text (people's names).
     instance = request.path if request is not None else ""
+    if isinstance(exc, DomainError):
+        return problem_response(
+            exc.status,
+            exc.message,
+            instance=instance,
+            errors=[{"field": exc.field, "message": exc.message}] if exc.field else None,
+            extensions=exc.extensions(),
+        )
     if isinstance(exc, ValidationError):
         errors: Any = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         return problem_response(

@@ -32,22 +32,22 @@ def with_actor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapped
 
 
+#: What each app adds to the home page: ``(actor) -> context``. Apps register in
+#: ``AppConfig.ready`` (core knows no domain app).
+HomePanel = Callable[[Actor], dict[str, Any]]
+_HOME_PANELS: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    if panel not in _HOME_PANELS:
+        _HOME_PANELS.append(panel)
+
+
 @with_actor
 def home(request: HttpRequest, actor: Actor) -> HttpResponse:
     context: dict[str, Any] = {}
-    if actor.does_casework:
-        from lantern.referrals.queries import triage_queue
-
-        queue = list(triage_queue(actor)[:200])
-        context["queue_count"] = len(queue)
-        context["overdue_count"] = sum(1 for r in queue if r.is_overdue)
-        from lantern.screening.queries import work_summary
-
-        context["screening_work"] = work_summary(actor)
-    if actor.may_read_person_data:
-        from lantern.referrals.queries import agency_referrals
-
-        context["recent_referrals"] = list(agency_referrals(actor)[:5])
+    for panel in _HOME_PANELS:
+        context.update(panel(actor))
     return render(request, "core/home.html", context)
 
 

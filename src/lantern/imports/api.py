@@ -18,7 +18,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lantern.accounts.api import (
+from lantern.agencies.models import Agency, AgencyKind
+from lantern.core import access
+from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
     AgencyRefSerializer,
@@ -26,10 +28,9 @@ from lantern.accounts.api import (
     problems,
     query_text,
 )
-from lantern.agencies.models import Agency, AgencyKind
-from lantern.core import access
 from lantern.core.normalisers import PartialDate
 from lantern.core.problems import problem_response
+from lantern.imports import access as imports_access
 from lantern.imports import queries, services
 from lantern.imports.forms import initial_values
 from lantern.imports.models import (
@@ -280,8 +281,8 @@ def _profile_problems(exc: ProfileError, request: Request) -> Response:
 
 
 def _require_importer(actor: Any, row: QuarantinedRow) -> None:
-    access.require(
-        actor, access.may_import(actor), "fix quarantined rows",
+    access.check(
+        actor, imports_access.may_import(actor), "fix quarantined rows",
         object_type="quarantined_row", object_id=row.pk,
     )
 
@@ -311,7 +312,7 @@ class ExtractListView(ActorListAPIView):
         description="Store the extract and queue its import; follow it at the Location.",
     )
     def post(self, request: Request) -> Response:
-        access.require(self.actor, access.may_import(self.actor), "import agency extracts")
+        access.check(self.actor, imports_access.may_import(self.actor), "import agency extracts")
         body = ExtractUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -360,8 +361,8 @@ class ExtractWithdrawView(ActorAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         extract = queries.extract_get(self.actor, pk, purpose="withdraw the extract")
-        access.require(
-            self.actor, access.may_import(self.actor), "withdraw agency extracts",
+        access.check(
+            self.actor, imports_access.may_import(self.actor), "withdraw agency extracts",
             object_type="extract", object_id=extract.pk,
         )
         body = ImportReasonSerializer(data=request.data)
@@ -496,7 +497,7 @@ class ProfileListView(ActorAPIView):
         "an unchanged profile stores nothing (200). Each problem names its line and field.",
     )
     def post(self, request: Request) -> Response:
-        access.require(self.actor, access.may_import(self.actor), "load mapping profiles")
+        access.check(self.actor, imports_access.may_import(self.actor), "load mapping profiles")
         body = ProfileUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

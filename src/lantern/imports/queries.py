@@ -12,9 +12,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from lantern.core import access, audit
+from lantern.core import audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.imports import access as imports_access
 from lantern.imports.models import (
     Extract,
     MappingProfile,
@@ -30,7 +31,7 @@ RECORDS_PAGE_SIZE = 50
 
 def extract_list(actor: Actor) -> QuerySet[Extract]:
     """Every extract, newest first, with how many of its rows wait in quarantine."""
-    access.require_imports(actor, object_type="extract")
+    imports_access.require_imports(actor, object_type="extract")
     audit.record(actor, AuditAction.SEARCH, object_type="extract")
     return (
         Extract.objects.select_related("agency", "profile", "uploaded_by")
@@ -43,7 +44,7 @@ def extract_list(actor: Actor) -> QuerySet[Extract]:
 
 def extract_get(actor: Actor, pk: int, *, purpose: str = "") -> Extract:
     """One extract with its sharing basis and progress; the read is audited."""
-    access.require_imports(actor, object_type="extract", object_id=pk)
+    imports_access.require_imports(actor, object_type="extract", object_id=pk)
     extract = get_object_or_404(
         Extract.objects.select_related(
             "agency", "profile", "uploaded_by", "uploaded_as", "withdrawn_by"
@@ -59,7 +60,7 @@ def extract_get(actor: Actor, pk: int, *, purpose: str = "") -> Extract:
 def extract_progress(actor: Actor, pk: int) -> Extract:
     """The progress counters only, for the page that polls them (not audited each poll:
     they are counts, not person data, and the page view was audited)."""
-    access.require_imports(actor, object_type="extract", object_id=pk)
+    imports_access.require_imports(actor, object_type="extract", object_id=pk)
     return get_object_or_404(Extract.objects.select_related("agency"), pk=pk)
 
 
@@ -71,7 +72,7 @@ def quarantine_list(actor: Actor, extract: Extract, *, status: str = "open") -> 
     QuarantinedRow
 ]:
     """An extract's quarantined rows (the rows as supplied, with the reasons); audited."""
-    access.require_imports(actor, object_type="extract", object_id=extract.pk)
+    imports_access.require_imports(actor, object_type="extract", object_id=extract.pk)
     audit.record(
         actor,
         AuditAction.VIEW,
@@ -86,7 +87,7 @@ def quarantine_list(actor: Actor, extract: Extract, *, status: str = "open") -> 
 
 
 def quarantined_row_get(actor: Actor, pk: int) -> QuarantinedRow:
-    access.require_imports(actor, object_type="quarantined_row", object_id=pk)
+    imports_access.require_imports(actor, object_type="quarantined_row", object_id=pk)
     row = get_object_or_404(
         QuarantinedRow.objects.select_related("extract", "extract__agency", "extract__profile"),
         pk=pk,
@@ -97,7 +98,7 @@ def quarantined_row_get(actor: Actor, pk: int) -> QuarantinedRow:
 
 def extract_records(actor: Actor, extract: Extract) -> QuerySet[SuppliedRecord]:
     """What the extract supplied, row by row, with the record each row became."""
-    access.require_imports(actor, object_type="extract", object_id=extract.pk)
+    imports_access.require_imports(actor, object_type="extract", object_id=extract.pk)
     audit.record(
         actor, AuditAction.VIEW, object_type="extract_records", object_id=extract.pk
     )
@@ -117,7 +118,7 @@ class RecordHistory:
 
 def source_record_get(actor: Actor, pk: int) -> RecordHistory:
     """One source record, what earlier versions said and which extracts supplied it."""
-    access.require_imports(actor, object_type="source_record", object_id=pk)
+    imports_access.require_imports(actor, object_type="source_record", object_id=pk)
     record = get_object_or_404(
         SourceRecord.objects.select_related("agency", "extract", "person"), pk=pk
     )
@@ -143,7 +144,7 @@ def source_record_get(actor: Actor, pk: int) -> RecordHistory:
 
 def profile_list(actor: Actor) -> list[MappingProfile]:
     """The latest version of each profile (profiles are not person data; not audited)."""
-    access.require_imports(actor, object_type="mapping_profile")
+    imports_access.require_imports(actor, object_type="mapping_profile")
     latest: dict[str, MappingProfile] = {}
     for profile in MappingProfile.objects.select_related("created_by").order_by(
         "name", "-version"
@@ -153,7 +154,7 @@ def profile_list(actor: Actor) -> list[MappingProfile]:
 
 
 def profile_versions(actor: Actor, name: str) -> list[MappingProfile]:
-    access.require_imports(actor, object_type="mapping_profile", object_id=name)
+    imports_access.require_imports(actor, object_type="mapping_profile", object_id=name)
     versions = list(
         MappingProfile.objects.filter(name=name).select_related("created_by").order_by("-version")
     )
@@ -163,7 +164,7 @@ def profile_versions(actor: Actor, name: str) -> list[MappingProfile]:
 
 
 def profile_get(actor: Actor, name: str, version: int | None = None) -> MappingProfile:
-    access.require_imports(actor, object_type="mapping_profile", object_id=name)
+    imports_access.require_imports(actor, object_type="mapping_profile", object_id=name)
     profiles = MappingProfile.objects.filter(name=name)
     if version is not None:
         return get_object_or_404(profiles, version=version)

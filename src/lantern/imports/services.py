@@ -35,6 +35,7 @@ from lantern.agencies.models import Agency, Membership
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.imports import access as imports_access
 from lantern.imports import bulk, profiles
 from lantern.imports.models import (
     PERSON_FIELDS,
@@ -95,7 +96,7 @@ def profile_load(*, actor: Actor, text: str) -> ProfileLoaded:
     Loading a definition identical to the latest version stores nothing new. Raises
     :class:`~lantern.imports.profiles.ProfileInvalid` listing each problem with its line.
     """
-    access.require(actor, access.may_import(actor), "load mapping profiles")
+    access.check(actor, imports_access.may_import(actor), "load mapping profiles")
     known = set(Agency.objects.values_list("code", flat=True))
     definition = profiles.parse_profile(text, known_agencies=known)
     name = definition["profile"]
@@ -156,9 +157,7 @@ def _check_header(path: Path, kind: str, mapping: Mapping) -> None:
         plan = plan_columns(mapping, table.header)
     if "record_id" not in plan.indexes:
         wanted = ", ".join(mapping.columns["record_id"])
-        layout = (
-            "the standard layout (docs/imports.md)" if mapping.is_standard else "its profile"
-        )
+        layout = "the standard layout (docs/imports.md)" if mapping.is_standard else "its profile"
         raise ExtractFileError(
             f"The file has no {wanted} column, which {layout} needs for the record ID."
         )
@@ -185,7 +184,7 @@ def extract_create(
     recorded with it. Raises ValidationError naming the field for a file Lantern cannot read
     or a missing agreement; nothing is kept then.
     """
-    access.require(actor, access.may_import(actor), "import agency extracts")
+    access.check(actor, imports_access.may_import(actor), "import agency extracts")
     mapping = mapping_for(profile)
     source = (source or mapping.source or agency.code).strip().lower()
     errors: dict[str, str] = {}
@@ -275,7 +274,7 @@ def _prepend(head: bytes, rest: IO[bytes]) -> Any:
 
 def extract_enqueue(*, actor: Actor, extract: Extract) -> str:
     """Queue the import for the background worker (``lantern db_worker``)."""
-    access.require(actor, access.may_import(actor), "import agency extracts")
+    access.check(actor, imports_access.may_import(actor), "import agency extracts")
     from lantern.imports.tasks import import_extract
 
     result = import_extract.enqueue(extract_id=extract.pk)
@@ -308,7 +307,13 @@ _RECORD_KEYS = ("id", "source", "record_id", "version", "extract_id", "withdrawn
 #: Columns written for a new or changed record; an existing record keeps ``created_at``
 #: and its link to a person (linkage's to change).
 _RECORD_COLUMNS = (
-    "source", "record_id", "created_at", "updated_at", "extract_id", "version", "withdrawn_at",
+    "source",
+    "record_id",
+    "created_at",
+    "updated_at",
+    "extract_id",
+    "version",
+    "withdrawn_at",
     *TRACKED_FIELDS,
 )
 _RECORD_UPDATES = [c for c in _RECORD_COLUMNS if c not in {"source", "record_id", "created_at"}]
@@ -386,7 +391,12 @@ def _apply_batch(extract: Extract, candidates: list[_Candidate]) -> BatchResult:
             result.updated += 1
         writes.append(
             (
-                *key, now, now, extract.pk, version, None,
+                *key,
+                now,
+                now,
+                extract.pk,
+                version,
+                None,
                 *(values[name] for name in TRACKED_FIELDS),
             )
         )
@@ -394,16 +404,23 @@ def _apply_batch(extract: Extract, candidates: list[_Candidate]) -> BatchResult:
     # One upsert for new and changed records. Between two imports of the same records
     # running at once, the later write wins (both extracts still list the record).
     bulk.write_rows(
-        SourceRecord, _RECORD_COLUMNS, writes, conflict=("source", "record_id"),
+        SourceRecord,
+        _RECORD_COLUMNS,
+        writes,
+        conflict=("source", "record_id"),
         update=_RECORD_UPDATES,
     )
     new_keys = [c.values["record_id"] for c, pk, _, _ in supplied if pk is None]
-    new_ids = {
-        (src, rid): pk
-        for pk, src, rid in SourceRecord.objects.filter(
-            source__in=sources, record_id__in=new_keys
-        ).values_list("id", "source", "record_id")
-    } if new_keys else {}
+    new_ids = (
+        {
+            (src, rid): pk
+            for pk, src, rid in SourceRecord.objects.filter(
+                source__in=sources, record_id__in=new_keys
+            ).values_list("id", "source", "record_id")
+        }
+        if new_keys
+        else {}
+    )
     bulk.write_rows(
         SourceRecordRevision,
         ("record_id", "version", "previous", "extract_id", "changed_at"),
@@ -504,15 +521,16 @@ def extract_run(
     claimed = Extract.objects.filter(pk=extract_id, status=ExtractStatus.QUEUED).update(
         status=ExtractStatus.RUNNING, started_at=timezone.now()
     )
-    extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(
-        pk=extract_id
-    )
+    extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(pk=extract_id)
     if not claimed:
         return extract
     try:
         actor = _runner_actor(extract)
-        access.require(
-            actor, access.may_import(actor), "import agency extracts", object_type="extract",
+        access.check(
+            actor,
+            imports_access.may_import(actor),
+            "import agency extracts",
+            object_type="extract",
             object_id=extract.pk,
         )
         _import_rows(extract, actor, progress, batch_size)
@@ -700,8 +718,12 @@ def _records_imported(extract_id: int, record_ids: list[int]) -> None:
 
 
 def _open_row(actor: Actor, row: QuarantinedRow, what: str) -> None:
-    access.require(
-        actor, access.may_import(actor), what, object_type="quarantined_row", object_id=row.pk
+    access.check(
+        actor,
+        imports_access.may_import(actor),
+        what,
+        object_type="quarantined_row",
+        object_id=row.pk,
     )
     if row.status != QuarantineStatus.OPEN:
         raise ValidationError(
@@ -797,8 +819,11 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
     current values came from this extract alone goes back to the latest version another
     extract supplied; its open quarantine is discarded; its stored file is deleted.
     """
-    access.require(
-        actor, access.may_import(actor), "withdraw agency extracts", object_type="extract",
+    access.check(
+        actor,
+        imports_access.may_import(actor),
+        "withdraw agency extracts",
+        object_type="extract",
         object_id=extract.pk,
     )
     if not reason.strip():
@@ -825,7 +850,11 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
         locked.withdrawal_reason = reason.strip()
         locked.save(
             update_fields=[
-                "status", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"
+                "status",
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_reason",
+                "updated_at",
             ]
         )
         _records_withdrawn(withdrawn_ids)
@@ -887,7 +916,10 @@ def _restore_version(record: SourceRecord, version: int, extract: Extract, now: 
         return
     current = {name: getattr(record, name) for name in (*_RECORD_KEYS, *TRACKED_FIELDS)}
     SourceRecordRevision.objects.create(
-        record=record, version=record.version, previous=_snapshot(current), extract=extract,
+        record=record,
+        version=record.version,
+        previous=_snapshot(current),
+        extract=extract,
         changed_at=now,
     )
     previous = revision.previous

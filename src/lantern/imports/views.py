@@ -20,6 +20,7 @@ from lantern.core import access
 from lantern.core.access import Actor
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
+from lantern.imports import access as imports_access
 from lantern.imports import queries, services
 from lantern.imports.forms import (
     FIELD_LABELS,
@@ -58,13 +59,13 @@ def extract_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "imports/list.html",
-        {"page": page, "may_import": access.may_import(actor)},
+        {"page": page, "may_import": imports_access.may_import(actor)},
     )
 
 
 @with_actor
 def extract_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
-    access.require(actor, access.may_import(actor), "import agency extracts")
+    access.check(actor, imports_access.may_import(actor), "import agency extracts")
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,7 +116,7 @@ def extract_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     context.update(
         {
             "records": supplied.get_page(request.GET.get("page")),
-            "may_import": access.may_import(actor),
+            "may_import": imports_access.may_import(actor),
             "warnings": sorted(extract.warnings.items()),
         }
     )
@@ -156,7 +157,7 @@ def quarantine_list(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             "status": status,
             "statuses": QuarantineStatus.choices,
             "fields": EDITABLE_FIELDS,
-            "may_import": access.may_import(actor),
+            "may_import": imports_access.may_import(actor),
         },
     )
 
@@ -165,8 +166,8 @@ def quarantine_list(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 def quarantine_fix(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Correct a quarantined row and import it, or discard it with a reason."""
     row = queries.quarantined_row_get(actor, pk)
-    access.require(
-        actor, access.may_import(actor), "fix quarantined rows",
+    access.check(
+        actor, imports_access.may_import(actor), "fix quarantined rows",
         object_type="quarantined_row", object_id=row.pk,
     )
     mapping = services.mapping_for(row.extract.profile)
@@ -229,8 +230,8 @@ def _discard(
 @with_actor
 def extract_withdraw(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     extract = queries.extract_get(actor, pk, purpose="withdraw the extract")
-    access.require(
-        actor, access.may_import(actor), "withdraw agency extracts",
+    access.check(
+        actor, imports_access.may_import(actor), "withdraw agency extracts",
         object_type="extract", object_id=extract.pk,
     )
     form = WithdrawExtractForm(request.POST or None)
@@ -265,13 +266,13 @@ def profile_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "imports/profiles.html",
-        {"profiles": queries.profile_list(actor), "may_import": access.may_import(actor)},
+        {"profiles": queries.profile_list(actor), "may_import": imports_access.may_import(actor)},
     )
 
 
 @with_actor
 def profile_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
-    access.require(actor, access.may_import(actor), "load mapping profiles")
+    access.check(actor, imports_access.may_import(actor), "load mapping profiles")
     form = ProfileUploadForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():

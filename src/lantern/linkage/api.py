@@ -15,7 +15,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lantern.accounts.api import (
+from lantern.core import access
+from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
     AgencyRefSerializer,
@@ -23,8 +24,8 @@ from lantern.accounts.api import (
     problems,
     query_text,
 )
-from lantern.core import access
 from lantern.core.problems import problem_response
+from lantern.linkage import access as linkage_access
 from lantern.linkage import queries, services
 from lantern.linkage.models import Decision
 from lantern.people import queries as people_queries
@@ -304,7 +305,7 @@ class MergeCreateView(ActorAPIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        access.require(self.actor, access.may_merge_people(self.actor), "merge people")
+        access.check(self.actor, linkage_access.may_merge_people(self.actor), "merge people")
         data = MergeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         survivor = people_queries.person_get(

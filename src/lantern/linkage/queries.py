@@ -21,6 +21,7 @@ from lantern.core.access import Actor
 from lantern.core.models import AuditAction
 from lantern.imports.models import SourceRecord
 from lantern.imports.rows import as_supplied
+from lantern.linkage import access as linkage_access
 from lantern.linkage import matching, services
 from lantern.linkage.models import (
     CandidatePair,
@@ -41,7 +42,7 @@ MATCH_LIMIT = 10
 
 def review_queue(actor: Actor) -> QuerySet[CandidatePair]:
     """Pairs waiting for a person: most likely matches first."""
-    access.require_linkage(actor, object_type="linkage_pair")
+    linkage_access.require_linkage(actor, object_type="linkage_pair")
     audit.record(actor, AuditAction.SEARCH, object_type="linkage_pair", purpose="review queue")
     return (
         CandidatePair.objects.filter(status=PairStatus.PENDING)
@@ -54,7 +55,7 @@ def review_queue(actor: Actor) -> QuerySet[CandidatePair]:
 
 def queue_counts(actor: Actor) -> dict[str, int]:
     """How many pairs wait, and how many someone was not sure about (not audited: counts)."""
-    access.require_linkage(actor, object_type="linkage_pair")
+    linkage_access.require_linkage(actor, object_type="linkage_pair")
     pending = CandidatePair.objects.filter(status=PairStatus.PENDING)
     return {"pending": pending.count(), "unsure": pending.filter(unsure_count__gt=0).count()}
 
@@ -232,7 +233,7 @@ def _display(record: SourceRecord, name: str) -> str:
 
 def pair_view(actor: Actor, pk: int) -> PairView:
     """A pair side by side, with its differences and its waterfall; the read is audited."""
-    access.require_linkage(actor, object_type="linkage_pair", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="linkage_pair", object_id=pk)
     pair = get_object_or_404(
         CandidatePair.objects.select_related(
             "record_l__agency",
@@ -281,7 +282,7 @@ def pair_view(actor: Actor, pk: int) -> PairView:
 
 def pair_get(actor: Actor, pk: int) -> CandidatePair:
     """A pair for a service to act on (the refusal is audited; the service audits the act)."""
-    access.require_linkage(actor, object_type="linkage_pair", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="linkage_pair", object_id=pk)
     return get_object_or_404(CandidatePair, pk=pk)
 
 
@@ -289,7 +290,7 @@ def pair_get(actor: Actor, pk: int) -> CandidatePair:
 
 
 def model_list(actor: Actor) -> QuerySet[LinkageModel]:
-    access.require_linkage(actor, object_type="linkage_model")
+    linkage_access.require_linkage(actor, object_type="linkage_model")
     audit.record(actor, AuditAction.SEARCH, object_type="linkage_model")
     return LinkageModel.objects.exclude(version=0).select_related("trained_by")
 
@@ -367,7 +368,7 @@ class ModelReport:
 
 
 def model_report(actor: Actor, pk: int) -> ModelReport:
-    access.require_linkage(actor, object_type="linkage_model", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="linkage_model", object_id=pk)
     model = get_object_or_404(LinkageModel.objects.select_related("trained_by"), pk=pk)
     audit.record(actor, AuditAction.VIEW, object_type="linkage_model", object_id=model.pk)
     runs = list(model.runs.order_by("-created_at")[:10])
@@ -383,13 +384,13 @@ def model_report(actor: Actor, pk: int) -> ModelReport:
 
 
 def run_list(actor: Actor) -> QuerySet[LinkageRun]:
-    access.require_linkage(actor, object_type="linkage_run")
+    linkage_access.require_linkage(actor, object_type="linkage_run")
     audit.record(actor, AuditAction.SEARCH, object_type="linkage_run")
     return LinkageRun.objects.select_related("model", "started_by").order_by("-created_at")
 
 
 def run_get(actor: Actor, pk: int) -> LinkageRun:
-    access.require_linkage(actor, object_type="linkage_run", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="linkage_run", object_id=pk)
     run = get_object_or_404(LinkageRun.objects.select_related("model", "started_by"), pk=pk)
     audit.record(actor, AuditAction.VIEW, object_type="linkage_run", object_id=run.pk)
     return run
@@ -406,7 +407,7 @@ class Overview:
 
 
 def overview(actor: Actor) -> Overview:
-    access.require_linkage(actor, object_type="linkage")
+    linkage_access.require_linkage(actor, object_type="linkage")
     audit.record(actor, AuditAction.VIEW, object_type="linkage", purpose="linkage overview")
     active = SourceRecord.objects.filter(withdrawn_at__isnull=True)
     return Overview(
@@ -459,11 +460,11 @@ def candidate_matches(
     the records; an agency contributor learns only whether the hub knows someone like this
     (at the upper threshold), and only where the sharing agreement allows it.
     """
-    is_hub = access.may_review_links(actor)
+    is_hub = linkage_access.may_review_links(actor)
     if not is_hub:
-        access.require(
+        access.check(
             actor,
-            access.may_learn_known_to_hub(actor),
+            linkage_access.may_learn_known_to_hub(actor),
             "see whether the hub knows a person",
             object_type="linkage_match",
         )
@@ -526,7 +527,7 @@ def referral_matches(actor: Actor, referral: Any) -> MatchResult | None:
 
     None for anyone but the hub: the panel is not shown.
     """
-    if not access.may_review_links(actor):
+    if not linkage_access.may_review_links(actor):
         return None
     person = referral.person
     name = person.names.filter(is_primary=True).first()
@@ -596,7 +597,7 @@ def person_linkage(actor: Actor, person: Person) -> PersonLinkage | None:
         .select_related("agency", "extract")
         .order_by("agency__name", "source", "record_id")
     )
-    hub = access.may_review_links(actor)
+    hub = linkage_access.may_review_links(actor)
     visible = list(records if hub else records.filter(agency_id=actor.agency.pk))
     hidden = 0 if hub else records.exclude(agency_id=actor.agency.pk).count()
     groups: dict[int, AgencyRecords] = {}
@@ -624,7 +625,7 @@ def person_linkage(actor: Actor, person: Person) -> PersonLinkage | None:
         groups=list(groups.values()),
         merges=merges,
         others_hidden=hidden,
-        may_merge=access.may_merge_people(actor) and person.merged_into_id is None,
+        may_merge=linkage_access.may_merge_people(actor) and person.merged_into_id is None,
     )
 
 
@@ -641,7 +642,7 @@ class MergeView:
 
 
 def merge_view(actor: Actor, pk: int) -> MergeView:
-    access.require_linkage(actor, object_type="person_merge", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="person_merge", object_id=pk)
     merge = get_object_or_404(
         PersonMerge.objects.select_related("survivor", "absorbed", "merged_by", "undone_by"), pk=pk
     )
@@ -682,19 +683,19 @@ def merge_view(actor: Actor, pk: int) -> MergeView:
         merge=merge,
         placements=placements,
         moved_counts=moved,
-        may_undo=access.may_merge_people(actor) and not blocked,
+        may_undo=linkage_access.may_merge_people(actor) and not blocked,
         blocked=blocked,
     )
 
 
 def merge_get(actor: Actor, pk: int) -> PersonMerge:
-    access.require_linkage(actor, object_type="person_merge", object_id=pk)
+    linkage_access.require_linkage(actor, object_type="person_merge", object_id=pk)
     return get_object_or_404(PersonMerge, pk=pk)
 
 
 def person_for_merge(actor: Actor, reference: str) -> Person | None:
     """The other person named in a merge form, by reference (P-000123) or number."""
-    access.require(actor, access.may_merge_people(actor), "merge people")
+    access.check(actor, linkage_access.may_merge_people(actor), "merge people")
     digits = "".join(ch for ch in reference if ch.isdigit())
     if not digits:
         return None

@@ -40,6 +40,7 @@ from lantern.core.normalisers import (
 )
 from lantern.imports.models import PERSON_FIELDS, SourceRecord
 from lantern.imports.rows import as_supplied
+from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, features, merging
 from lantern.linkage.clustering import Components
 from lantern.linkage.models import (
@@ -256,7 +257,7 @@ def model_train(
     Unsupervised (u by random sampling, m by expectation maximisation on blocking rules),
     then refined with reviewers' labels. The thresholds carry over from the active model.
     """
-    access.require(actor, access.may_run_linkage(actor), "train record linkage models")
+    access.check(actor, linkage_access.may_run_linkage(actor), "train record linkage models")
     rows = _record_rows(active_records())
     if len(rows) < MIN_TRAINING_RECORDS:
         raise ValidationError(
@@ -314,9 +315,9 @@ def model_set_thresholds(
     *, actor: Actor, model: LinkageModel, upper: float, lower: float, activate: bool = False
 ) -> LinkageModel:
     """Set where pairs link automatically (upper) and where review begins (lower)."""
-    access.require(
+    access.check(
         actor,
-        access.may_run_linkage(actor),
+        linkage_access.may_run_linkage(actor),
         "change linkage thresholds",
         object_type="linkage_model",
         object_id=model.pk,
@@ -380,7 +381,7 @@ def run_start(
             "choose a backend only for a run here and now.",
             code="backend_in_background",
         )
-    access.require(actor, access.may_run_linkage(actor), "start record linkage")
+    access.check(actor, linkage_access.may_run_linkage(actor), "start record linkage")
     model = active_model()
     if model is None:
         raise ValidationError("Train a linkage model first.", code="no_model")
@@ -1106,9 +1107,9 @@ def _claimed_by_someone_else(actor: Actor, pair: CandidatePair) -> str | None:
 
 def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
     """Take a pair to review; nobody else can decide it while the claim lasts."""
-    access.require(
+    access.check(
         actor,
-        access.may_review_links(actor),
+        linkage_access.may_review_links(actor),
         "review linked records",
         object_type="linkage_pair",
         object_id=pair.pk,
@@ -1135,7 +1136,7 @@ def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
 
 def pair_claim_next(*, actor: Actor) -> CandidatePair | None:
     """Claim the next pair nobody is reviewing (most likely matches first)."""
-    access.require(actor, access.may_review_links(actor), "review linked records")
+    access.check(actor, linkage_access.may_review_links(actor), "review linked records")
     now = timezone.now()
     from lantern.linkage.models import CLAIM_LEASE
 
@@ -1154,7 +1155,7 @@ def pair_claim_next(*, actor: Actor) -> CandidatePair | None:
 
 def pair_release(*, actor: Actor, pair: CandidatePair) -> None:
     """Give a claimed pair back to the queue."""
-    access.require(actor, access.may_review_links(actor), "review linked records")
+    access.check(actor, linkage_access.may_review_links(actor), "review linked records")
     with transaction.atomic():
         locked = _pair_locked(pair)
         if locked.claimed_by_id == actor.user.pk:
@@ -1176,15 +1177,15 @@ def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str =
     A match merges the two people (reversibly); not a match keeps them apart for good;
     not sure leaves the pair in the queue for someone else, with the note.
     """
-    access.require(
+    access.check(
         actor,
-        access.may_review_links(actor),
+        linkage_access.may_review_links(actor),
         "review linked records",
         object_type="linkage_pair",
         object_id=pair.pk,
     )
     if decision == Decision.MATCH:
-        access.require(actor, access.may_merge_people(actor), "merge people")
+        access.check(actor, linkage_access.may_merge_people(actor), "merge people")
     if decision not in Decision.values:
         raise ValidationError({"decision": "Choose match, not a match or not sure"})
     note = note.strip()
@@ -1277,9 +1278,9 @@ def people_merge(*, actor: Actor, survivor: Person, absorbed: Person, reason: st
 
     Reversible exactly (:func:`merge_undo`). Both people must be current (not merged away).
     """
-    access.require(
+    access.check(
         actor,
-        access.may_merge_people(actor),
+        linkage_access.may_merge_people(actor),
         "merge people",
         object_type="person",
         object_id=absorbed.pk,
@@ -1456,9 +1457,9 @@ def merge_undo(
     """Unmerge exactly: the rows the merge moved go back, changed fields are restored, and
     what was added since goes where its records (or ``choices``) say. Audited; the two
     people are then kept apart by automatic linkage."""
-    access.require(
+    access.check(
         actor,
-        access.may_merge_people(actor),
+        linkage_access.may_merge_people(actor),
         "unmerge people",
         object_type="person_merge",
         object_id=merge.pk,

@@ -13,6 +13,7 @@ from lantern.core import access
 from lantern.core.access import Actor
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
+from lantern.linkage import access as linkage_access
 from lantern.linkage import queries, services
 from lantern.linkage.forms import (
     DecisionForm,
@@ -36,7 +37,7 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "linkage/overview.html",
-        {"view": view, "may_run": access.may_run_linkage(actor)},
+        {"view": view, "may_run": linkage_access.may_run_linkage(actor)},
     )
 
 
@@ -106,7 +107,9 @@ def _decided(decision: str) -> str:
 def model_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = Paginator(queries.model_list(actor), 25).get_page(request.GET.get("page"))
     return render(
-        request, "linkage/models.html", {"page": page, "may_run": access.may_run_linkage(actor)}
+        request,
+        "linkage/models.html",
+        {"page": page, "may_run": linkage_access.may_run_linkage(actor)},
     )
 
 
@@ -138,7 +141,7 @@ def model_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     return render(
         request,
         "linkage/model.html",
-        {"report": report, "form": form, "may_run": access.may_run_linkage(actor)},
+        {"report": report, "form": form, "may_run": linkage_access.may_run_linkage(actor)},
     )
 
 
@@ -177,7 +180,7 @@ def run_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 @with_actor
 def matches(request: HttpRequest, actor: Actor) -> HttpResponse:
-    access.require_linkage(actor, object_type="linkage_match")
+    linkage_access.require_linkage(actor, object_type="linkage_match")
     form = MatchSearchForm(request.GET or None)
     result = None
     if form.is_valid() and form.details():
@@ -191,8 +194,12 @@ def matches(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor
 def merge_person(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Merge another person into this one, by hand, with a reason (confirmed on a second step)."""
-    access.require(
-        actor, access.may_merge_people(actor), "merge people", object_type="person", object_id=pk
+    access.check(
+        actor,
+        linkage_access.may_merge_people(actor),
+        "merge people",
+        object_type="person",
+        object_id=pk,
     )
     person = people_queries.person_get(actor, pk, purpose="merge people")
     form = MergeForm(request.POST or None, initial={"other": request.GET.get("other", "")[:20]})

@@ -14,13 +14,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lantern.accounts.api import (
-    ActorAPIView,
-    AgencyRefSerializer,
-    UserNameField,
-    problems,
-    query_text,
-)
+from lantern.core.api import ActorAPIView, AgencyRefSerializer, UserNameField, problems, query_text
 from lantern.core.normalisers import (
     PartialDate,
     normalise_email,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction, AuditEvent
@@ -20,7 +21,9 @@ from lantern.core.normalisers import (
     normalise_name,
     parse_partial_date,
 )
+from lantern.people import access as people_access
 from lantern.people.models import Address, Identifier, IdentifierScheme, Person, PersonName
+from lantern.referrals import access as referrals_access
 
 SEARCH_LIMIT = 25
 _DIGITS = re.compile(r"^[\d\s-]+$")
@@ -104,11 +107,11 @@ def person_search(
     a person is known by; if nothing matches exactly, similar-sounding family names are
     tried. Every search is audited with its text.
     """
-    access.require(actor, actor.may_read_person_data, "search for people")
+    access.check(actor, actor.may_read_person_data, "search for people")
     parsed = parse_query(text)
     results: list[Person] = []
     if not parsed.is_empty:
-        visible = access.visible_people(actor)
+        visible = people_access.visible_people(actor)
         if parsed.nhs_number:
             ids = Identifier.objects.filter(
                 scheme=IdentifierScheme.NHS, value=parsed.nhs_number
@@ -174,7 +177,7 @@ def possible_duplicates(
     nhs_number: str = "",
     exclude_pk: int | None = None,
 ) -> DuplicateCheck:
-    access.require(actor, actor.may_read_person_data, "search for people")
+    access.check(actor, actor.may_read_person_data, "search for people")
     given, family = normalise_name(given_name), normalise_name(family_name)
     conditions = Q(pk__in=[])
     if nhs_number and is_valid_nhs_number(nhs_number):
@@ -198,7 +201,7 @@ def possible_duplicates(
     candidates = Person.objects.filter(merged_into__isnull=True).filter(conditions)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    visible_qs = access.visible_people(actor).filter(pk__in=candidates.values("pk"))
+    visible_qs = people_access.visible_people(actor).filter(pk__in=candidates.values("pk"))
     visible = list(_result_queryset(visible_qs)[:10])
     total = candidates.count()
     audit.record(
@@ -231,7 +234,7 @@ class PersonRecord:
 def person_get(actor: Actor, pk: int, *, purpose: str = "") -> Person:
     """One person, refused (and the refusal audited) unless visible; the read is audited."""
     person = get_object_or_404(Person, pk=pk)
-    access.require_person(actor, person)
+    people_access.require_person(actor, person)
     audit.record(
         actor,
         AuditAction.VIEW,
@@ -248,19 +251,19 @@ def person_record(actor: Actor, pk: int, *, purpose: str = "") -> PersonRecord:
     person = person_get(actor, pk, purpose=purpose)
     with_agency = ("source_agency", "recorded_by")
     referrals = list(
-        access.visible_referrals(actor)
+        referrals_access.visible_referrals(actor)
         .filter(person=person)
         .select_related("referring_agency", "decision")
         .order_by("-submitted_at")
     )
     cases = list(
-        access.visible_cases(actor)
+        cases_access.visible_cases(actor)
         .filter(person=person)
         .select_related("lead_professional")
         .order_by("-opened_at")
     )
     access_log = None
-    if access.may_see_access_log(actor):
+    if cases_access.may_see_access_log(actor):
         access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-sequence")[:20])
     return PersonRecord(
         person=person,

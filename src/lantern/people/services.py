@@ -79,7 +79,7 @@ def _dob_fields(dob: PartialDate | None) -> tuple[date | None, str]:
 
 def person_create(*, actor: Actor, details: NewPerson, source: str = "") -> Person:
     """Create a person with the facts given, each recorded as said by the actor's agency."""
-    access.require(actor, actor.may_read_person_data, "record a person")
+    access.check(actor, actor.may_read_person_data, "record a person")
     with transaction.atomic():
         return _person_create(actor=actor, details=details, source=source)
 
@@ -93,7 +93,7 @@ def person_create_from_agency_record(
     recorded by nobody in particular: they came from the agency's system. Call inside the
     caller's transaction; the hub alone links records.
     """
-    access.require(actor, actor.is_hub, "record a person from an agency's records")
+    access.check(actor, actor.is_hub, "record a person from an agency's records")
     return _person_create(actor=actor, details=details, source=source, agency=agency)
 
 
@@ -213,7 +213,7 @@ def person_share(
     *, actor: Actor, person: Person, agency_id: int, purpose: str, lawful_basis: str
 ) -> Involvement:
     """The hub shares a person's record with an agency, recording purpose and lawful basis."""
-    access.require(
+    access.check(
         actor, actor.does_casework, "share a record", object_type="person", object_id=person.pk
     )
     with transaction.atomic():

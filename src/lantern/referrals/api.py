@@ -16,7 +16,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lantern.accounts.api import (
+from lantern.agencies.models import Agency
+from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
     AgencyRefSerializer,
@@ -25,7 +26,6 @@ from lantern.accounts.api import (
     VocabularyView,
     problems,
 )
-from lantern.agencies.models import Agency
 from lantern.core.vocab import vocabulary
 from lantern.people import queries as people_queries
 from lantern.people.api import NewPersonInputSerializer, PersonSummarySerializer
@@ -183,6 +183,13 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="What you saw or were told, in the person's own words where you can",
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices)
+    confirm_new_person = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "For a new person: true once you have looked at the possible duplicates a 409 "
+            "listed and are sure this is someone new"
+        ),
+    )
 
     def validate_concern_categories(self, value: list[str]) -> list[str]:
         vocab = vocabulary("referrals", "concern_categories")
@@ -239,7 +246,7 @@ class ReferralListView(ActorListAPIView):
     @extend_schema(
         operation_id="referrals_create",
         request=ReferralInputSerializer,
-        responses={201: ReferralDetailSerializer, **problems(400, 401, 403)},
+        responses={201: ReferralDetailSerializer, **problems(400, 401, 403, 409, 422)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -262,6 +269,7 @@ class ReferralListView(ActorListAPIView):
             concern_categories=data["concern_categories"],
             what_was_seen=data["what_was_seen"],
             urgency=data["urgency"],
+            confirm_new=data["confirm_new_person"],
         )
         return Response(
             ReferralDetailSerializer(referral, context=self.get_serializer_context()).data,

@@ -14,15 +14,16 @@ from lantern.core.access import Actor
 from lantern.core.models import AuditAction
 from lantern.people.models import Involvement
 from lantern.people.queries import DuplicateCheck, possible_duplicates
+from lantern.referrals import access as referrals_access
 from lantern.referrals.models import Referral, ReferralStatus
 
 
 def triage_queue(actor: Actor) -> QuerySet[Referral]:
     """Referrals awaiting a decision: most urgent first, then oldest first."""
-    access.require(actor, access.may_triage(actor), "see the triage queue")
+    access.check(actor, referrals_access.may_triage(actor), "see the triage queue")
     audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="triage queue")
     return (
-        access.visible_referrals(actor)
+        referrals_access.visible_referrals(actor)
         .filter(status=ReferralStatus.SUBMITTED)
         # The person's latest screening level is shown in the queue (never restricted).
         .select_related("person", "person__screening_status", "referring_agency")
@@ -32,10 +33,10 @@ def triage_queue(actor: Actor) -> QuerySet[Referral]:
 
 def agency_referrals(actor: Actor) -> QuerySet[Referral]:
     """The referrals this actor can follow: their agency's own (or all, for the hub)."""
-    access.require(actor, actor.may_read_person_data, "see referrals")
+    access.check(actor, actor.may_read_person_data, "see referrals")
     audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="referral list")
     return (
-        access.visible_referrals(actor)
+        referrals_access.visible_referrals(actor)
         .select_related("person", "referring_agency", "decision", "decision__case")
         .order_by("-submitted_at")
     )
@@ -48,7 +49,7 @@ def referral_get(actor: Actor, pk: int) -> Referral:
         ),
         pk=pk,
     )
-    access.require_referral(actor, referral)
+    referrals_access.require_referral(actor, referral)
     audit.record(
         actor,
         AuditAction.VIEW,
@@ -71,7 +72,7 @@ class AgencyPicture:
 
 
 def triage_picture(actor: Actor, referral: Referral) -> AgencyPicture:
-    access.require(actor, access.may_triage(actor), "triage referrals")
+    access.check(actor, referrals_access.may_triage(actor), "triage referrals")
     person = referral.person
     from lantern.cases.queries import _entries  # same restricted masking as the case page
 
@@ -104,3 +105,15 @@ def triage_picture(actor: Actor, referral: Referral) -> AgencyPicture:
             exclude_pk=person.pk,
         ),
     )
+
+
+def home_panel(actor: Actor) -> dict[str, Any]:
+    """The home page's triage counts (for caseworkers) and the agency's recent referrals."""
+    context: dict[str, Any] = {}
+    if actor.does_casework:
+        queue = list(triage_queue(actor)[:200])
+        context["queue_count"] = len(queue)
+        context["overdue_count"] = sum(1 for r in queue if r.is_overdue)
+    if actor.may_read_person_data:
+        context["recent_referrals"] = list(agency_referrals(actor)[:5])
+    return context

@@ -10,11 +10,15 @@ from lantern.agencies.models import Agency
 from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import ConflictError
 from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
+from lantern.people import access as people_access
+from lantern.people import queries as people_queries
 from lantern.people.models import InvolvementBasis, Person
 from lantern.people.services import NewPerson, _person_create, involvement_ensure
+from lantern.referrals import access as referrals_access
 from lantern.referrals.models import (
     CASE_OUTCOMES,
     URGENCY_RANK,
@@ -26,6 +30,22 @@ from lantern.referrals.models import (
 )
 
 MAX_TEXT = 10_000
+
+
+class PossibleDuplicatesError(ConflictError):
+    """People who may already be the person described: look at them before creating a new
+    one (the rule is here so that pages, API and commands all keep it)."""
+
+    def __init__(self, check: people_queries.DuplicateCheck) -> None:
+        super().__init__(
+            f"{len(check.visible)} people already known may be this person. Refer one of "
+            "them, or confirm that this is someone new.",
+            field="confirm_new",
+        )
+        self.check = check
+
+    def extensions(self) -> dict[str, object]:
+        return {"possible_duplicates": [person.pk for person in self.check.visible]}
 TRIAGE_TARGET_WORKING_DAYS = 1
 
 
@@ -58,17 +78,32 @@ def referral_submit(
     concern_categories: list[str],
     what_was_seen: str,
     urgency: str,
+    confirm_new: bool = False,
 ) -> Referral:
     """Refer a concern about an existing person (visible to the actor) or a new one.
 
-    The referring agency becomes involved with the person, so it can follow the referral.
+    A new person is created only once the referrer has seen the possible duplicates they
+    may see and confirmed (``confirm_new``) that this is someone new; otherwise
+    :class:`PossibleDuplicatesError` is raised. Likely matches the agency may not see are left
+    for the hub to resolve at triage. The referring agency becomes involved with the
+    person, so it can follow the referral.
     """
-    access.require(actor, access.may_refer(actor), "make a referral")
+    access.check(actor, referrals_access.may_refer(actor), "make a referral")
     if (person is None) == (new_person is None):
         raise ValidationError("Refer either an existing person or a new one")
     if person is not None:
-        access.require_person(actor, person)
+        people_access.require_person(actor, person)
     _validate_referral(concern_categories, what_was_seen, urgency)
+    if new_person is not None and not confirm_new:
+        check = people_queries.possible_duplicates(
+            actor,
+            given_name=new_person.given_name,
+            family_name=new_person.family_name,
+            date_of_birth=new_person.date_of_birth.earliest() if new_person.date_of_birth else None,
+            nhs_number=new_person.nhs_number,
+        )
+        if check.visible:
+            raise PossibleDuplicatesError(check)
     with transaction.atomic():
         if new_person is not None:
             person = _person_create(actor=actor, details=new_person, source="referral")
@@ -156,9 +191,9 @@ def triage_decide(
 ) -> TriageDecision:
     """Record the hub's decision. Case outcomes open a hub case (or join the person's open
     one), which the referring agency joins so it can follow what happens."""
-    access.require(
+    access.check(
         actor,
-        access.may_triage(actor),
+        referrals_access.may_triage(actor),
         "decide on referrals",
         object_type="referral",
         object_id=referral.pk,

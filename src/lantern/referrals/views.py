@@ -12,6 +12,7 @@ from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
 from lantern.people import queries as people_queries
 from lantern.people.forms import NewPersonForm, PersonSearchForm
+from lantern.referrals import access as referrals_access
 from lantern.referrals import queries, services
 from lantern.referrals.forms import ConfirmNewPersonForm, ReferralForm, TriageDecisionForm
 
@@ -19,7 +20,7 @@ from lantern.referrals.forms import ConfirmNewPersonForm, ReferralForm, TriageDe
 @with_actor
 def new(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Step 1: find the person first, so a new record is made only for someone new."""
-    access.require(actor, access.may_refer(actor), "make a referral")
+    access.check(actor, referrals_access.may_refer(actor), "make a referral")
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
@@ -47,7 +48,7 @@ def new_for_person(request: HttpRequest, actor: Actor, person_pk: int) -> HttpRe
 @with_actor
 def new_with_details(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A referral about someone not found: details, concern, and a duplicate check first."""
-    access.require(actor, access.may_refer(actor), "make a referral")
+    access.check(actor, referrals_access.may_refer(actor), "make a referral")
     person_form = NewPersonForm(request.POST or None, prefix="person")
     form = ReferralForm(request.POST or None)
     confirm = ConfirmNewPersonForm(request.POST or None)
@@ -55,26 +56,20 @@ def new_with_details(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
         valid = person_form.is_valid() & form.is_valid() & confirm.is_valid()
         if valid:
-            details = person_form.new_person()
-            duplicates = people_queries.possible_duplicates(
-                actor,
-                given_name=details.given_name,
-                family_name=details.family_name,
-                date_of_birth=details.date_of_birth.earliest() if details.date_of_birth else None,
-                nhs_number=details.nhs_number,
-            )
-            if duplicates.visible and not confirm.cleaned_data["confirm_new"]:
-                valid = False
+            try:
+                referral = services.referral_submit(
+                    actor=actor,
+                    new_person=person_form.new_person(),
+                    confirm_new=confirm.cleaned_data["confirm_new"],
+                    **form.cleaned_data,
+                )
+            except services.PossibleDuplicatesError as exc:
+                duplicates = exc.check
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
             else:
-                try:
-                    referral = services.referral_submit(
-                        actor=actor, new_person=details, **form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                else:
-                    messages.success(request, f"Referral {referral.reference} sent to the hub")
-                    return redirect("referrals:detail", pk=referral.pk)
+                messages.success(request, f"Referral {referral.reference} sent to the hub")
+                return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
         "referrals/new_person.html",
@@ -91,7 +86,9 @@ def referral_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor
 def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     referral = queries.referral_get(actor, pk)
-    picture = queries.triage_picture(actor, referral) if access.may_triage(actor) else None
+    picture = (
+        queries.triage_picture(actor, referral) if referrals_access.may_triage(actor) else None
+    )
     decision = getattr(referral, "decision", None)
     return render(
         request,
@@ -108,7 +105,7 @@ def triage(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @with_actor
 def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    access.require(actor, access.may_triage(actor), "decide on referrals")
+    access.check(actor, referrals_access.may_triage(actor), "decide on referrals")
     referral = queries.referral_get(actor, pk)
     form = TriageDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -18,7 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lantern.accounts.api import (
+from lantern.cases import queries as case_queries
+from lantern.cases.api import ChronologyEntrySerializer
+from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
     AgencyRefSerializer,
@@ -26,8 +28,6 @@ from lantern.accounts.api import (
     problems,
     query_text,
 )
-from lantern.cases import queries as case_queries
-from lantern.cases.api import ChronologyEntrySerializer
 from lantern.people import queries as people_queries
 from lantern.people.api import PersonSummarySerializer
 from lantern.referrals import queries as referral_queries

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -26,11 +27,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lantern.agencies.models import AgencyKind
+from lantern.cases import access as cases_access
 from lantern.cases.models import Case, CaseAgency, CaseStatus, ChronologyEntry
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.people import access as people_access
 from lantern.people.models import Person
+from lantern.screening import access as screening_access
 from lantern.screening import services
 from lantern.screening.chart import Point, level_chart
 from lantern.screening.instruments import Indicator, InstrumentDef, Theme
@@ -118,7 +122,7 @@ class ScreeningDetail:
 
 
 def _entries_by_id(actor: Actor, ids: Iterable[int]) -> dict[int, ChronologyEntry]:
-    readable = ExpressionWrapper(access.restricted_filter(actor), output_field=BooleanField())
+    readable = ExpressionWrapper(cases_access.restricted_filter(actor), output_field=BooleanField())
     return {
         e.pk: e
         for e in ChronologyEntry.objects.filter(pk__in=set(ids))
@@ -162,7 +166,7 @@ def screening_get(actor: Actor, pk: int, *, purpose: str = "") -> ScreeningDetai
         ),
         pk=pk,
     )
-    access.require_screening(actor, screening)
+    screening_access.require_screening(actor, screening)
     audit.record(
         actor,
         AuditAction.VIEW,
@@ -173,7 +177,7 @@ def screening_get(actor: Actor, pk: int, *, purpose: str = "") -> ScreeningDetai
     )
     spec = screening.instrument_version.spec
     readable = ExpressionWrapper(
-        access.restricted_screening_filter(actor), output_field=BooleanField()
+        screening_access.restricted_screening_filter(actor), output_field=BooleanField()
     )
     answers = {
         a.indicator: a
@@ -285,10 +289,10 @@ def person_summary(
     inside a page whose own read of this person is already audited (``audited_by_page``: the
     case and person pages), as the chronology on the case page is.
     """
-    access.require_person(actor, person)
+    people_access.require_person(actor, person)
     today = timezone.localdate()
     screenings = list(
-        access.visible_screenings(actor)
+        screening_access.visible_screenings(actor)
         .filter(person=person)
         .select_related("screened_by", "agency", "instrument_version")
         .order_by("-screened_on", "-pk")
@@ -349,7 +353,7 @@ def person_summary(
         capacity=capacity,
         chart=chart,
         today=today,
-        may_screen=access.may_screen(actor),
+        may_screen=screening_access.may_screen(actor),
     )
 
 
@@ -379,14 +383,14 @@ def new_screening(
 ) -> NewScreening:
     """The instrument to screen with (by age on today's date) and the suggestions from the
     chronology entries this actor may read, each with the entries behind it. Audited."""
-    access.require(
+    access.check(
         actor,
-        access.may_screen(actor),
+        screening_access.may_screen(actor),
         "screen a person's risk",
         object_type="person",
         object_id=person.pk,
     )
-    access.require_person(actor, person)
+    people_access.require_person(actor, person)
     today = timezone.localdate()
     version = services.instrument_for(person, today, audience=audience)
     views: list[SuggestionView] = []
@@ -439,12 +443,12 @@ def due_list(
 ) -> QuerySet[ScreeningStatus]:
     """Screenings overdue or due soon, soonest first. ``mine``: people whose open case the
     actor leads or whom they last screened; ``all``: everyone (hub caseworkers)."""
-    access.require(actor, access.may_see_screening_work(actor), "see screening work lists")
+    access.check(actor, screening_access.may_see_screening_work(actor), "see screening work lists")
     today = timezone.localdate()
     open_case = _open_case()
     qs = (
         ScreeningStatus.objects.filter(
-            person__in=access.visible_people(actor),
+            person__in=people_access.visible_people(actor),
             next_due_on__lte=today + timedelta(days=within_days),
         )
         .select_related("person", "latest_screening__screened_by")
@@ -477,10 +481,10 @@ def transitions_due(actor: Actor, *, waiting_only: bool = False) -> QuerySet[Tra
     """Transitions at 18: everyone in planning, and those who turned 18 in the last 90 days
     or whose adult services have not joined yet. ``joined`` says whether adult social care
     is an active member of the case."""
-    access.require(actor, access.may_see_screening_work(actor), "see transitions at 18")
+    access.check(actor, screening_access.may_see_screening_work(actor), "see transitions at 18")
     today = timezone.localdate()
     qs = (
-        Transition.objects.filter(person__in=access.visible_people(actor))
+        Transition.objects.filter(person__in=people_access.visible_people(actor))
         .annotate(joined=_joined())
         .filter(
             Q(status=TransitionStatus.PLANNING)
@@ -512,7 +516,7 @@ class WorkSummary:
 
 def work_summary(actor: Actor) -> WorkSummary:
     """Counts for the home page (numbers only, no one named; not audited as a read)."""
-    access.require(actor, access.may_see_screening_work(actor), "see screening work lists")
+    access.check(actor, screening_access.may_see_screening_work(actor), "see screening work lists")
     today = timezone.localdate()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     open_case = _open_case()
@@ -541,3 +545,8 @@ def instruments() -> list[Instrument]:
 
 def instrument_version_get(pk: int) -> InstrumentVersion:
     return get_object_or_404(InstrumentVersion.objects.select_related("instrument"), pk=pk)
+
+
+def home_panel(actor: Actor) -> dict[str, Any]:
+    """The home page's screening work for the hub's caseworkers."""
+    return {"screening_work": work_summary(actor)} if actor.does_casework else {}

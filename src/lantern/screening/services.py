@@ -16,12 +16,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
 from lantern.core.normalisers import age_on
 from lantern.core.vocab import vocabulary
+from lantern.people import access as people_access
 from lantern.people.models import ADULT_AGE, Person
+from lantern.referrals import access as referrals_access
+from lantern.screening import access as screening_access
 from lantern.screening import jobs
 from lantern.screening.instruments import (
     PRESENT,
@@ -81,9 +85,9 @@ def instrument_load(
     instrument in use for its audience. ``actor`` is None only for the operator's CLI.
     """
     if actor is not None:
-        access.require(
+        access.check(
             actor,
-            access.may_manage_instruments(actor),
+            screening_access.may_manage_instruments(actor),
             "load screening instruments",
             object_type="instrument",
         )
@@ -199,20 +203,20 @@ class CapacityInput:
 def _check_subject(
     actor: Actor, person: Person, case: Case | None, referral: Referral | None
 ) -> None:
-    access.require(
+    access.check(
         actor,
-        access.may_screen(actor),
+        screening_access.may_screen(actor),
         "screen a person's risk",
         object_type="person",
         object_id=person.pk,
     )
-    access.require_person(actor, person)
+    people_access.require_person(actor, person)
     if case is not None:
-        access.require_case(actor, case)
+        cases_access.require_case(actor, case)
         if case.person_id != person.pk:
             raise ValidationError({"case": "That case is about someone else"})
     if referral is not None:
-        access.require_referral(actor, referral)
+        referrals_access.require_referral(actor, referral)
         if referral.person_id != person.pk:
             raise ValidationError({"referral": "That referral is about someone else"})
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from lantern.cases import access as cases_access
 from lantern.cases.models import ChronologyEntry
-from lantern.core import access
 from lantern.core.access import Actor
 from lantern.screening.instruments import EntryFact, InstrumentDef, Match, match_rules
 
@@ -47,7 +47,7 @@ def suggested(actor: Actor, person_id: int, instrument: InstrumentDef, on: date)
             occurred_on__gte=since,
             occurred_on__lte=on,
         )
-        .filter(access.restricted_filter(actor))
+        .filter(cases_access.restricted_filter(actor))
         .values_list(
             "pk", "occurred_on", "event_type", "source_agency__kind", "restricted_category"
         )

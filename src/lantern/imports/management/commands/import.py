@@ -27,6 +27,7 @@ from lantern.accounts.actors import actor_for_membership
 from lantern.agencies.models import Agency, Membership
 from lantern.core import access
 from lantern.core.access import Actor
+from lantern.imports import access as imports_access
 from lantern.imports import services
 from lantern.imports.models import Extract, ExtractStatus, MappingProfile
 from lantern.imports.profiles import ProfileError, profile_yaml
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         actors = [actor_for_membership(m, channel="cli") for m in memberships]
         # Act as the membership that may import, if there is one; otherwise the refusal of
         # the first membership is what gets audited.
-        return next((a for a in actors if access.may_import(a)), actors[0])
+        return next((a for a in actors if imports_access.may_import(a)), actors[0])
 
     # --- profiles ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from lantern.accounts.actors import actor_for_membership
 from lantern.agencies.models import Membership
 from lantern.core import access
 from lantern.core.access import Actor
+from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, files, services
 from lantern.linkage.models import RunScope
 
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         if not memberships:
             raise CommandError(f"{username} has no active membership of any agency.")
         actors = [actor_for_membership(m, channel="cli") for m in memberships]
-        return next((a for a in actors if access.may_run_linkage(a)), actors[0])
+        return next((a for a in actors if linkage_access.may_run_linkage(a)), actors[0])
 
     def _train(self, actor: Actor, options: dict[str, Any]) -> None:
         model = services.model_train(
