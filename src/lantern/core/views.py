@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lantern.core.access import Actor
+from lantern.core.panels import panel_context
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -32,23 +33,9 @@ def with_actor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapped
 
 
-#: What each app adds to the home page: ``(actor) -> context``. Apps register in
-#: ``AppConfig.ready`` (core knows no domain app).
-HomePanel = Callable[[Actor], dict[str, Any]]
-_HOME_PANELS: list[HomePanel] = []
-
-
-def register_home_panel(panel: HomePanel) -> None:
-    if panel not in _HOME_PANELS:
-        _HOME_PANELS.append(panel)
-
-
 @with_actor
 def home(request: HttpRequest, actor: Actor) -> HttpResponse:
-    context: dict[str, Any] = {}
-    for panel in _HOME_PANELS:
-        context.update(panel(actor))
-    return render(request, "core/home.html", context)
+    return render(request, "core/home.html", panel_context("home", actor))
 
 
 @require_GET

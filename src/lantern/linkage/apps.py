@@ -6,4 +6,9 @@ class LinkageConfig(AppConfig):
     label = "linkage"
 
     def ready(self) -> None:
+        from lantern.core.panels import register_panel
         from lantern.linkage import access  # noqa: F401  (registers its rules with core)
+        from lantern.linkage.queries import person_panel, referral_panel
+
+        register_panel("person", person_panel)
+        register_panel("referral", referral_panel)

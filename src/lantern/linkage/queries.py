@@ -722,3 +722,13 @@ def label_counts() -> dict[str, int]:
 
 def claim_expired(pair: CandidatePair) -> bool:
     return pair.claimed_at is not None and not pair.claim_is_live(timezone.now())
+
+
+def person_panel(actor: Actor, person: Any) -> dict[str, Any]:
+    """The person's page: which agency's record says what (the hub's view)."""
+    return {"linkage": person_linkage(actor, person)}
+
+
+def referral_panel(actor: Actor, referral: Any) -> dict[str, Any]:
+    """A referral's page: agency records that may be the referred person (hub only)."""
+    return {"agency_matches": referral_matches(actor, referral)}

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lantern.core.access import Actor
+from lantern.core.panels import panel_context
 from lantern.core.views import with_actor
 from lantern.people import queries
 from lantern.people.forms import PersonSearchForm
@@ -22,11 +23,7 @@ def search(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor
 def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     record = queries.person_record(actor, pk, purpose=request.GET.get("purpose", "")[:200])
-    from lantern.screening.queries import person_summary
-
-    summary = person_summary(actor, record.person, audited_by_page=True)
+    context = {"record": record, "person": record.person}
     return render(
-        request,
-        "people/detail.html",
-        {"record": record, "person": record.person, "summary": summary},
+        request, "people/detail.html", context | panel_context("person", actor, record.person)
     )

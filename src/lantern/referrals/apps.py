@@ -6,8 +6,8 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
-        from lantern.core.views import register_home_panel
+        from lantern.core.panels import register_panel
         from lantern.referrals import access  # noqa: F401  (registers its rules with core)
         from lantern.referrals.queries import home_panel
 
-        register_home_panel(home_panel)
+        register_panel("home", home_panel)

@@ -107,7 +107,7 @@ def triage_picture(actor: Actor, referral: Referral) -> AgencyPicture:
     )
 
 
-def home_panel(actor: Actor) -> dict[str, Any]:
+def home_panel(actor: Actor, _obj: object = None) -> dict[str, Any]:
     """The home page's triage counts (for caseworkers) and the agency's recent referrals."""
     context: dict[str, Any] = {}
     if actor.does_casework:

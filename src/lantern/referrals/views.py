@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from lantern.core import access
 from lantern.core.access import Actor
 from lantern.core.forms import apply_service_errors
+from lantern.core.panels import panel_context
 from lantern.core.views import with_actor
 from lantern.people import queries as people_queries
 from lantern.people.forms import NewPersonForm, PersonSearchForm
@@ -90,10 +91,9 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         queries.triage_picture(actor, referral) if referrals_access.may_triage(actor) else None
     )
     decision = getattr(referral, "decision", None)
+    context = {"referral": referral, "decision": decision, "picture": picture}
     return render(
-        request,
-        "referrals/detail.html",
-        {"referral": referral, "decision": decision, "picture": picture},
+        request, "referrals/detail.html", context | panel_context("referral", actor, referral)
     )
 
 

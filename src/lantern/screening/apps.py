@@ -7,11 +7,12 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Risk screening"
 
     def ready(self) -> None:
-        from lantern.core.views import register_home_panel
+        from lantern.core.panels import register_panel
         from lantern.screening import access  # noqa: F401  (registers its rules with core)
-        from lantern.screening.queries import home_panel
+        from lantern.screening.queries import home_panel, person_panel
 
-        register_home_panel(home_panel)
+        register_panel("home", home_panel)
+        register_panel("person", person_panel)
 
         from django.db.models.signals import post_migrate
 

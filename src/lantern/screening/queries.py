@@ -547,6 +547,11 @@ def instrument_version_get(pk: int) -> InstrumentVersion:
     return get_object_or_404(InstrumentVersion.objects.select_related("instrument"), pk=pk)
 
 
-def home_panel(actor: Actor) -> dict[str, Any]:
+def home_panel(actor: Actor, _obj: object = None) -> dict[str, Any]:
     """The home page's screening work for the hub's caseworkers."""
     return {"screening_work": work_summary(actor)} if actor.does_casework else {}
+
+
+def person_panel(actor: Actor, person: Person) -> dict[str, Any]:
+    """The person's page: their screenings (the page's own read audits them)."""
+    return {"summary": person_summary(actor, person, audited_by_page=True)}
