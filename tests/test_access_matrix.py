@@ -118,6 +118,7 @@ OBJECT_ROUTES: dict[str, tuple[Kwargs, str]] = {
     "cases:entry_new": (lambda w: {"pk": w.case.pk}, "get"),
     "cases:entry": (lambda w: {"pk": w.entry.pk}, "get"),
     "cases:entry_amend": (lambda w: {"pk": w.entry.pk}, "get"),
+    "cases:restricted_access": (lambda w: {"person_pk": w.person.pk}, "get"),
     "api-person-detail": (lambda w: {"pk": w.person.pk}, "get"),
     "api-referral-detail": (lambda w: {"pk": w.referral.pk}, "get"),
     "api-referral-decision": (lambda w: {"pk": w.referral.pk}, "post"),
@@ -203,6 +204,7 @@ def test_every_url_is_classified() -> None:
         | set(IMPORT_ROUTES)
         | set(LINKAGE_ROUTES)
         | set(KNOWN_TO_HUB_ROUTES)
+        | set(MANAGER_ROUTES)
     )
     unclassified = sorted(
         name
@@ -511,3 +513,35 @@ def test_agencies_learn_only_that_the_hub_knows_someone(
         before = _refusals()
         assert as_user(getattr(partnership, who)).get(url).status_code == 403
         assert _refusals() == before + 1
+
+
+#: Deciding restricted access and reviewing break glass: the hub's managers only.
+MANAGER_ROUTES: dict[str, Callable[[int], dict[str, Any]]] = {
+    "cases:access_requests": lambda pk: {},
+    "cases:access_decide": lambda pk: {"pk": pk},
+}
+
+
+def _grant(world: World, p: Partnership) -> int:
+    from lantern.cases import grants
+
+    grant = grants.grant_request(
+        actor=p.school_lead,
+        person=world.person,
+        category="sexual_health",
+        reason="Needed for the strategy discussion on Monday.",
+    )
+    return grant.pk
+
+
+@pytest.mark.parametrize("name", sorted(MANAGER_ROUTES))
+@pytest.mark.parametrize("who", ["practitioner", "school_lead", "board", "admin"])
+def test_restricted_access_decisions_are_for_managers(
+    partnership: Partnership, as_user: Any, name: str, who: str
+) -> None:
+    world = _build_world(partnership)
+    url = reverse(name, kwargs=MANAGER_ROUTES[name](_grant(world, partnership)))
+    before = _refusals()
+    assert as_user(getattr(partnership, who)).get(url).status_code == 403, (name, who)
+    assert _refusals() == before + 1
+    assert as_user(partnership.manager).get(url).status_code == 200

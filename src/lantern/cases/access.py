@@ -19,12 +19,14 @@ from lantern.core.access import (
     CHANGE,
     HUB,
     HUB_ROLES,
+    INVOLVED,
     MASKED,
     OTHER,
     PERSON_DATA_ROLES,
     READ,
     REFUSED,
     Actor,
+    Role,
 )
 from lantern.people.models import Person
 
@@ -80,6 +82,21 @@ def restricted_read(role: str, relation: str) -> access.Decision:
 def access_log_read(role: str, relation: str) -> access.Decision:
     """Who has looked at a person's record is shown to the hub."""
     return READ if relation == HUB and role in HUB_ROLES else REFUSED
+
+
+@access.rule("restricted access", "request, break glass", relations=(HUB, INVOLVED, OTHER))
+def restricted_access_request(role: str, relation: str) -> access.Decision:
+    """Whoever may read the person may ask, with a reason, to read a restricted category of
+    their record, or in an emergency take access at once ("break glass": time-limited,
+    flagged and reviewed by a manager)."""
+    return CHANGE if role in PERSON_DATA_ROLES and relation in (HUB, INVOLVED) else REFUSED
+
+
+@access.rule("restricted access", "approve, refuse, review", relations=(HUB, OTHER))
+def restricted_access_decide(role: str, relation: str) -> access.Decision:
+    """Requests for restricted access are decided, and emergency access is reviewed, by the
+    hub's managers (never by the person who asked)."""
+    return CHANGE if relation == HUB and role == Role.MANAGER else REFUSED
 
 
 def visible_cases(actor: Actor) -> models.QuerySet[Case]:
@@ -161,3 +178,7 @@ def may_see_access_log(actor: Actor) -> bool:
 
 
 access.register_object(Case, kind="case", visible=visible_cases, refusal=case_refusal)
+
+
+def may_decide_restricted_access(actor: Actor) -> bool:
+    return access.may(restricted_access_decide, actor)

@@ -91,3 +91,36 @@ class AddAgencyForm(forms.Form):
         queryset=Agency.objects.filter(is_active=True),
         empty_label="Choose an agency",
     )
+
+
+class RestrictedAccessForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Which restricted entries do you need to read?",
+        choices=RestrictedCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which restricted category you need"},
+    )
+    reason = free_text(
+        "Why do you need them?",
+        help_text="What you need to know, and to keep whom safe. A manager reads this.",
+    )
+
+
+class AccessDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("refuse", "Refuse")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or refuse"},
+    )
+    note = free_text(
+        "Note for the person who asked",
+        required=False,
+        help_text="Required when you refuse: say why",
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    note = free_text(
+        "Your review", help_text="What you checked, and whether the emergency access was justified"
+    )

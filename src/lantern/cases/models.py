@@ -133,6 +133,9 @@ class ChronologyRevision(models.Model):
 
 
 class GrantQuerySet(models.QuerySet["RestrictedAccessGrant"]):
+    def pending(self) -> GrantQuerySet:
+        return self.filter(approved_at__isnull=True, refused_at__isnull=True)
+
     def active(self) -> GrantQuerySet:
         now = timezone.now()
         return self.filter(approved_at__isnull=False, revoked_at__isnull=True).filter(
@@ -160,8 +163,31 @@ class RestrictedAccessGrant(models.Model):
     break_glass = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="The manager's reason for the decision")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="A manager's review of emergency access")
 
     objects: Any = GrantQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user} – {self.category} for {self.person_id}"
+
+    @property
+    def status(self) -> str:
+        now = timezone.now()
+        if self.refused_at:
+            return "refused"
+        if self.revoked_at:
+            return "revoked"
+        if not self.approved_at:
+            return "requested"
+        if self.expires_at and self.expires_at <= now:
+            return "expired"
+        return "active"

@@ -103,7 +103,29 @@ def chronology_page(
     paginator = Paginator(
         qs.order_by("-occurred_on", "-occurred_time", "-pk"), CHRONOLOGY_PAGE_SIZE
     )
-    return paginator.get_page(page_number)
+    page = paginator.get_page(page_number)
+    _record_grant_use(actor, case, list(page.object_list))
+    return page
+
+
+def _record_grant_use(actor: Actor, case: Case, entries: list[ChronologyEntry]) -> None:
+    """Audit restricted entries shown only because of a grant (request or break glass)."""
+    through_grant = [
+        e.pk
+        for e in entries
+        if getattr(e, "readable", False)
+        and e.restricted_category
+        and e.restricted_category not in actor.restricted_categories
+        and e.author_id != actor.user.pk
+    ]
+    if through_grant:
+        audit.record(
+            actor,
+            AuditAction.VIEW,
+            object_type="restricted_access_grant",
+            person_id=case.person_id,
+            detail={"event": "restricted_access.used", "entries": through_grant},
+        )
 
 
 def chronology_agencies(case: Case) -> list[dict[str, Any]]:

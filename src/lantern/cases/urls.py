@@ -11,4 +11,11 @@ urlpatterns = [
     path("<int:pk>/chronology/new/", views.entry_new, name="entry_new"),
     path("chronology/<int:pk>/", views.entry_detail, name="entry"),
     path("chronology/<int:pk>/amend/", views.entry_amend, name="entry_amend"),
+    path(
+        "restricted-access/person/<int:person_pk>/",
+        views.restricted_access,
+        name="restricted_access",
+    ),
+    path("restricted-access/", views.access_requests, name="access_requests"),
+    path("restricted-access/<int:pk>/", views.access_decide, name="access_decide"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,18 +10,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from lantern.cases import access as cases_access
-from lantern.cases import queries, services
+from lantern.cases import grants, queries, services
 from lantern.cases.forms import (
+    AccessDecisionForm,
     AddAgencyForm,
     AmendEntryForm,
+    BreakGlassReviewForm,
     CaseUpdateForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
+    RestrictedAccessForm,
 )
 from lantern.core import access
 from lantern.core.access import Actor
+from lantern.core.errors import DomainError
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
+from lantern.people import queries as people_queries
 
 
 @with_actor
@@ -199,3 +205,76 @@ def add_agency(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         messages.success(request, f"{form.cleaned_data['agency']} joined the case")
         return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/add_agency.html", {"case": case, "form": form})
+
+
+# --- restricted access -------------------------------------------------------------------
+
+
+@with_actor
+def restricted_access(request: HttpRequest, actor: Actor, person_pk: int) -> HttpResponse:
+    """Ask a manager for a restricted category of a person's record, or take emergency
+    access now; both need a reason."""
+    person = people_queries.person_get(actor, person_pk, purpose="ask for restricted access")
+    form = RestrictedAccessForm(
+        request.POST or None, initial={"category": request.GET.get("category")}
+    )
+    if request.method == "POST" and form.is_valid():
+        take_now = request.POST.get("action") == "break_glass"
+        service = grants.break_glass if take_now else grants.grant_request
+        try:
+            service(actor=actor, person=person, **form.cleaned_data)
+        except DomainError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if take_now:
+                messages.warning(
+                    request,
+                    "Emergency access taken for "
+                    f"{grants.break_glass_period().total_seconds() / 3600:.0f} hours. "
+                    "A manager will review it.",
+                )
+            else:
+                messages.success(request, "Request sent. A manager will decide.")
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "cases/restricted_access.html",
+        {"person": person, "form": form, "mine": grants.mine(actor, person)},
+    )
+
+
+@with_actor
+def access_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A manager's list: requests to decide, and emergency access to review."""
+    return render(
+        request,
+        "cases/access_requests.html",
+        {"pending": grants.for_decision(actor), "to_review": grants.for_review(actor)},
+    )
+
+
+@with_actor
+def access_decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    grant = grants.get_for_manager(actor, pk)
+    form: forms.Form
+    if grant.break_glass:
+        form = BreakGlassReviewForm(request.POST or None)
+    else:
+        form = AccessDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if grant.break_glass:
+                grants.break_glass_review(actor=actor, grant=grant, note=form.cleaned_data["note"])
+            else:
+                grants.grant_decide(
+                    actor=actor,
+                    grant=grant,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"],
+                )
+        except DomainError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("cases:access_requests")
+    return render(request, "cases/access_decide.html", {"grant": grant, "form": form})
