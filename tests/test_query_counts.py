@@ -64,6 +64,7 @@ def _refer(actor: Actor, *, person: Person | None = None, **details: Any) -> Ref
         actor=actor,
         person=person,
         new_person=None if person else new_person(**details),
+        confirm_new=True,  # many alike on purpose: the referrer has looked
         concern_categories=["going_missing", "older_or_risky_associates"],
         what_was_seen="Collected from school by an older man in a car; would not say who he is.",
         urgency="high",

@@ -32,7 +32,8 @@ def _refer(school: APIClient, hub: APIClient, serial: int, *, decide: bool) -> N
     person = new_person_body(
         given_name=f"Person{serial}", nhs_number=synthetic_nhs_number(100 + serial * 3)
     )
-    response = school.post("/api/referrals/", referral_body(new_person=person), format="json")
+    body = referral_body(new_person=person, confirm_new_person=True)
+    response = school.post("/api/referrals/", body, format="json")
     assert response.status_code == 201, response.content
     if decide:
         decided = hub.post(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from lantern.agencies.models import Membership
@@ -62,3 +64,27 @@ def actor_for_request(request: HttpRequest) -> Actor | None:
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", ""),
     )
+
+
+class NoSuchActorError(LookupError):
+    """A command named nobody, or someone with no active membership (the message says which)."""
+
+
+def actor_for_username(
+    username: str, *, prefer: Callable[[Actor], bool], who: str = "a hub analyst or manager"
+) -> Actor:
+    """The actor a command runs as (``--as USERNAME``), on the command line channel.
+
+    Where the user has several memberships, the first that ``prefer`` allows; otherwise the
+    first, so that the refusal the service then audits is that membership's.
+    """
+    if not username:
+        raise NoSuchActorError(f"Say who is acting: --as USERNAME ({who}).")
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NoSuchActorError(f"No active user is called {username}.")
+    memberships = active_memberships(user)
+    if not memberships:
+        raise NoSuchActorError(f"{username} has no active membership of any agency.")
+    actors = [actor_for_membership(m, channel="cli") for m in memberships]
+    return next((a for a in actors if prefer(a)), actors[0])

@@ -21,6 +21,7 @@ from lantern.cases.models import (
 )
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.limits import MAX_TEXT
 from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
 from lantern.people import access as people_access
@@ -30,7 +31,7 @@ from lantern.people.services import involvement_ensure
 if TYPE_CHECKING:
     from lantern.referrals.models import Referral
 
-MAX_SUMMARY = 10_000
+MAX_SUMMARY = MAX_TEXT
 #: Chronology event recorded automatically for triage outcomes that start a process.
 OUTCOME_EVENT = {"strategy": "strategy_discussion", "s42": "s42_enquiry"}
 

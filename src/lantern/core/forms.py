@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from lantern.core import normalisers
 from lantern.core.errors import DomainError
+from lantern.core.limits import MAX_TEXT
 
-MAX_FREE_TEXT = 10_000
+MAX_FREE_TEXT = MAX_TEXT
 
 
 class NormalisedField(forms.CharField):

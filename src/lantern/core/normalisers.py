@@ -496,6 +496,18 @@ def parse_date_of_birth(
     )
 
 
+def display_date_of_birth(value: date | None, precision: str = "day") -> str:
+    """A date of birth for people to read, to the precision it is known:
+    ``17 May 2009``, ``May 2009 (month only)``, ``2009 (year only)`` or ``Not known``."""
+    if value is None:
+        return "Not known"
+    if precision == "year":
+        return f"{value.year} (year only)"
+    if precision == "month":
+        return f"{value:%B %Y} (month only)"
+    return f"{value.day} {value:%B %Y}"
+
+
 def birthday_in_year(dob: date, year: int) -> date:
     """Return the birthday in a year; 29 February falls on 1 March in a common year."""
     if dob.month == 2 and dob.day == 29 and not calendar.isleap(year):

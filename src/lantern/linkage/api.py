@@ -24,6 +24,7 @@ from lantern.core.api import (
     problems,
     query_text,
 )
+from lantern.core.limits import MAX_TEXT
 from lantern.core.problems import problem_response
 from lantern.linkage import access as linkage_access
 from lantern.linkage import queries, services
@@ -126,7 +127,7 @@ class PairDetailSerializer(PairSerializer):
 
 class DecisionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
 
 
 class LabelSerializer(serializers.Serializer[Any]):
@@ -165,11 +166,11 @@ class MergeSerializer(serializers.Serializer[Any]):
 class MergeRequestSerializer(serializers.Serializer[Any]):
     survivor = serializers.IntegerField(help_text="The person kept")
     absorbed = serializers.IntegerField(help_text="The person merged into them")
-    reason = serializers.CharField(max_length=10_000)
+    reason = serializers.CharField(max_length=MAX_TEXT)
 
 
 class UndoRequestSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=10_000)
+    reason = serializers.CharField(max_length=MAX_TEXT)
     choices = serializers.DictField(
         child=serializers.ChoiceField(choices=["survivor", "absorbed"]),
         required=False,

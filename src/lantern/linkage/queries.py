@@ -19,6 +19,7 @@ from django.utils import timezone
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.models import AuditAction
+from lantern.core.normalisers import display_date_of_birth
 from lantern.imports.models import SourceRecord
 from lantern.imports.rows import as_supplied
 from lantern.linkage import access as linkage_access
@@ -220,12 +221,7 @@ def _display(record: SourceRecord, name: str) -> str:
     if name in NAMES and value:
         return as_supplied(value, (record.raw or {}).get(name)) or str(value)
     if name == "date_of_birth" and value is not None:
-        precision = record.dob_precision
-        if precision == "year":
-            return f"{value.year} (year only)"
-        if precision == "month":
-            return f"{value:%B %Y} (month only)"
-        return f"{value:%d/%m/%Y}"
+        return display_date_of_birth(value, record.dob_precision)
     if name == "nhs_number" and value and not record.nhs_number_valid:
         return f"{value} (check digit fails)"
     return str(value or "")

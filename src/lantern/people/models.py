@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from lantern.core.models import Provenance, TimeStamped
-from lantern.core.normalisers import age_on
+from lantern.core.normalisers import age_on, display_date_of_birth
 
 
 class Sex(models.TextChoices):
@@ -66,13 +66,7 @@ class Person(TimeStamped):
 
     @property
     def display_dob(self) -> str:
-        if self.date_of_birth is None:
-            return "Not known"
-        if self.dob_precision == DatePrecision.YEAR:
-            return f"{self.date_of_birth.year} (year only)"
-        if self.dob_precision == DatePrecision.MONTH:
-            return self.date_of_birth.strftime("%B %Y") + " (month only)"
-        return f"{self.date_of_birth.day} {self.date_of_birth.strftime('%b %Y')}"
+        return display_date_of_birth(self.date_of_birth, self.dob_precision)
 
     def age(self, on: date | None = None) -> int | None:
         if self.date_of_birth is None:

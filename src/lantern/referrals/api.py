@@ -26,6 +26,7 @@ from lantern.core.api import (
     VocabularyView,
     problems,
 )
+from lantern.core.limits import MAX_TEXT
 from lantern.core.vocab import vocabulary
 from lantern.people import queries as people_queries
 from lantern.people.api import NewPersonInputSerializer, PersonSummarySerializer
@@ -179,7 +180,7 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="Codes from /api/concern-categories/",
     )
     what_was_seen = serializers.CharField(
-        max_length=services.MAX_TEXT,
+        max_length=MAX_TEXT,
         help_text="What you saw or were told, in the person's own words where you can",
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices)
@@ -208,7 +209,7 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 class DecisionInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    rationale = serializers.CharField(max_length=services.MAX_TEXT)
+    rationale = serializers.CharField(max_length=MAX_TEXT)
     s42_care_and_support_needs = serializers.BooleanField(allow_null=True, default=None)
     s42_at_risk_of_abuse = serializers.BooleanField(allow_null=True, default=None)
     s42_unable_to_protect = serializers.BooleanField(allow_null=True, default=None)
@@ -219,7 +220,7 @@ class DecisionInputSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="For a single-agency response: the agency that will respond",
     )
     message_to_referrer = serializers.CharField(
-        max_length=services.MAX_TEXT, allow_blank=True, default=""
+        max_length=MAX_TEXT, allow_blank=True, default=""
     )
 
 

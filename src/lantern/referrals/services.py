@@ -11,6 +11,7 @@ from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.errors import ConflictError
+from lantern.core.limits import MAX_TEXT
 from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
@@ -28,8 +29,6 @@ from lantern.referrals.models import (
     TriageDecision,
     Urgency,
 )
-
-MAX_TEXT = 10_000
 
 
 class PossibleDuplicatesError(ConflictError):

@@ -28,6 +28,7 @@ from lantern.core.api import (
     problems,
     query_text,
 )
+from lantern.core.limits import MAX_TEXT
 from lantern.people import queries as people_queries
 from lantern.people.api import PersonSummarySerializer
 from lantern.referrals import queries as referral_queries
@@ -319,7 +320,7 @@ class ScreeningAnswerInputSerializer(serializers.Serializer[dict[str, Any]]):
     indicator = serializers.CharField(max_length=40)
     answer = serializers.ChoiceField(choices=AnswerChoice.choices)
     evidence = serializers.CharField(
-        max_length=services.MAX_TEXT, allow_blank=True, default="", help_text="Needed if present"
+        max_length=MAX_TEXT, allow_blank=True, default="", help_text="Needed if present"
     )
     last_observed = serializers.DateField(allow_null=True, default=None)
 
@@ -330,7 +331,7 @@ class CapacityAssessmentInputSerializer(serializers.Serializer[dict[str, Any]]):
     assessed_on = serializers.DateField()
     assessor = serializers.CharField(max_length=200)
     outcome = serializers.ChoiceField(choices=CapacityOutcome.choices)
-    notes = serializers.CharField(max_length=services.MAX_TEXT, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
 
 
 class ScreeningInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -350,11 +351,11 @@ class ScreeningInputSerializer(serializers.Serializer[dict[str, Any]]):
     answers = ScreeningAnswerInputSerializer(many=True)
     level = serializers.CharField(max_length=40, help_text="Your professional judgement")
     judgement_reason = serializers.CharField(
-        max_length=services.MAX_TEXT, allow_blank=True, default=""
+        max_length=MAX_TEXT, allow_blank=True, default=""
     )
-    person_words = serializers.CharField(max_length=services.MAX_TEXT, allow_blank=True, default="")
+    person_words = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
     desired_outcomes = serializers.CharField(
-        max_length=services.MAX_TEXT, allow_blank=True, default=""
+        max_length=MAX_TEXT, allow_blank=True, default=""
     )
     capacity_assessments = CapacityAssessmentInputSerializer(many=True, default=list)
 

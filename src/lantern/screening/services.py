@@ -19,6 +19,7 @@ from django.utils import timezone
 from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.limits import MAX_TEXT
 from lantern.core.models import AuditAction
 from lantern.core.normalisers import age_on
 from lantern.core.vocab import vocabulary
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
     from lantern.cases.models import Case
     from lantern.referrals.models import Referral
 
-MAX_TEXT = 10_000
 
 
 # --- instruments ------------------------------------------------------------------------

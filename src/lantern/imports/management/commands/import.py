@@ -18,13 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from lantern.accounts.actors import actor_for_membership
-from lantern.agencies.models import Agency, Membership
+from lantern.accounts.actors import NoSuchActorError, actor_for_username
+from lantern.agencies.models import Agency
 from lantern.core import access
 from lantern.core.access import Actor
 from lantern.imports import access as imports_access
@@ -79,24 +78,10 @@ class Command(BaseCommand):
     # --- actor ---------------------------------------------------------------------------
 
     def _actor(self, username: str) -> Actor:
-        if not username:
-            raise CommandError("Say who is importing: --as USERNAME (a hub analyst or manager).")
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user is called {username}.")
-        memberships = list(
-            Membership.objects.select_related("user", "agency")
-            .filter(user=user, is_active=True, agency__is_active=True)
-            .order_by("agency__name", "role")
-        )
-        if not memberships:
-            raise CommandError(f"{username} has no active membership of any agency.")
-        actors = [actor_for_membership(m, channel="cli") for m in memberships]
-        # Act as the membership that may import, if there is one; otherwise the refusal of
-        # the first membership is what gets audited.
-        return next((a for a in actors if imports_access.may_import(a)), actors[0])
-
-    # --- profiles ------------------------------------------------------------------------
+        try:
+            return actor_for_username(username, prefer=imports_access.may_import)
+        except NoSuchActorError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _profiles(self, words: list[str], options: dict[str, Any]) -> None:
         action = words[0] if words else ""

@@ -19,13 +19,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from lantern.accounts.actors import actor_for_membership
-from lantern.agencies.models import Membership
+from lantern.accounts.actors import NoSuchActorError, actor_for_username
 from lantern.core import access
 from lantern.core.access import Actor
 from lantern.linkage import access as linkage_access
@@ -72,20 +70,10 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
 
     def _actor(self, username: str) -> Actor:
-        if not username:
-            raise CommandError("Say who is acting: --as USERNAME (a hub analyst or manager).")
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user is called {username}.")
-        memberships = list(
-            Membership.objects.select_related("user", "agency")
-            .filter(user=user, is_active=True, agency__is_active=True)
-            .order_by("agency__name", "role")
-        )
-        if not memberships:
-            raise CommandError(f"{username} has no active membership of any agency.")
-        actors = [actor_for_membership(m, channel="cli") for m in memberships]
-        return next((a for a in actors if linkage_access.may_run_linkage(a)), actors[0])
+        try:
+            return actor_for_username(username, prefer=linkage_access.may_run_linkage)
+        except NoSuchActorError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _train(self, actor: Actor, options: dict[str, Any]) -> None:
         model = services.model_train(
