@@ -15,8 +15,9 @@ from lantern.cases.models import Case, ChronologyEntry
 from lantern.core.access import AccessRefused, RestrictedCategory
 from lantern.core.models import AuditAction, AuditEvent
 from lantern.imports.models import SourceRecord
-from lantern.linkage import merging, services
+from lantern.linkage import services
 from lantern.linkage.models import PersonMerge
+from lantern.people import merging
 from lantern.people.models import (
     Address,
     CareNeed,

@@ -17,28 +17,6 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-class Provenance(models.Model):
-    """Which agency said a fact, who recorded it, when, and from which source.
-
-    Every fact about a person carries its provenance so that the person's page can show
-    "which agency's record says what".
-    """
-
-    source_agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="said by"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    source = models.CharField(
-        max_length=200, blank=True, help_text="Where it came from, e.g. a referral or an import"
-    )
-
-    class Meta:
-        abstract = True
-
-
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
     SEARCH = "search", "Searched"

@@ -18,7 +18,7 @@ How the pieces fit:
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -241,6 +241,9 @@ class PersonMerge(models.Model):
     back, restores the fields, and asks where anything added since should go.
     ``absorbed.merged_into`` points at the survivor while the merge stands.
     """
+
+    #: The merge records themselves stay where they are when people merge.
+    stays_on_merge: ClassVar[bool] = True
 
     survivor = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="merges_absorbed"

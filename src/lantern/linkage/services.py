@@ -34,14 +34,13 @@ from lantern.core.models import AuditAction
 from lantern.core.normalisers import (
     PartialDate,
     normalise_email,
-    normalise_name,
     normalise_phone,
     normalise_postcode,
 )
 from lantern.imports.models import PERSON_FIELDS, SourceRecord
 from lantern.imports.rows import as_supplied
 from lantern.linkage import access as linkage_access
-from lantern.linkage import engine, features, merging
+from lantern.linkage import engine, features
 from lantern.linkage.clustering import Components
 from lantern.linkage.models import (
     CandidatePair,
@@ -59,22 +58,16 @@ from lantern.linkage.models import (
     RunStatus,
 )
 from lantern.linkage.scorer import contributions_from_prediction
+from lantern.people import merging
 from lantern.people import services as people_services
 from lantern.people.models import (
-    Address,
-    ContactDetail,
-    ContactKind,
     DatePrecision,
-    Identifier,
-    IdentifierScheme,
     Involvement,
     InvolvementBasis,
-    NameKind,
     Person,
-    PersonName,
     Sex,
 )
-from lantern.people.services import NewPerson, involvement_ensure, name_fields
+from lantern.people.services import NewPerson, involvement_ensure
 
 logger = logging.getLogger(__name__)
 
@@ -960,9 +953,9 @@ def _sex(value: str) -> str:
     return value if value in Sex.values else Sex.NOT_KNOWN
 
 
-def _person_from_record(*, actor: Actor, record: dict[str, Any]) -> Person:
-    """A new person from an agency record, every fact said by that agency."""
-    details = NewPerson(
+def _record_details(record: dict[str, Any]) -> NewPerson:
+    """What an agency record says about its person, as people's services take it."""
+    return NewPerson(
         given_name=_as_supplied(record, "first_name"),
         family_name=_as_supplied(record, "last_name"),
         middle_names=_as_supplied(record, "middle_names"),
@@ -974,9 +967,18 @@ def _person_from_record(*, actor: Actor, record: dict[str, Any]) -> Person:
         phone=_clean(normalise_phone, record["phone"] or ""),
         email=_clean(normalise_email, record["email"] or ""),
     )
+
+
+def _person_from_record(*, actor: Actor, record: dict[str, Any]) -> Person:
+    """A new person from an agency record, every fact said by that agency."""
+    details = _record_details(record)
     agency = Agency.objects.get(pk=record["agency_id"])
     person = people_services.person_create_from_agency_record(
-        actor=actor, details=details, agency=agency, source=_record_label(record)
+        actor=actor,
+        details=details,
+        agency=agency,
+        source_record_id=record["pk"],
+        label=_record_label(record),
     )
     SourceRecord.objects.filter(pk=record["pk"]).update(person=person)
     _ensure_record_involvement(actor=actor, person=person, record=record)
@@ -986,56 +988,15 @@ def _person_from_record(*, actor: Actor, record: dict[str, Any]) -> Person:
 def _attach(*, actor: Actor, record: dict[str, Any], person: Person) -> None:
     """Link a record to a person and add what it says, as its agency's facts."""
     SourceRecord.objects.filter(pk=record["pk"]).update(person=person)
-    said = {
-        "source_agency_id": record["agency_id"],
-        "recorded_by": None,
-        "source": _record_label(record),
-    }
-    agency_id = record["agency_id"]
-    given, family = _as_supplied(record, "first_name"), _as_supplied(record, "last_name")
-    if given or family:
-        same = PersonName.objects.filter(
-            person=person,
-            source_agency_id=agency_id,
-            given_norm=normalise_name(given),
-            family_norm=normalise_name(family),
-        )
-        if not same.exists():
-            PersonName.objects.create(
-                person=person,
-                kind=NameKind.LEGAL,
-                is_primary=False,
-                given_name=given,
-                middle_names=_as_supplied(record, "middle_names"),
-                family_name=family,
-                **name_fields(given, family),
-                **said,
-            )
-    nhs = record["nhs_number"] if record["nhs_number_valid"] else ""
-    if (
-        nhs
-        and not Identifier.objects.filter(
-            person=person, scheme=IdentifierScheme.NHS, value=nhs
-        ).exists()
-    ):
-        Identifier.objects.create(person=person, scheme=IdentifierScheme.NHS, value=nhs, **said)
-    postcode = _clean(normalise_postcode, record["postcode"] or "")
-    line = record["address"] or ""
-    if (postcode or line) and not Address.objects.filter(
-        person=person, source_agency_id=agency_id, postcode=postcode, line=line
-    ).exists():
-        Address.objects.create(person=person, postcode=postcode, line=line, **said)
-    for kind, value in (
-        (ContactKind.PHONE, _clean(normalise_phone, record["phone"] or "")),
-        (ContactKind.EMAIL, _clean(normalise_email, record["email"] or "")),
-    ):
-        if (
-            value
-            and not ContactDetail.objects.filter(
-                person=person, source_agency_id=agency_id, kind=kind, value=value
-            ).exists()
-        ):
-            ContactDetail.objects.create(person=person, kind=kind, value=value, **said)
+    people_services.facts_record(
+        person=person,
+        details=_record_details(record),
+        said=people_services.Said(
+            agency_id=record["agency_id"],
+            source_record_id=record["pk"],
+            label=_record_label(record),
+        ),
+    )
     _ensure_record_involvement(actor=actor, person=person, record=record)
 
 
@@ -1063,19 +1024,14 @@ def _reconcile_record_involvements(actor: Actor, person: Person) -> None:
             person=person, withdrawn_at__isnull=True
         ).values_list("agency_id", "source")
     }
-    now = timezone.now()
     for involvement in Involvement.objects.filter(
         person=person, basis=InvolvementBasis.RECORD, ended_at__isnull=True
     ):
         if (involvement.agency_id, involvement.reference) not in held:
-            Involvement.objects.filter(pk=involvement.pk).update(ended_at=now)
-            audit.record(
-                actor,
-                AuditAction.CHANGE,
-                object_type="involvement",
-                object_id=involvement.pk,
-                person_id=person.pk,
-                detail={"ended": "no record of this agency's system is linked any more"},
+            people_services.involvement_end(
+                actor=actor,
+                involvement=involvement,
+                why="no record of this agency's system is linked any more",
             )
     for agency_id, source in held:
         involvement_ensure(
@@ -1391,11 +1347,10 @@ def undo_placements(merge: PersonMerge) -> list[Placement]:
         obj: Any = model._default_manager.filter(pk=item.pk).first()
         description = f"{str(model._meta.verbose_name).capitalize()}: {obj}"
         side, automatic = "survivor", False
-        source = str(getattr(obj, "source", "") or "")
         if model is SourceRecord:
             side, automatic = record_side.get(item.pk, "survivor"), True
-        elif source.startswith("record:"):
-            record_pk = int(source.split(maxsplit=1)[0].split(":")[1])
+        elif getattr(obj, "source_record_id", None):
+            record_pk = obj.source_record_id
             side = record_side.get(record_pk) or (
                 "absorbed" if record_pk in _moved_records(merge) else "survivor"
             )
@@ -1557,17 +1512,9 @@ def records_withdraw(*, record_ids: list[int]) -> None:
         CandidatePair.objects.filter(
             Q(record_l_id__in=ids) | Q(record_r_id__in=ids), status=PairStatus.PENDING
         ).update(status=PairStatus.SUPERSEDED, claimed_by=None, claimed_at=None)
-        primary_lost: set[int] = set()
-        for row in rows:
-            if not row["person_id"]:
-                continue
-            prefix = f"record:{row['pk']} "
-            names = PersonName.objects.filter(person_id=row["person_id"], source__startswith=prefix)
-            if names.filter(is_primary=True).exists():
-                primary_lost.add(row["person_id"])
-            names.delete()
-            for model in (Identifier, Address, ContactDetail):
-                model.objects.filter(person_id=row["person_id"], source__startswith=prefix).delete()
+        primary_lost = people_services.facts_withdraw(
+            record_ids=[row["pk"] for row in rows if row["person_id"]]
+        )
         SourceRecord.objects.filter(pk__in=ids).update(person=None)
         for person_id in sorted(people):
             person = Person.objects.filter(pk=person_id).first()
@@ -1600,19 +1547,9 @@ def _redescribe(person: Person) -> None:
     if not remaining:
         return
     best = _best_record(remaining)
-    dob = _partial(best)
-    Person.objects.filter(pk=person.pk).update(
-        given_name=best["first_name"] or "",
-        family_name=best["last_name"] or "",
-        date_of_birth=dob.earliest() if dob else None,
-        dob_precision=dob.precision if dob else DatePrecision.DAY,
-        sex=_sex(best["sex"] or ""),
+    people_services.person_redescribe(
+        person=person, details=_record_details(best), primary_record_id=best["pk"]
     )
-    name = PersonName.objects.filter(
-        person=person, source__startswith=f"record:{best['pk']} "
-    ).first()
-    if name is not None:
-        PersonName.objects.filter(pk=name.pk).update(is_primary=True)
 
 
 def _drop_if_empty(person: Person) -> bool:
@@ -1630,6 +1567,5 @@ def _drop_if_empty(person: Person) -> bool:
             rows = rows.filter(withdrawn_at__isnull=True)
         if rows.exists():
             return False
-    Involvement.objects.filter(person=person).delete()
-    person.delete()
+    people_services.person_discard(person=person)
     return True

@@ -104,6 +104,18 @@ class ProvenanceSerializer(serializers.Serializer[Any]):
     agency = AgencyRefSerializer(source="source_agency", read_only=True)
     recorded_at = serializers.DateTimeField(read_only=True)
     source = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    source_record = serializers.IntegerField(
+        source="source_record_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The agency record it was taken from (hub roles see it in linkage)",
+    )
+    source_referral = serializers.IntegerField(
+        source="source_referral_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The referral it was given in",
+    )
 
 
 class FactSerializer(serializers.Serializer[Any]):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from lantern.core.models import Provenance, TimeStamped
+from lantern.core.models import TimeStamped
 from lantern.core.normalisers import age_on, display_date_of_birth
 
 
@@ -26,6 +26,46 @@ class DatePrecision(models.TextChoices):
 
 
 ADULT_AGE = 18
+
+
+class Provenance(models.Model):
+    """Which agency said a fact, who recorded it, when, and where it came from.
+
+    Every fact about a person carries its provenance so that the person's page can show
+    "which agency's record says what". Where a fact came from is data: the agency record
+    (``source_record``) or the referral (``source_referral``) it was taken from, as keys
+    that code follows; ``source`` is only a label for people to read and is never parsed.
+    """
+
+    source_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="said by"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source_record = models.ForeignKey(
+        "imports.SourceRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The agency record this fact was taken from",
+    )
+    source_referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The referral this fact was given in",
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="A label for people: where it came from"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Person(TimeStamped):

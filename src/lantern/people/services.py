@@ -25,6 +25,7 @@ from lantern.core.normalisers import (
 from lantern.core.vocab import vocabulary
 from lantern.people.models import (
     Address,
+    CareNeed,
     ContactDetail,
     ContactKind,
     DatePrecision,
@@ -36,6 +37,7 @@ from lantern.people.models import (
     Person,
     PersonName,
     Sex,
+    StatusFlag,
 )
 
 if TYPE_CHECKING:
@@ -77,15 +79,41 @@ def _dob_fields(dob: PartialDate | None) -> tuple[date | None, str]:
     return dob.earliest(), dob.precision
 
 
-def person_create(*, actor: Actor, details: NewPerson, source: str = "") -> Person:
-    """Create a person with the facts given, each recorded as said by the actor's agency."""
+@dataclass(frozen=True)
+class Said:
+    """The provenance of facts being recorded: which agency said them and where they came
+    from (an agency record, or a referral), as keys; ``label`` is for people to read."""
+
+    agency_id: int
+    recorded_by_id: int | None = None
+    source_record_id: int | None = None
+    source_referral_id: int | None = None
+    label: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "source_agency_id": self.agency_id,
+            "recorded_by_id": self.recorded_by_id,
+            "source_record_id": self.source_record_id,
+            "source_referral_id": self.source_referral_id,
+            "source": self.label[:200],
+        }
+
+
+def said_by_actor(actor: Actor, *, label: str = "") -> Said:
+    return Said(agency_id=actor.agency.pk, recorded_by_id=actor.user.pk, label=label)
+
+
+def person_create(*, actor: Actor, details: NewPerson, said: Said | None = None) -> Person:
+    """Create a person with the facts given, each recorded as said by the actor's agency
+    (or as ``said``). Nested in a caller's transaction, it joins it."""
     access.check(actor, actor.may_read_person_data, "record a person")
     with transaction.atomic():
-        return _person_create(actor=actor, details=details, source=source)
+        return _person_create(actor=actor, details=details, said=said or said_by_actor(actor))
 
 
 def person_create_from_agency_record(
-    *, actor: Actor, details: NewPerson, agency: Agency, source: str
+    *, actor: Actor, details: NewPerson, agency: Agency, source_record_id: int, label: str
 ) -> Person:
     """Create a person first known from an agency's own record (found by record linkage).
 
@@ -94,11 +122,12 @@ def person_create_from_agency_record(
     caller's transaction; the hub alone links records.
     """
     access.check(actor, actor.is_hub, "record a person from an agency's records")
-    return _person_create(actor=actor, details=details, source=source, agency=agency)
+    said = Said(agency_id=agency.pk, source_record_id=source_record_id, label=label)
+    return _person_create(actor=actor, details=details, said=said, agency=agency)
 
 
 def _person_create(
-    *, actor: Actor, details: NewPerson, source: str, agency: Agency | None = None
+    *, actor: Actor, details: NewPerson, said: Said, agency: Agency | None = None
 ) -> Person:
     dob, precision = _dob_fields(details.date_of_birth)
     person = Person.objects.create(
@@ -109,11 +138,7 @@ def _person_create(
         sex=details.sex,
         created_by_agency=agency or actor.agency,
     )
-    said: dict[str, Any] = (
-        {"source_agency": agency, "recorded_by": None, "source": source}
-        if agency is not None
-        else {"source_agency": actor.agency, "recorded_by": actor.user, "source": source}
-    )
+    fields = said.fields()
     PersonName.objects.create(
         person=person,
         kind=NameKind.LEGAL,
@@ -122,7 +147,7 @@ def _person_create(
         middle_names=details.middle_names.strip(),
         family_name=person.family_name,
         **name_fields(person.given_name, person.family_name),
-        **said,
+        **fields,
     )
     if details.known_as:
         PersonName.objects.create(
@@ -131,14 +156,14 @@ def _person_create(
             given_name=details.known_as.strip(),
             family_name="",
             **name_fields(details.known_as, ""),
-            **said,
+            **fields,
         )
     if details.nhs_number:
         Identifier.objects.create(
             person=person,
             scheme=IdentifierScheme.NHS,
             value=normalise_nhs_number(details.nhs_number),
-            **said,
+            **fields,
         )
     if details.postcode or details.address_line:
         Address.objects.create(
@@ -146,15 +171,15 @@ def _person_create(
             line=details.address_line.strip(),
             postcode=normalise_postcode(details.postcode) if details.postcode else "",
             from_date=timezone.localdate(),
-            **said,
+            **fields,
         )
     if details.phone:
         ContactDetail.objects.create(
-            person=person, kind=ContactKind.PHONE, value=normalise_phone(details.phone), **said
+            person=person, kind=ContactKind.PHONE, value=normalise_phone(details.phone), **fields
         )
     if details.email:
         ContactDetail.objects.create(
-            person=person, kind=ContactKind.EMAIL, value=normalise_email(details.email), **said
+            person=person, kind=ContactKind.EMAIL, value=normalise_email(details.email), **fields
         )
     audit.record(
         actor,
@@ -162,9 +187,120 @@ def _person_create(
         object_type="person",
         object_id=person.pk,
         person_id=person.pk,
-        detail={"source": source} if source else None,
+        detail={"source": said.label} if said.label else None,
     )
     return person
+
+
+FACT_MODELS: tuple[type[Any], ...] = (
+    PersonName,
+    Identifier,
+    Address,
+    ContactDetail,
+    CareNeed,
+    StatusFlag,
+)
+
+
+def facts_from_referral(*, person: Person, referral_id: int) -> None:
+    """Key the facts a referral just gave (created with the person, in its transaction) to
+    that referral, once it exists."""
+    for model in FACT_MODELS:
+        model.objects.filter(
+            person=person, source_record__isnull=True, source_referral__isnull=True
+        ).update(source_referral_id=referral_id)
+
+
+def facts_record(*, person: Person, details: NewPerson, said: Said) -> None:
+    """Add to a person what one more source says about them, skipping what that agency has
+    already said (names, addresses and contacts) or anyone has (an NHS number).
+
+    Linkage calls this, inside its run's transaction, when it links a record to a person.
+    """
+    fields = said.fields()
+    given, family = details.given_name.strip(), details.family_name.strip()
+    if (given or family) and not PersonName.objects.filter(
+        person=person,
+        source_agency_id=said.agency_id,
+        given_norm=normalise_name(given),
+        family_norm=normalise_name(family),
+    ).exists():
+        PersonName.objects.create(
+            person=person,
+            kind=NameKind.LEGAL,
+            is_primary=False,
+            given_name=given,
+            middle_names=details.middle_names.strip(),
+            family_name=family,
+            **name_fields(given, family),
+            **fields,
+        )
+    nhs = details.nhs_number
+    if nhs and not Identifier.objects.filter(
+        person=person, scheme=IdentifierScheme.NHS, value=nhs
+    ).exists():
+        Identifier.objects.create(person=person, scheme=IdentifierScheme.NHS, value=nhs, **fields)
+    postcode, line = details.postcode, details.address_line
+    if (postcode or line) and not Address.objects.filter(
+        person=person, source_agency_id=said.agency_id, postcode=postcode, line=line
+    ).exists():
+        Address.objects.create(person=person, postcode=postcode, line=line, **fields)
+    for kind, value in ((ContactKind.PHONE, details.phone), (ContactKind.EMAIL, details.email)):
+        if value and not ContactDetail.objects.filter(
+            person=person, source_agency_id=said.agency_id, kind=kind, value=value
+        ).exists():
+            ContactDetail.objects.create(person=person, kind=kind, value=value, **fields)
+
+
+def facts_withdraw(*, record_ids: list[int]) -> set[int]:
+    """Remove every fact taken from these agency records (their extract was withdrawn).
+
+    Returns the people whose primary name came from one of them (to be described anew).
+    """
+    names = PersonName.objects.filter(source_record_id__in=record_ids)
+    primary_lost = set(names.filter(is_primary=True).values_list("person_id", flat=True))
+    for model in FACT_MODELS:
+        model.objects.filter(source_record_id__in=record_ids).delete()
+    return primary_lost
+
+
+def person_redescribe(
+    *, person: Person, details: NewPerson, primary_record_id: int | None
+) -> None:
+    """Describe a person anew (name, date of birth, sex) from the best source left, and make
+    the name that source gave their primary one."""
+    dob, precision = _dob_fields(details.date_of_birth)
+    Person.objects.filter(pk=person.pk).update(
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=dob,
+        dob_precision=precision,
+        sex=details.sex,
+    )
+    if primary_record_id is not None:
+        name = PersonName.objects.filter(person=person, source_record_id=primary_record_id).first()
+        if name is not None:
+            PersonName.objects.filter(pk=name.pk).update(is_primary=True)
+
+
+def person_discard(*, person: Person) -> None:
+    """Remove a person whose only link to Lantern has gone (the caller has checked that
+    nothing else refers to them), with their involvements."""
+    Involvement.objects.filter(person=person).delete()
+    person.delete()
+
+
+def involvement_end(*, actor: Actor, involvement: Involvement, why: str) -> None:
+    """End an agency's involvement (no record of its system is linked any more)."""
+    Involvement.objects.filter(pk=involvement.pk).update(ended_at=timezone.now())
+    audit.record(
+        actor,
+        AuditAction.CHANGE,
+        object_type="involvement",
+        object_id=involvement.pk,
+        person_id=involvement.person_id,
+        detail={"ended": why},
+    )
 
 
 def involvement_ensure(

@@ -17,8 +17,9 @@ from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
 from lantern.people import access as people_access
 from lantern.people import queries as people_queries
+from lantern.people import services as people_services
 from lantern.people.models import InvolvementBasis, Person
-from lantern.people.services import NewPerson, _person_create, involvement_ensure
+from lantern.people.services import NewPerson, involvement_ensure
 from lantern.referrals import access as referrals_access
 from lantern.referrals.models import (
     CASE_OUTCOMES,
@@ -105,7 +106,11 @@ def referral_submit(
             raise PossibleDuplicatesError(check)
     with transaction.atomic():
         if new_person is not None:
-            person = _person_create(actor=actor, details=new_person, source="referral")
+            person = people_services.person_create(
+                actor=actor,
+                details=new_person,
+                said=people_services.said_by_actor(actor, label="referral"),
+            )
         assert person is not None  # noqa: S101 - narrowed above for the type checker
         now = timezone.now()
         referral = Referral.objects.create(
@@ -119,6 +124,8 @@ def referral_submit(
             submitted_at=now,
             due_by=add_working_days(timezone.localtime(now), TRIAGE_TARGET_WORKING_DAYS),
         )
+        if new_person is not None:
+            people_services.facts_from_referral(person=person, referral_id=referral.pk)
         involvement_ensure(
             actor=actor,
             person=person,

@@ -10,8 +10,10 @@ which rows the survivor had of its own; unmerging moves exactly the moved rows b
 Rows are moved with ``QuerySet.update``: no ``save()``, no signals, no ``updated_at`` change,
 so merge then unmerge gives back the data as it was, to the byte (a property test says so).
 
-These functions change data and nothing else: permission, transactions and the audit log are
-the services' (:mod:`lantern.linkage.services`).
+These are people's primitives (people's app owns who is who); they change data and nothing
+else: permission, transactions and the audit log are the caller's (record linkage's merge
+and unmerge services, :mod:`lantern.linkage.services`). A table whose rows must not follow a
+merge says so with ``stays_on_merge = True``.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class Relation:
 
 def person_relations() -> list[Relation]:
     """Every table with a foreign key to Person, except a person's own ``merged_into`` and
-    the merge records themselves."""
+    tables that say ``stays_on_merge`` (the merge records themselves)."""
     found = []
     for rel in Person._meta.get_fields(include_hidden=True):
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
@@ -66,7 +68,7 @@ def person_relations() -> list[Relation]:
             continue
         field = rel.field  # type: ignore[union-attr]
         model = field.model
-        if model is Person or model._meta.app_label == "linkage":
+        if model is Person or getattr(model, "stays_on_merge", False):
             continue
         if model._meta.proxy or not model._meta.managed:
             continue
