@@ -1,6 +1,6 @@
 """Fixtures for the API tests: a hub, a school and a police force, with their people.
 
-Made from the models directly and kept to this package; every value is synthetic.
+Made with the suite's factories (``tests/factories.py``); every value is synthetic.
 """
 
 from __future__ import annotations
@@ -10,23 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from lantern.accounts.models import ApiToken
 from lantern.agencies.models import Agency, AgencyKind, Membership
 from lantern.core.access import RestrictedCategory, Role
-from lantern.core.normalisers import nhs_check_digit
+from tests.factories import AgencyFactory, MembershipFactory, nhs_number
 
 
 def synthetic_nhs_number(serial: int) -> str:
     """A 999-range NHS number (never issued to a real person) with a valid check digit."""
-    while True:
-        first9 = f"999{serial:06d}"
-        check = nhs_check_digit(first9)
-        if check is not None:
-            return f"{first9}{check}"
-        serial += 1
+    return nhs_number(serial)
 
 
 @dataclass
@@ -39,23 +33,19 @@ class Agencies:
 @pytest.fixture
 def agencies(db: Any) -> Agencies:
     return Agencies(
-        hub=Agency.objects.create(
-            code="hub", name="Northwick Exploitation Hub", kind=AgencyKind.HUB
-        ),
-        school=Agency.objects.create(
+        hub=AgencyFactory(code="hub", name="Northwick Exploitation Hub", kind=AgencyKind.HUB),
+        school=AgencyFactory(
             code="nk-academy", name="Northwick Academy", kind=AgencyKind.EDUCATION
         ),
-        police=Agency.objects.create(
-            code="nk-police", name="Northwick Police", kind=AgencyKind.POLICE
-        ),
+        police=AgencyFactory(code="nk-police", name="Northwick Police", kind=AgencyKind.POLICE),
     )
 
 
-MembershipFactory = Callable[..., Membership]
+MembershipMaker = Callable[..., Membership]
 
 
 @pytest.fixture
-def make_membership(agencies: Agencies) -> MembershipFactory:
+def make_membership(agencies: Agencies) -> MembershipMaker:
     def make(
         username: str,
         agency: Agency,
@@ -65,18 +55,16 @@ def make_membership(agencies: Agencies) -> MembershipFactory:
         first_name: str = "",
         last_name: str = "",
     ) -> Membership:
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=username).first()
-        if user is None:
-            user = user_model.objects.create_user(
-                username=username,
-                email=f"{username}@example.org",
-                first_name=first_name,
-                last_name=last_name,
-            )
-        return Membership.objects.create(
-            user=user, agency=agency, role=role, restricted_categories=categories or []
+        membership: Membership = MembershipFactory(
+            user__username=username,
+            user__first_name=first_name,
+            user__last_name=last_name,
+            user__email=f"{username}@example.org",
+            agency=agency,
+            role=role,
+            restricted_categories=categories or [],
         )
+        return membership
 
     return make
 
@@ -92,7 +80,7 @@ class Staff:
 
 
 @pytest.fixture
-def staff(agencies: Agencies, make_membership: MembershipFactory) -> Staff:
+def staff(agencies: Agencies, make_membership: MembershipMaker) -> Staff:
     return Staff(
         hub_worker=make_membership(
             "hub.worker", agencies.hub, Role.PRACTITIONER, first_name="Sam", last_name="Okafor"

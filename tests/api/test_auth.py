@@ -10,13 +10,13 @@ from lantern.accounts.models import ApiToken
 from lantern.core.access import Role
 from lantern.core.problems import PROBLEM_CONTENT_TYPE
 
-from .conftest import Agencies, ClientFactory, MembershipFactory, Staff
+from .conftest import Agencies, ClientFactory, MembershipMaker, Staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_token_acts_as_its_one_agency_and_role(
-    agencies: Agencies, make_membership: MembershipFactory, token_client: ClientFactory
+    agencies: Agencies, make_membership: MembershipMaker, token_client: ClientFactory
 ) -> None:
     # One person, two memberships: each token is bound to exactly one of them.
     at_hub = make_membership("dual.role", agencies.hub, Role.PRACTITIONER)
@@ -104,7 +104,7 @@ def test_a_session_acts_as_its_only_membership(staff: Staff) -> None:
 
 
 def test_a_session_with_several_roles_must_choose_one(
-    agencies: Agencies, make_membership: MembershipFactory
+    agencies: Agencies, make_membership: MembershipMaker
 ) -> None:
     make_membership("two.hats", agencies.school, Role.CONTRIBUTOR)
     membership = make_membership("two.hats", agencies.police, Role.CONTRIBUTOR)
