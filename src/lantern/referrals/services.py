@@ -72,7 +72,7 @@ def referral_submit(
     with transaction.atomic():
         if new_person is not None:
             person = _person_create(actor=actor, details=new_person, source="referral")
-        assert person is not None  # noqa: S101 - narrowed above for the type checker
+        assert person is not None  # noqa: S101 - narrowed above for the type checker  # nosec B101
         now = timezone.now()
         referral = Referral.objects.create(
             person=person,

@@ -367,7 +367,7 @@ def screening_record(
     )
     if errors:
         raise ValidationError(errors)
-    assert chosen is not None  # noqa: S101 - checked above
+    assert chosen is not None  # noqa: S101 - checked above  # nosec B101
 
     by_indicator = {a.indicator: a for a in answers}
     suggestions = suggested(actor, person.pk, spec, today)
@@ -440,7 +440,7 @@ def screening_record(
         )
         for row in capacity:
             decision = spec.capacity_decision(row.decision)
-            assert decision is not None  # noqa: S101 - validated above
+            assert decision is not None  # noqa: S101 - validated above  # nosec B101
             CapacityAssessment.objects.create(
                 person=person,
                 screening=screening,
