@@ -272,6 +272,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Agency extracts: the largest upload accepted (bytes), and the most an XLSX workbook may
+# unpack to (its parts are compressed XML; a far larger total is a "zip bomb").
+LANTERN_IMPORT_MAX_BYTES = int(os.environ.get("LANTERN_IMPORT_MAX_BYTES", str(512 * 1024**2)))
+LANTERN_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("LANTERN_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3))
+)
+
 # Where the area's own vocabulary lives; each app's data/ folder holds the shipped defaults.
 LANTERN_DATA_DIR = os.environ.get("LANTERN_DATA_DIR")
 LANTERN_AREA_NAME = os.environ.get("LANTERN_AREA_NAME", "Northwick (synthetic demo city)")
