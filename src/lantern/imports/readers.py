@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError  # nosec B405 - the exception only, not a parser
+from xml.etree.ElementTree import ParseError  # the exception only, no parser  # nosec B405
 
 #: The file kinds Lantern reads, by file name ending.
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
