@@ -272,6 +272,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# API tokens expire this many days after they are issued (0: never; not advised).
+LANTERN_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("LANTERN_API_TOKEN_LIFETIME_DAYS", "90"))
+
 # Agency extracts: the largest upload accepted (bytes), and the most an XLSX workbook may
 # unpack to (its parts are compressed XML; a far larger total is a "zip bomb").
 LANTERN_IMPORT_MAX_BYTES = int(os.environ.get("LANTERN_IMPORT_MAX_BYTES", str(512 * 1024**2)))
