@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
 from lantern.imports import readers, services
-from lantern.imports.models import Extract
+from lantern.imports.models import Extract, SourceRecord
 from tests.conftest import Partnership
 
 from .conftest import AGREEMENT, HEADER, standard_row, write_csv
@@ -159,3 +159,12 @@ def test_openpyxl_parses_workbooks_with_defusedxml() -> None:
     import openpyxl
 
     assert openpyxl.DEFUSEDXML
+
+
+def test_sql_in_an_extract_is_stored_as_text(tmp_path: Path, import_file: Any) -> None:
+    attack = "O'Brien'); DROP TABLE imports_sourcerecord; --"
+    path = write_csv(tmp_path / "police.csv", [standard_row("P-1", address=attack)])
+
+    import_file(path)
+
+    assert SourceRecord.objects.get().address == attack
