@@ -2,7 +2,8 @@
 
 Every operation in ``/api/schema/`` is called with generated requests, valid and invalid,
 through the WSGI application. No request may cause a server error (5xx), and every response
-must conform to the schema: its status code, content type, headers and body. Examples are
+must conform to the schema: its status code, content type, headers and body; invalid input
+must be refused and credentials must matter. Examples are
 bounded so that the whole run stays well under a minute.
 """
 
@@ -17,9 +18,13 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from lantern.accounts.models import ApiToken
@@ -30,6 +35,16 @@ from .conftest import ClientFactory, HubCase, Staff
 
 pytestmark = pytest.mark.django_db
 
+def invalid_input_is_refused(ctx: Any, response: Any, case: Any) -> bool | None:
+    """schemathesis' negative_data_rejection, except that an empty query value means the
+    parameter is absent (as the browsable API's filter forms send it): ``?status=`` lists
+    every case, on purpose."""
+    if any(value in ("", [""]) for value in (case.query or {}).values()):
+        return None
+    result: bool | None = negative_data_rejection(ctx, response, case)
+    return result
+
+
 #: Examples per operation and generation mode (valid, then invalid requests).
 EXAMPLES = 8
 CHECKS = [
@@ -38,6 +53,12 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    # An attacker's checks: invalid input is refused, not half-accepted; a request without
+    # its credentials is refused; a method the schema does not list is a 405.
+    invalid_input_is_refused,
+    ignored_auth,
+    missing_required_header,
+    unsupported_method,
 ]
 
 
@@ -110,3 +131,15 @@ def test_a_page_past_the_last_is_a_documented_404_problem(
     assert response.status_code == 404
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert "404" in schema["paths"]["/api/referrals/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/api/cases/?mine=-4234", "/api/transitions/?waiting=maybe"])
+def test_a_true_or_false_parameter_refuses_anything_else(
+    staff: Staff, token_client: ClientFactory, path: str
+) -> None:
+    # Found by the fuzzer: any other value was read as false and the list answered.
+    response = token_client(staff.hub_worker).get(path)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert response.json()["errors"][0]["message"] == "Use true or false"
