@@ -14,5 +14,29 @@ echo "== ruff"
 .venv/bin/ruff check src tests bench scripts
 echo "== mypy"
 .venv/bin/mypy
+echo "== bandit (scripts/bandit-baseline.json: the findings SECURITY.md accepts)"
+.venv/bin/bandit -q -r src -b scripts/bandit-baseline.json
+echo "== pip-audit (the pinned set, requirements/constraints.txt, against PyPI's advisories)"
+# --strict: a package that could not be audited is an error, not a silent skip. Without the
+# vulnerability service there is no audit: that fails here, unless LANTERN_PIP_AUDIT=advisory
+# says to go on (loudly) anyway. A vulnerability found always fails.
+audit_log=$(mktemp)
+if .venv/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+    -r requirements/constraints.txt >"$audit_log" 2>&1; then
+  grep -v -e "--no-deps is supported" -e "pip-compile" "$audit_log" || true
+elif grep -q "known vulnerabilit" "$audit_log"; then
+  cat "$audit_log"; rm -f "$audit_log"
+  echo "pip-audit: a pinned dependency has a known vulnerability (above)." >&2
+  exit 1
+else
+  grep -v -e "--no-deps is supported" -e "pip-compile" "$audit_log" | tail -5 >&2
+  echo "!! pip-audit could NOT audit the dependencies: PyPI's vulnerability service did not" >&2
+  echo "!! answer (above). NOTHING WAS AUDITED." >&2
+  if [ "${LANTERN_PIP_AUDIT:-required}" != "advisory" ]; then
+    rm -f "$audit_log"; exit 1
+  fi
+  echo "!! Going on because LANTERN_PIP_AUDIT=advisory." >&2
+fi
+rm -f "$audit_log"
 echo "== pytest (${DATABASE_URL:-embedded SQLite})"
 .venv/bin/pytest -n 2 --dist loadfile "$@"

@@ -4,15 +4,19 @@
 #   GOV.UK Frontend: compiled CSS and JS, images (not the GDS Transport font: it is licensed
 #   for GOV.UK services only, so Lantern uses the design system's fallback, Arial).
 #   htmx: the minified build.
+#   axe-core: the accessibility engine the browser tests run on every page they visit. It is
+#   test tooling, so it goes to tests/browser/vendor/, outside the served static files.
 set -euo pipefail
 GOVUK_VERSION=${GOVUK_VERSION:-6.6.0}
 HTMX_VERSION=${HTMX_VERSION:-2.0.11}
+AXE_VERSION=${AXE_VERSION:-4.14.1}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
-npm install --silent --no-audit --no-fund "govuk-frontend@$GOVUK_VERSION" "htmx.org@$HTMX_VERSION"
+npm install --silent --no-audit --no-fund "govuk-frontend@$GOVUK_VERSION" "htmx.org@$HTMX_VERSION" \
+  "axe-core@$AXE_VERSION"
 dest="$here/src/lantern/static/vendor"
 rm -rf "$dest"
 mkdir -p "$dest/govuk/images" "$dest/htmx"
@@ -27,5 +31,10 @@ cp "$src"/assets/images/{favicon.ico,favicon.svg,govuk-crest.svg,govuk-icon-mask
 printf "GOV.UK Frontend, MIT licence: https://github.com/alphagov/govuk-frontend\n" > "$dest/govuk/LICENSE"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/htmx.org/LICENSE "$dest/htmx/" 2>/dev/null || true
-printf 'govuk-frontend %s\nhtmx.org %s\n' "$GOVUK_VERSION" "$HTMX_VERSION" > "$dest/VERSIONS"
-echo "vendored into $dest"
+axe="$here/tests/browser/vendor"
+mkdir -p "$axe"
+cp node_modules/axe-core/axe.min.js "$axe/"
+cp node_modules/axe-core/LICENSE "$axe/axe-core.LICENSE"
+printf 'govuk-frontend %s\nhtmx.org %s\naxe-core %s (tests/browser/vendor/axe.min.js)\n' \
+  "$GOVUK_VERSION" "$HTMX_VERSION" "$AXE_VERSION" > "$dest/VERSIONS"
+echo "vendored into $dest and $axe"

@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lantern.core.schema.document_page_not_found",
+    ],
 }
 
 TASKS = {
@@ -269,6 +273,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# API tokens expire this many days after they are issued (0: never; not advised).
+LANTERN_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("LANTERN_API_TOKEN_LIFETIME_DAYS", "90"))
+
+# Agency extracts: the largest upload accepted (bytes), and the most an XLSX workbook may
+# unpack to (its parts are compressed XML; a far larger total is a "zip bomb").
+LANTERN_IMPORT_MAX_BYTES = int(os.environ.get("LANTERN_IMPORT_MAX_BYTES", str(512 * 1024**2)))
+LANTERN_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("LANTERN_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3))
+)
 
 # Where the area's own vocabulary lives; each app's data/ folder holds the shipped defaults.
 LANTERN_DATA_DIR = os.environ.get("LANTERN_DATA_DIR")

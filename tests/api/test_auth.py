@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -138,3 +142,33 @@ def test_a_session_must_send_the_csrf_token_to_write(staff: Staff) -> None:
     assert response.status_code == 403
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert "CSRF" in response.json()["detail"]
+
+
+def test_a_token_is_stored_only_as_a_hash_and_expires_by_default(
+    staff: Staff, settings: Any
+) -> None:
+    settings.LANTERN_API_TOKEN_LIFETIME_DAYS = 30
+    token, raw = ApiToken.issue(staff.teacher, "school MIS sync")
+
+    stored = ApiToken.objects.filter(pk=token.pk).values().get()
+    assert raw not in {str(value) for value in stored.values()}
+    assert stored["key_hash"] == hashlib.sha256(raw.encode()).hexdigest()
+    assert stored["expires_at"] is not None
+    lifetime = stored["expires_at"] - timezone.now()
+    assert timedelta(days=29) < lifetime <= timedelta(days=30)
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired"])
+def test_a_revoked_or_expired_token_is_refused_with_a_problem(staff: Staff, how: str) -> None:
+    token, raw = ApiToken.issue(staff.hub_worker, "police RMS sync")
+    field = "revoked_at" if how == "revoked" else "expires_at"
+    ApiToken.objects.filter(pk=token.pk).update(**{field: timezone.now()})
+
+    response = APIClient().get("/api/people/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert response["WWW-Authenticate"] == "Bearer"
+    body = response.json()
+    assert body["type"].endswith("/not-authenticated")
+    assert "has expired or was revoked" in body["detail"]

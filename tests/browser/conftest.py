@@ -1,6 +1,13 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
 
 Playwright is never asked to download a browser; the system Chromium is launched instead.
+
+Every page the tests visit is checked with axe-core (vendored in ``vendor/axe.min.js`` by
+``scripts/vendor-frontend.sh``) against WCAG 2.2 A and AA and axe's best practices: each
+document once it has loaded, the page again at each screenshot (so states drawn by htmx are
+checked too) and at the end. A test with any violation fails, listing each rule, its impact
+and the elements it found. The engine is added as an init script through the DevTools
+protocol, so the strict Content-Security-Policy stays in force for the page's own scripts.
 """
 
 from __future__ import annotations
@@ -10,9 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path(os.environ.get("LANTERN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,6 +35,22 @@ CHROMIUM_ARGS = [
 ]
 #: Password of every user made by tests.factories.UserFactory (the ``partnership`` fixture).
 PASSWORD = "correct-horse-battery"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+#: WCAG 2.0, 2.1 and 2.2, levels A and AA; and axe's best practices (landmarks, headings).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# One run at a time: a check on load and one at a screenshot may overlap, and axe refuses
+# to start while another run is going.
+AXE_RUN = """async (tags) => {
+  const previous = window.__lanternAxe || Promise.resolve();
+  const run = previous.catch(() => null).then(
+    () => axe.run(document, {runOnly: {type: 'tag', values: tags}}));
+  window.__lanternAxe = run;
+  const result = await run;
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' ')),
+  }));
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +72,32 @@ def browser() -> Iterator[Browser]:
 
 @dataclass
 class PageWatch:
-    """What the page said that a person would not see: console errors and dialogs."""
+    """What the page said that a person would not see: console errors and dialogs; and what
+    axe-core found on each page (one line per rule and page)."""
 
     console_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+    pages_checked: int = 0
+
+    def check_accessibility(self, page: Page) -> None:
+        """Run axe-core on the page as it is now; record each violation."""
+        if page.is_closed() or not page.url.startswith("http"):
+            return
+        try:
+            page.wait_for_load_state("load")
+            violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        except PlaywrightError as error:
+            if "context was destroyed" in str(error) or "closed" in str(error):
+                return  # the page navigated on; the next one is checked when it loads
+            raise
+        self.pages_checked += 1
+        path = urlsplit(page.url).path
+        for v in violations:
+            targets = ", ".join(v["targets"][:5])
+            line = f"{path}: {v['id']} ({v['impact']}) {v['help']} — {targets}"
+            if line not in self.accessibility:
+                self.accessibility.append(line)
 
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -77,8 +124,20 @@ def page(browser: Browser, watch: PageWatch) -> Iterator[Page]:
     new_page.on("console", watch.on_console)
     new_page.on("pageerror", watch.on_page_error)
     new_page.on("dialog", watch.on_dialog)
+    new_page.add_init_script(path=str(AXE))
+    new_page.on("load", watch.check_accessibility)
     yield new_page
+    was_open = not new_page.is_closed()
+    watch.check_accessibility(new_page)
     context.close()
+    if was_open and new_page.url.startswith("http") and watch.pages_checked == 0:
+        pytest.fail("axe-core checked no page: is tests/browser/vendor/axe.min.js there?")
+    if watch.accessibility:
+        pytest.fail(
+            "axe-core found accessibility violations (WCAG 2.2 A/AA and best practice):\n"
+            + "\n".join(watch.accessibility),
+            pytrace=False,
+        )
 
 
 @dataclass
@@ -101,7 +160,8 @@ def walk(live_server: Any, page: Page, watch: PageWatch, request: pytest.Fixture
     counter = iter(range(1, 100))
 
     def shot(name: str) -> None:
-        """A full-page screenshot for people to look at; never asserted."""
+        """A full-page screenshot for people to look at (never asserted); and an axe check."""
+        watch.check_accessibility(page)
         page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return Walk(page=page, base=live_server.url, watch=watch, shot=shot)

@@ -13,7 +13,9 @@ from lantern.accounts.models import ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ("name", "prefix", "membership", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name", "prefix", "membership", "created_at", "expires_at", "last_used_at", "revoked_at"
+    )
     list_filter = ("membership__agency",)
     fields = ("membership", "name", "expires_at", "prefix", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "last_used_at", "revoked_at")
@@ -23,10 +25,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         if change:
             super().save_model(request, obj, form, change)
             return
-        token, raw = ApiToken.issue(obj.membership, obj.name)
-        if obj.expires_at:
-            token.expires_at = obj.expires_at
-            token.save(update_fields=["expires_at"])
+        token, raw = ApiToken.issue(obj.membership, obj.name, expires_at=obj.expires_at)
         obj.pk = token.pk
         messages.warning(request, f"Copy this token now; it will not be shown again: {raw}")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -12,7 +14,15 @@ from lantern.agencies.models import Membership
 
 
 def hash_token(raw: str) -> str:
+    """The stored form of a secret. A token holds 256 random bits, so a fast hash is enough:
+    there is nothing to guess, and the database never holds a usable secret."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def default_expiry() -> datetime | None:
+    """When a token issued now expires: ``LANTERN_API_TOKEN_LIFETIME_DAYS`` ahead (0: never)."""
+    days = settings.LANTERN_API_TOKEN_LIFETIME_DAYS
+    return timezone.now() + timedelta(days=days) if days > 0 else None
 
 
 class ApiToken(models.Model):
@@ -34,11 +44,18 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, membership: Membership, name: str) -> tuple[ApiToken, str]:
-        """Create a token and return it with its secret, which is shown once only."""
+    def issue(
+        cls, membership: Membership, name: str, *, expires_at: datetime | None = None
+    ) -> tuple[ApiToken, str]:
+        """Create a token and return it with its secret, which is shown once only. It
+        expires at ``expires_at`` or, by default, after the configured lifetime."""
         raw = "lan_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            membership=membership, name=name, prefix=raw[4:12], key_hash=hash_token(raw)
+            membership=membership,
+            name=name,
+            prefix=raw[4:12],
+            key_hash=hash_token(raw),
+            expires_at=expires_at or default_expiry(),
         )
         return token, raw
 

@@ -36,6 +36,7 @@ from lantern.core.api import (
     VocabularySerializer,
     VocabularyView,
     problems,
+    query_flag,
     query_text,
 )
 from lantern.core.vocab import vocabulary
@@ -251,7 +252,7 @@ class CaseListView(ActorListAPIView):
             raise serializers.ValidationError(
                 {"status": f"Use one of: {', '.join(CaseStatus.values)}"}
             )
-        mine = query_text(self.request, "mine").lower() in {"1", "true", "yes"}
+        mine = query_flag(self.request, "mine")
         return queries.case_list(self.actor, status=case_status, mine=mine)
 
     @extend_schema(

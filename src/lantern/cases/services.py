@@ -185,7 +185,7 @@ def _validate_entry(
         errors["restricted_category"] = "Select a restricted category from the list"
     if errors:
         raise ValidationError(errors)
-    assert term is not None  # noqa: S101 - checked above
+    assert term is not None  # noqa: S101 - checked above  # nosec B101
     return {
         "significance": term.significance,
         "restricted_category": restricted_category or term.restricted_category,

@@ -92,6 +92,14 @@ def query_text(request: Request, name: str, *, max_length: int = 200) -> str:
     return value
 
 
+def query_flag(request: Request, name: str) -> bool:
+    """A true/false query parameter (absent: false); anything else is a 400 problem."""
+    value = query_text(request, name, max_length=5).lower()
+    if value not in {"", "true", "false", "1", "0", "yes", "no"}:
+        raise exceptions.ValidationError({name: ["Use true or false"]})
+    return value in {"true", "1", "yes"}
+
+
 # --- shared serializers ---------------------------------------------------------------
 
 

@@ -7,12 +7,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lantern.core.access import Actor
 from lantern.core.panels import panel_context
+from lantern.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -49,4 +50,14 @@ def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # A URL no API route matches (``/api/cases/1.5/``) is a problem, like any API error.
+        body = {
+            "type": f"{PROBLEM_BASE}not-found",
+            "title": "Not found",
+            "status": 404,
+            "detail": "There is no such API resource.",
+            "instance": request.path,
+        }
+        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "errors/404.html", status=404)

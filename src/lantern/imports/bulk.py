@@ -56,7 +56,7 @@ def write_rows(
     quote = connection.ops.quote_name
     columns = [quote(str(field.column)) for field in fields]  # type: ignore[union-attr]
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model metadata
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model metadata  # nosec B608
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     if conflict:
@@ -65,7 +65,8 @@ def write_rows(
             f"{quote(col)} = excluded.{quote(col)}"
             for col in (str(meta.get_field(name).column) for name in update)  # type: ignore[union-attr]
         )
-        sql += f" ON CONFLICT ({keys}) DO UPDATE SET {changes}"
+        # Quoted column names from the model's metadata; every value is a bound parameter.
+        sql += f" ON CONFLICT ({keys}) DO UPDATE SET {changes}"  # nosec B608
     prepared = [
         tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) for row in rows
     ]

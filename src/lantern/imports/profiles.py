@@ -316,7 +316,7 @@ def parse_profile(text: str, *, known_agencies: set[str] | None = None) -> dict[
         )
     try:
         node = yaml.compose(text, Loader=ProfileLoader)
-        data = yaml.load(text, Loader=ProfileLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=ProfileLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except yaml.YAMLError as exc:
         raise ProfileError([_syntax_problem(exc)]) from exc
     if node is None or data is None:

@@ -10,17 +10,36 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError  # the exception only, no parser  # nosec B405
 
 #: The file kinds Lantern reads, by file name ending.
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 ZIP_MAGIC = b"PK\x03\x04"
+#: How much of the front of a file :func:`file_kind` looks at.
+SNIFF_BYTES = 8192
+#: The starts of files that are neither text nor a workbook, and what each is.
+BINARY_SIGNATURES = {
+    b"\xd0\xcf\x11\xe0": "an old-format (XLS) or password-protected Office file",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+    b"\x7fELF": "a program",
+    b"MZ": "a Windows program",
+}
+#: The part every XLSX workbook has (a renamed Word document or other zip has not).
+XLSX_WORKBOOK_PART = "xl/workbook.xml"
 #: The longest single CSV value accepted (an address or free-text field; not a whole file).
 MAX_FIELD_CHARS = 100_000
 
@@ -30,9 +49,13 @@ class ExtractFileError(Exception):
 
 
 def file_kind(name: str, head: bytes) -> str:
-    """``csv`` or ``xlsx``, from the file's name and first bytes; refuse anything else."""
+    """``csv`` or ``xlsx``, from the file's name and its content (the first bytes, up to
+    :data:`SNIFF_BYTES`); refuse anything else, whatever it is named."""
     suffix = Path(name).suffix.lower()
     is_zip = head.startswith(ZIP_MAGIC)
+    for signature, what in BINARY_SIGNATURES.items():
+        if head.startswith(signature) and suffix != ".xls":
+            raise ExtractFileError(f"{name} is {what}, not a CSV file or an XLSX workbook.")
     if suffix in XLSX_SUFFIXES:
         if not is_zip:
             raise ExtractFileError(
@@ -46,8 +69,39 @@ def file_kind(name: str, head: bytes) -> str:
     if suffix in CSV_SUFFIXES:
         if is_zip:
             raise ExtractFileError(f"{name} looks like an Excel workbook: name it .xlsx")
+        if b"\x00" in head:
+            raise ExtractFileError(
+                f"{name} is not a text file (it holds binary data). Export it as CSV or XLSX."
+            )
         return "csv"
     raise ExtractFileError(f"Upload a CSV or XLSX file (not {suffix or 'a file without type'}).")
+
+
+def check_workbook(path: Path, *, max_unpacked_bytes: int) -> None:
+    """Refuse a zip that is not an XLSX workbook, or that unpacks to more than
+    ``max_unpacked_bytes`` (a "zip bomb": a small file that fills memory when read)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExtractFileError(f"The workbook cannot be opened: {exc}") from exc
+    if XLSX_WORKBOOK_PART not in {m.filename for m in members}:
+        raise ExtractFileError("The file is a zip archive but not an Excel (XLSX) workbook.")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > max_unpacked_bytes:
+        raise ExtractFileError(
+            f"The workbook unpacks to {unpacked:,} bytes, more than Lantern reads "
+            f"({max_unpacked_bytes:,}). Split it, or export it as CSV."
+        )
+
+
+def _load_workbook(path: Path) -> Any:
+    """openpyxl, streaming, values only, no macros and no links to other workbooks. With
+    defusedxml installed (a dependency), openpyxl parses every part without entity
+    expansion or external entities, so an XML bomb is refused rather than expanded."""
+    from openpyxl import load_workbook
+
+    return load_workbook(path, read_only=True, data_only=True, keep_vba=False, keep_links=False)
 
 
 @dataclass
@@ -134,12 +188,11 @@ def open_table(
 
 
 def _xlsx_table(path: Path, *, header_row: int, sheet: str | None) -> Iterator[Table]:
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        workbook = _load_workbook(path)
+    except (InvalidFileException, OSError, KeyError, ValueError, ParseError) as exc:
         raise ExtractFileError(f"The workbook cannot be opened: {exc}") from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
@@ -150,16 +203,23 @@ def _xlsx_table(path: Path, *, header_row: int, sheet: str | None) -> Iterator[T
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         cells = worksheet.iter_rows(values_only=True)
         header: list[str] | None = None
-        for number, values in enumerate(cells, start=1):
-            if number == header_row:
-                header = [cell_text(v).strip() for v in values]
-                break
+        try:
+            for number, values in enumerate(cells, start=1):
+                if number == header_row:
+                    header = [cell_text(v).strip() for v in values]
+                    break
+        except (ValueError, ParseError) as exc:  # defusedxml's refusals are ValueErrors
+            raise ExtractFileError(f"The sheet cannot be read: {exc}") from exc
         if header is None:
             raise ExtractFileError(f"The sheet has no row {header_row} with column names.")
 
         def rows() -> Iterator[tuple[int, list[str]]]:
-            for number, values in enumerate(cells, start=header_row + 1):
-                yield number, [cell_text(v) for v in values]
+            number = header_row
+            try:
+                for number, values in enumerate(cells, start=header_row + 1):
+                    yield number, [cell_text(v) for v in values]
+            except (ValueError, ParseError) as exc:
+                raise ExtractFileError(f"Row {number + 1} cannot be read: {exc}") from exc
 
         yield Table(header=header, rows=rows(), header_row=header_row)
     finally:
@@ -179,15 +239,13 @@ def count_rows(path: Path, *, kind: str, encoding: str, delimiter: str, header_r
                 path, kind=kind, encoding=encoding, delimiter=delimiter, header_row=header_row
             ) as table:
                 return sum(1 for _ in table.rows)
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
+        workbook = _load_workbook(path)
         try:
             worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
             max_row = worksheet.max_row
         finally:
             workbook.close()
-    except (ExtractFileError, OSError, KeyError, ValueError):
+    except (ExtractFileError, OSError, KeyError, ValueError, ParseError):
         return None
     if not max_row:
         return None

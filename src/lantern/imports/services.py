@@ -49,7 +49,14 @@ from lantern.imports.models import (
     SuppliedRecord,
     SupplyOutcome,
 )
-from lantern.imports.readers import ExtractFileError, count_rows, file_kind, open_table
+from lantern.imports.readers import (
+    SNIFF_BYTES,
+    ExtractFileError,
+    check_workbook,
+    count_rows,
+    file_kind,
+    open_table,
+)
 from lantern.imports.rows import Mapping, Normalised, RowChecker, plan_columns, raw_values
 from lantern.people.services import DEFAULT_LAWFUL_BASIS
 
@@ -130,6 +137,9 @@ def mapping_for(profile: MappingProfile | None) -> Mapping:
 
 
 def _store_upload(upload: IO[bytes], suffix: str) -> tuple[Path, str, int]:
+    """Copy the upload to Lantern's folder, refusing it once it passes
+    ``settings.LANTERN_IMPORT_MAX_BYTES`` (nothing is kept then)."""
+    limit = settings.LANTERN_IMPORT_MAX_BYTES
     folder = import_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{suffix}"
@@ -140,8 +150,36 @@ def _store_upload(upload: IO[bytes], suffix: str) -> tuple[Path, str, int]:
         while chunk := upload.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
+            if size > limit:
+                break
             out.write(chunk)
+    if size > limit:
+        path.unlink(missing_ok=True)
+        raise ExtractFileError(
+            f"The file is larger than Lantern accepts ({limit:,} bytes). Split it into parts."
+        )
     return path, digest.hexdigest(), size
+
+
+def _store_checked(
+    upload: IO[bytes], name: str, kind: str, mapping: Mapping
+) -> tuple[Path, str, int]:
+    """Store the upload and check it can be read; a ValidationError on ``file`` if not (and
+    nothing is kept)."""
+    try:
+        path, sha256, size = _store_upload(upload, Path(name).suffix.lower())
+    except ExtractFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    try:
+        if size == 0:
+            raise ExtractFileError("The file is empty.")
+        if kind == "xlsx":
+            check_workbook(path, max_unpacked_bytes=settings.LANTERN_IMPORT_MAX_UNPACKED_BYTES)
+        _check_header(path, kind, mapping)
+    except ExtractFileError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError({"file": str(exc)}) from exc
+    return path, sha256, size
 
 
 def _check_header(path: Path, kind: str, mapping: Mapping) -> None:
@@ -202,21 +240,14 @@ def extract_create(
     if not agency.is_active:
         errors["agency"] = "That agency is no longer active in Lantern"
     name = Path(file_name).name[:255] or "extract.csv"
-    head = upload.read(4)
+    head = upload.read(SNIFF_BYTES)
     try:
         kind = file_kind(name, head)
     except ExtractFileError as exc:
         errors["file"] = str(exc)
     if errors:
         raise ValidationError(errors)
-    path, sha256, size = _store_upload(_prepend(head, upload), Path(name).suffix.lower())
-    try:
-        if size == 0:
-            raise ExtractFileError("The file is empty.")
-        _check_header(path, kind, mapping)
-    except ExtractFileError as exc:
-        path.unlink(missing_ok=True)
-        raise ValidationError({"file": str(exc)}) from exc
+    path, sha256, size = _store_checked(_prepend(head, upload), name, kind, mapping)
     try:
         with transaction.atomic():
             extract = Extract.objects.create(
@@ -573,7 +604,7 @@ def _import_rows(
     if not path.exists():
         raise ExtractFileError("The uploaded file is no longer there. Upload it again.")
     with path.open("rb") as head:
-        kind = file_kind(extract.file_name, head.read(4))
+        kind = file_kind(extract.file_name, head.read(SNIFF_BYTES))
     options = {
         "kind": kind,
         "encoding": mapping.encoding,

@@ -111,7 +111,7 @@ def referral_submit(
                 details=new_person,
                 said=people_services.said_by_actor(actor, label="referral"),
             )
-        assert person is not None  # noqa: S101 - narrowed above for the type checker
+        assert person is not None  # noqa: S101 - narrowed above for the type checker  # nosec B101
         now = timezone.now()
         referral = Referral.objects.create(
             person=person,

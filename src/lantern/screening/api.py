@@ -26,6 +26,7 @@ from lantern.core.api import (
     AgencyRefSerializer,
     UserNameField,
     problems,
+    query_flag,
     query_text,
 )
 from lantern.core.limits import MAX_TEXT
@@ -526,7 +527,7 @@ class TransitionListView(ActorListAPIView):
     serializer_class = TransitionSerializer
 
     def query(self) -> QuerySet[Transition]:
-        waiting = query_text(self.request, "waiting").lower() in {"1", "true", "yes"}
+        waiting = query_flag(self.request, "waiting")
         return queries.transitions_due(self.actor, waiting_only=waiting)
 
     @extend_schema(
@@ -539,7 +540,7 @@ class TransitionListView(ActorListAPIView):
                 description="Only where adult services have not joined",
             )
         ],
-        responses={200: TransitionSerializer(many=True), **problems(401, 403)},
+        responses={200: TransitionSerializer(many=True), **problems(400, 401, 403)},
         tags=TAGS,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -40,7 +40,7 @@ class ScreeningForm(forms.Form):
     def __init__(self, *args: Any, new: NewScreening, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         spec = new.spec
-        assert spec is not None  # noqa: S101 - the view renders no form without an instrument
+        assert spec is not None  # noqa: S101 - the view renders no form without an instrument  # nosec B101
         self.spec: InstrumentDef = spec
         self.new = new
         undated = spec.band(spec.undated_band).label.lower()

@@ -371,7 +371,7 @@ def screening_record(
     )
     if errors:
         raise ValidationError(errors)
-    assert chosen is not None  # noqa: S101 - checked above
+    assert chosen is not None  # noqa: S101 - checked above  # nosec B101
 
     by_indicator = {a.indicator: a for a in answers}
     suggestions = suggested(actor, person.pk, spec, today)
@@ -444,7 +444,7 @@ def screening_record(
         )
         for row in capacity:
             decision = spec.capacity_decision(row.decision)
-            assert decision is not None  # noqa: S101 - validated above
+            assert decision is not None  # noqa: S101 - validated above  # nosec B101
             CapacityAssessment.objects.create(
                 person=person,
                 screening=screening,

@@ -113,7 +113,7 @@ def add_screenings(  # noqa: C901, PLR0915 - one generator, step by step
     run_nightly: bool = True,
 ) -> ScreeningSynthReport:
     """Screen a share of the people with an open case; then run the nightly job."""
-    rng = random.Random(seed * 104_729 + 7)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed * 104_729 + 7)  # noqa: S311 - synthetic data, not security  # nosec B311
     today = today or timezone.localdate()
     report = ScreeningSynthReport()
     versions = _specs()

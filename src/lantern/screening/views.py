@@ -69,7 +69,7 @@ def new_for_person(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         data = request.POST.copy()
         data["instrument_version"] = str(new.version.pk)
     form = ScreeningForm(data, new=new, initial=initial)
-    assert new.spec is not None  # noqa: S101 - version checked above
+    assert new.spec is not None  # noqa: S101 - version checked above  # nosec B101
     capacity = (
         cast(
             BaseCapacityFormSet,

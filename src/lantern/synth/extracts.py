@@ -543,7 +543,7 @@ class _Recorder:
     def __init__(self, rng: random.Random, seed: int) -> None:
         self.rng = rng
         self.counters: dict[str, int] = dict.fromkeys(STYLES, 0)
-        id_rng = random.Random(seed * 7919 + 17)
+        id_rng = random.Random(seed * 7919 + 17)  # seeded synthetic data, not security  # nosec B311
         self.ids = {
             code: _Permutation(id_rng, 10 ** style.id_digits) for code, style in STYLES.items()
         }
@@ -729,7 +729,7 @@ class _RecordStream:
     """Every record, person after person: ``(agency code, row, person key)``."""
 
     def __init__(self, seed: int, codes: Sequence[str], as_of: date) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # seeded synthetic data, not security  # nosec B311
         self.as_of = as_of
         self.people = _People(self.rng, as_of)
         self.recorder = _Recorder(self.rng, seed)
@@ -789,7 +789,7 @@ def write_extracts(
         msg = f"Unknown agencies: {', '.join(unknown)} (known: {', '.join(AGENCY_CODES)})"
         raise ValueError(msg)
     out_dir.mkdir(parents=True, exist_ok=True)
-    shuffle_rng = random.Random(seed * 31 + 7)
+    shuffle_rng = random.Random(seed * 31 + 7)  # seeded synthetic data, not security  # nosec B311
     files = {code: out_dir / f"{code}.csv" for code in codes}
     handles = {code: path.open("w", encoding="utf-8", newline="") for code, path in files.items()}
     truth_path = out_dir / "truth.csv"
@@ -828,7 +828,7 @@ def write_standard_extract(
 
     People are made until there are enough records; about 2.1 records a person.
     """
-    shuffle_rng = random.Random(seed * 31 + 7)
+    shuffle_rng = random.Random(seed * 31 + 7)  # seeded synthetic data, not security  # nosec B311
     written = 0
     people = 0
     with path.open("w", encoding="utf-8", newline="") as handle:

@@ -59,7 +59,7 @@ from lantern.referrals.models import (
     Urgency,
 )
 
-DEMO_PASSWORD = "northwick-demo"  # noqa: S105 - printed for the synthetic demo only
+DEMO_PASSWORD = "northwick-demo"  # noqa: S105 - printed for the synthetic demo only  # nosec B105
 BATCH = 5000
 
 AGENCIES: list[tuple[str, str, str]] = [
@@ -321,7 +321,7 @@ def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from model metadata
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from model metadata  # nosec B608
                 rows,
             )
 
@@ -329,8 +329,8 @@ def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
 class CityBuilder:
     def __init__(self, config: CityConfig) -> None:
         self.config = config
-        self.rng = random.Random(config.seed)
-        self.staff_rng = random.Random(f"staff-{config.seed}")
+        self.rng = random.Random(config.seed)  # seeded synthetic data, not security  # nosec B311
+        self.staff_rng = random.Random(f"staff-{config.seed}")  # seeded synthetic data, not security  # nosec B311
         self.today = config.today or date.today()  # noqa: DTZ011 - a calendar day is what we want
         self.ids = _Ids()
         self.first_pid: int | None = None

@@ -1,0 +1,80 @@
+"""Writing CSV and spreadsheet files that people open in a spreadsheet: one place, one rule.
+
+A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
+by Excel, LibreOffice and Google Sheets as a formula (CSV or formula injection: a value typed
+into Lantern such as ``=HYPERLINK("https://…", "Open")`` would run in the reader's
+spreadsheet). Following OWASP's guidance, such a cell is written with a leading apostrophe,
+so it shows as the text that was entered. Numbers, dates and empty cells are written as they
+are. Every CSV or XLSX export or download Lantern writes goes through :func:`escape_cell`,
+by way of :func:`csv_writer`, :func:`csv_response` or :func:`xlsx_row`
+(``tests/core/test_exports.py`` checks the source for writers that do not).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from django.http import HttpResponse
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: Any) -> Any:
+    """``value`` made safe to open in a spreadsheet: text that would be read as a formula
+    gains a leading apostrophe; anything else (numbers included) is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def escape_row(row: Iterable[Any]) -> list[Any]:
+    return [escape_cell(value) for value in row]
+
+
+class SafeCsvWriter:
+    """:func:`csv.writer` whose every cell passes through :func:`escape_cell`."""
+
+    def __init__(self, handle: Writable, **options: Any) -> None:
+        self._writer = csv.writer(handle, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(escape_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle: Writable, **options: Any) -> SafeCsvWriter:
+    """The CSV writer for anything Lantern exports (options as for :func:`csv.writer`)."""
+    return SafeCsvWriter(handle, **options)
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Iterable[Any]]
+) -> HttpResponse:
+    """A CSV download: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), every
+    cell escaped, and a ``Content-Disposition`` that saves it as ``filename``."""
+    safe_name = "".join(c for c in filename if c.isalnum() or c in "._-") or "export.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    response.write("\ufeff")
+    writer = csv_writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def xlsx_row(row: Iterable[Any]) -> list[Any]:
+    """A row for openpyxl's ``Worksheet.append``: text that openpyxl would store as a
+    formula (it treats any string starting with ``=`` as one) or a spreadsheet would read
+    as one is escaped, so every cell is stored as the value it is."""
+    return escape_row(row)
