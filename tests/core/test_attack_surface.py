@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lantern.screening.chart import Point, level_chart
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "lantern"
+SRC = Path(__file__).resolve().parents[2] / "src" / "lantern"
 
 RAW_SQL = re.compile(
     r"\.execute(many)?\(|\.raw\(|RawSQL\(|\.extra\(|cursor\.copy\(|\.sql\(|query_sql\("
