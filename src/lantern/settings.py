@@ -286,4 +286,6 @@ LANTERN_IMPORT_MAX_UNPACKED_BYTES = int(
 
 # Where the area's own vocabulary lives; each app's data/ folder holds the shipped defaults.
 LANTERN_DATA_DIR = os.environ.get("LANTERN_DATA_DIR")
+#: Whose bank holidays count for working days: ENG, WLS, SCT or NIR.
+LANTERN_BANK_HOLIDAYS = os.environ.get("LANTERN_BANK_HOLIDAYS", "ENG")
 LANTERN_AREA_NAME = os.environ.get("LANTERN_AREA_NAME", "Northwick (synthetic demo city)")
