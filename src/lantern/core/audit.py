@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from lantern.core.models import AuditAction, AuditChainHead, AuditEvent
+from lantern.core.events import Event, ObjectType
+from lantern.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from lantern.core.access import Actor
@@ -28,8 +29,10 @@ def _canonical(fields: dict[str, Any]) -> str:
 
 
 def _content(event: AuditEvent) -> dict[str, Any]:
+    """The hashed content. ``event`` is included only when set, so entries written before
+    events were named keep the hashes they were written with."""
     at = event.at.astimezone(UTC) if event.at.tzinfo else event.at.replace(tzinfo=UTC)
-    return {
+    content = {
         "sequence": event.sequence,
         "at": at.isoformat(),
         "user": event.user_id,
@@ -46,6 +49,9 @@ def _content(event: AuditEvent) -> dict[str, Any]:
         "channel": event.channel,
         "detail": event.detail,
     }
+    if event.event:
+        content["event"] = event.event
+    return content
 
 
 def compute_hash(previous_hash: str, event: AuditEvent) -> str:
@@ -55,28 +61,41 @@ def compute_hash(previous_hash: str, event: AuditEvent) -> str:
 
 def record(
     actor: Actor | None,
-    action: AuditAction | str,
+    event: Event,
     *,
-    object_type: str = "",
     object_id: Any = "",
     person_id: int | None = None,
     purpose: str = "",
     detail: dict[str, Any] | None = None,
+    object_type: ObjectType | str | None = None,
     username: str = "",
     channel: str = "",
 ) -> AuditEvent:
-    """Append one entry to the chain. Call inside the transaction of the change it records."""
+    """Append one entry to the chain. Call inside the transaction of the change it records.
+
+    The event gives the action and the object type; ``object_type`` is given only for an
+    event that names none of its own (``access.refused``: the type of what was refused).
+    ``actor`` is ``None`` only before anyone is signed in (sign-in itself); background work
+    acts as a service (:func:`lantern.core.services.service_actor`).
+    """
+    if not isinstance(event, Event):
+        raise TypeError(f"audit.record takes an Event, not {event!r}")
+    if event.object_type is not None:
+        if object_type is not None and object_type != event.object_type:
+            raise ValueError(f"{event.value} is about {event.object_type.value}, not {object_type}")
+        object_type = event.object_type
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
+        entry = AuditEvent(
             sequence=head.sequence + 1,
             at=timezone.now(),
             user_id=actor.user.pk if actor else None,
             username=actor.username if actor else username,
             agency_code=actor.agency.code if actor else "",
             role=actor.role if actor else "",
-            action=str(action),
-            object_type=object_type,
+            action=str(event.action),
+            event=event.value,
+            object_type=str(object_type or ""),
             object_id="" if object_id is None else str(object_id),
             person_id=person_id,
             purpose=purpose[:200],
@@ -86,12 +105,12 @@ def record(
             detail=detail or {},
             previous_hash=head.entry_hash,
         )
-        event.entry_hash = compute_hash(head.entry_hash, event)
-        event.save(force_insert=True)
-        head.sequence = event.sequence
-        head.entry_hash = event.entry_hash
+        entry.entry_hash = compute_hash(head.entry_hash, entry)
+        entry.save(force_insert=True)
+        head.sequence = entry.sequence
+        head.entry_hash = entry.entry_hash
         head.save(update_fields=["sequence", "entry_hash"])
-    return event
+    return entry
 
 
 @dataclass(frozen=True)
@@ -147,7 +166,7 @@ def refused(actor: Actor, exc: Any, *, purpose: str = "") -> AuditEvent:
     """Record a refusal raised by the access policy."""
     return record(
         actor,
-        AuditAction.REFUSED,
+        Event.ACCESS_REFUSED,
         object_type=getattr(exc, "object_type", ""),
         object_id=getattr(exc, "object_id", ""),
         purpose=purpose,

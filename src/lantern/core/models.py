@@ -80,6 +80,9 @@ class AuditEvent(models.Model):
     agency_code = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
+    #: What happened, named (``lantern.core.events.Event``); blank on entries written
+    #: before events were named.
+    event = models.CharField(max_length=60, blank=True, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -98,7 +101,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.username} {self.action} {self.object_type} {self.object_id}"
+        what = self.event or self.action
+        return f"#{self.sequence} {self.username} {what} {self.object_type} {self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -107,6 +111,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only")
+
+    @property
+    def label(self) -> str:
+        """What happened in plain English: the event's label, or the verb for old entries."""
+        from lantern.core.events import label_of
+
+        return label_of(self.event) or str(AuditAction(self.action).label)
 
 
 class AuditChainHead(models.Model):

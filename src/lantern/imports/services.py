@@ -34,7 +34,7 @@ from django.utils import timezone
 from lantern.agencies.models import Agency, Membership
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports import bulk, profiles
 from lantern.imports.models import (
@@ -114,8 +114,7 @@ def profile_load(*, actor: Actor, text: str) -> ProfileLoaded:
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="mapping_profile",
+            Event.MAPPING_PROFILE_LOADED,
             object_id=profile.pk,
             detail={"name": name, "version": profile.version},
         )
@@ -233,8 +232,7 @@ def extract_create(
             )
             audit.record(
                 actor,
-                AuditAction.CREATE,
-                object_type="extract",
+                Event.EXTRACT_UPLOADED,
                 object_id=extract.pk,
                 purpose="import an agency extract",
                 detail={
@@ -556,12 +554,11 @@ def _fail(extract: Extract, message: str) -> None:
         extract.save(update_fields=["status", "error", "finished_at", "updated_at"])
         audit.record(
             None,
-            AuditAction.SYSTEM,
-            object_type="extract",
+            Event.EXTRACT_IMPORT_FAILED,
             object_id=extract.pk,
             username=extract.uploaded_by.get_username(),
             channel="task",
-            detail={"event": "import failed", "error": message[:300]},
+            detail={"error": message[:300]},
         )
 
 
@@ -611,11 +608,9 @@ def _import_rows(
         extract.save(update_fields=["status", "finished_at", "rows_total", "updated_at"])
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="extract",
+            Event.EXTRACT_IMPORTED,
             object_id=extract.pk,
             detail={
-                "event": "import finished",
                 "rows": extract.rows_done,
                 "created": extract.rows_created,
                 "updated": extract.rows_updated,
@@ -764,11 +759,9 @@ def quarantine_resubmit(
         )
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="quarantined_row",
+            Event.QUARANTINE_ROW_FIXED,
             object_id=row.pk,
             detail={
-                "event": "fixed and imported",
                 "extract": extract.pk,
                 "row": row.row_number,
                 "record": record.pk,
@@ -792,10 +785,9 @@ def quarantine_discard(*, actor: Actor, row: QuarantinedRow, reason: str) -> Qua
         row.save(update_fields=["status", "resolved_by", "resolved_at"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="quarantined_row",
+            Event.QUARANTINE_ROW_DISCARDED,
             object_id=row.pk,
-            detail={"event": "discarded", "extract": row.extract_id, "reason": reason[:300]},
+            detail={"extract": row.extract_id, "reason": reason[:300]},
         )
     return row
 
@@ -860,11 +852,9 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
         _records_withdrawn(withdrawn_ids)
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="extract",
+            Event.EXTRACT_WITHDRAWN,
             object_id=locked.pk,
             detail={
-                "event": "withdrawn",
                 "reason": reason[:300],
                 "records_withdrawn": len(withdrawn_ids),
                 "records_restored": restored,

@@ -30,7 +30,7 @@ from django.utils import timezone
 from lantern.agencies.models import Agency, AgencyKind
 from lantern.core import access, audit
 from lantern.core.access import Actor, Role
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import (
     PartialDate,
     normalise_email,
@@ -297,8 +297,7 @@ def model_train(
         model.save(update_fields=["file_path"])
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="linkage_model",
+            Event.LINKAGE_MODEL_TRAINED,
             object_id=model.pk,
             detail={
                 "version": version,
@@ -343,8 +342,7 @@ def model_set_thresholds(
             model.save(update_fields=["file_path"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_model",
+            Event.LINKAGE_THRESHOLDS_SET,
             object_id=model.pk,
             detail={
                 "before": before,
@@ -391,8 +389,7 @@ def run_start(
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_STARTED,
             object_id=run.pk,
             detail={"scope": scope, "records": len(record_ids or []), "model": model.version},
         )
@@ -438,10 +435,9 @@ def records_imported(*, extract_id: int, record_ids: list[int]) -> LinkageRun | 
         )
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_QUEUED,
             object_id=run.pk,
-            detail={"event": "queued", "extract": extract_id, "records": len(record_ids)},
+            detail={"extract": extract_id, "records": len(record_ids)},
         )
         _enqueue(run)
     return run
@@ -501,10 +497,9 @@ def run_execute(*, run_id: int, backend: str | None = None) -> LinkageRun:
         )
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_FINISHED,
             object_id=run.pk,
-            detail={"event": "finished", **outcome.counts()},
+            detail={**outcome.counts()},
         )
     run.refresh_from_db()
     return run
@@ -910,8 +905,7 @@ def _settle(
         row["person_id"] = survivor.pk
     audit.record(
         actor,
-        AuditAction.CHANGE,
-        object_type="person",
+        Event.LINKAGE_RECORDS_ATTACHED,
         object_id=survivor.pk,
         person_id=survivor.pk,
         purpose="record linkage",
@@ -1071,8 +1065,7 @@ def _reconcile_record_involvements(actor: Actor, person: Person) -> None:
             Involvement.objects.filter(pk=involvement.pk).update(ended_at=now)
             audit.record(
                 actor,
-                AuditAction.CHANGE,
-                object_type="involvement",
+                Event.INVOLVEMENT_ENDED,
                 object_id=involvement.pk,
                 person_id=person.pk,
                 detail={"ended": "no record of this agency's system is linked any more"},
@@ -1126,10 +1119,8 @@ def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_pair",
+            Event.PAIR_CLAIMED,
             object_id=locked.pk,
-            detail={"event": "claimed"},
         )
     return locked
 
@@ -1164,10 +1155,8 @@ def pair_release(*, actor: Actor, pair: CandidatePair) -> None:
             locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
             audit.record(
                 actor,
-                AuditAction.CHANGE,
-                object_type="linkage_pair",
+                Event.PAIR_RELEASED,
                 object_id=locked.pk,
-                detail={"event": "released"},
             )
 
 
@@ -1225,11 +1214,9 @@ def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str =
             merge = _merge_records_people(actor=actor, pair=locked, note=note)
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_pair",
+            Event.PAIR_DECIDED,
             object_id=locked.pk,
             detail={
-                "event": "decided",
                 "decision": decision,
                 "label": label.pk,
                 "merge": merge.pk if merge else None,
@@ -1341,13 +1328,11 @@ def _merge(
     for person in (survivor, absorbed):
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="person",
+            Event.PEOPLE_MERGED,
             object_id=person.pk,
             person_id=person.pk,
             purpose="merge people",
             detail={
-                "event": "merged",
                 "merge": merge.pk,
                 "kind": kind,
                 "survivor": survivor.pk,
@@ -1513,13 +1498,11 @@ def merge_undo(
         for person in (survivor, absorbed):
             audit.record(
                 actor,
-                AuditAction.CHANGE,
-                object_type="person",
+                Event.PEOPLE_UNMERGED,
                 object_id=person.pk,
                 person_id=person.pk,
                 purpose="unmerge people",
                 detail={
-                    "event": "unmerged",
                     "merge": locked.pk,
                     "returned": returned,
                     "placed_with_absorbed": [k for k, v in placed.items() if v == "absorbed"],
@@ -1579,8 +1562,7 @@ def records_withdraw(*, record_ids: list[int]) -> None:
             dropped = _drop_if_empty(person)
             audit.record(
                 actor,
-                AuditAction.SYSTEM,
-                object_type="person",
+                Event.PERSON_RECORDS_WITHDRAWN,
                 object_id=person_id,
                 person_id=person_id,
                 purpose="agency extract withdrawn",

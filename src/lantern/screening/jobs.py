@@ -22,7 +22,7 @@ from django.utils import timezone
 from lantern.agencies.models import Agency, AgencyKind
 from lantern.cases.models import Case, CaseStatus, ChronologyEntry
 from lantern.core import audit
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import birthday_in_year
 from lantern.people.models import ADULT_AGE, Person
 from lantern.screening.instruments import InstrumentDef
@@ -276,8 +276,7 @@ def nightly(*, today: date | None = None, channel: str = "task") -> NightlyRepor
         report.seconds = round(time.perf_counter() - started, 3)
         audit.record(
             None,
-            AuditAction.SYSTEM,
-            object_type="screening_nightly",
+            Event.SCREENING_NIGHTLY_FINISHED,
             detail=report.as_dict(),
             username="lantern screening nightly",
             channel=channel,

@@ -22,7 +22,7 @@ from lantern.agencies.models import Agency, AgencyKind
 from lantern.cases.models import Case, CaseStatus
 from lantern.core import audit
 from lantern.core.access import Role
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import age_on
 from lantern.people.models import ADULT_AGE
 from lantern.screening.instruments import PRESENT, Answer, InstrumentDef, compute_level
@@ -284,10 +284,9 @@ def add_screenings(  # noqa: C901, PLR0915 - one generator, step by step
         }
         audit.record(
             None,
-            AuditAction.SYSTEM,
+            Event.SYNTHETIC_SCREENINGS_BUILT,
             username="lantern synth",
             channel="cli",
-            object_type="synthetic_screenings",
             detail=detail,
         )
     if run_nightly:

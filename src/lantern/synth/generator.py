@@ -29,7 +29,7 @@ from lantern.agencies.models import Agency, AgencyKind, Membership
 from lantern.cases.models import Case, CaseAgency, CaseStatus, ChronologyEntry
 from lantern.core import audit
 from lantern.core.access import RestrictedCategory, Role
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import age_on, nhs_check_digit
 from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
@@ -401,10 +401,9 @@ class CityBuilder:
             self._reset_sequences()
             audit.record(
                 None,
-                AuditAction.SYSTEM,
+                Event.SYNTHETIC_CITY_BUILT,
                 username="lantern synth",
                 channel="cli",
-                object_type="synthetic_city",
                 detail={
                     "seed": self.config.seed,
                     "people": self.report.people,
