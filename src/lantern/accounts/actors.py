@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from lantern.agencies.models import Membership
+from lantern.agencies.models import Agency, AgencyKind, Membership
 from lantern.core.access import Actor
+from lantern.core.system import Service
 
 SESSION_KEY = "lantern_membership_id"
 
@@ -62,3 +65,22 @@ def actor_for_request(request: HttpRequest) -> Actor | None:
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", ""),
     )
+
+
+def service_actor_for(service: Service, channel: str) -> Actor:
+    """A system service's actor (see :mod:`lantern.core.system`): its own user, created on
+    first use with no usable password and inactive (nobody can sign in as it), acting for the
+    hub agency in the service's role, with no membership and no restricted categories."""
+    hub = Agency.objects.filter(kind=AgencyKind.HUB, is_active=True).order_by("pk").first()
+    if hub is None:
+        msg = f"There is no active hub agency for {service.title.lower()} to act for."
+        raise ValidationError(msg, code="no_hub")
+    first, _, last = service.title.partition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=service.username,
+        defaults={"first_name": first, "last_name": last, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return Actor(user=user, agency=hub, role=service.role, channel=channel)

@@ -32,8 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.agencies.models import Agency, Membership
-from lantern.core import access, audit
-from lantern.core.access import Actor
+from lantern.core import access, audit, system
+from lantern.core.access import Actor, Role
 from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports import bulk, profiles
@@ -480,6 +480,20 @@ def _batches(
         yield batch
 
 
+#: An import runs as the membership that uploaded the extract (it was that person's decision,
+#: and the import rule is checked against them when it runs); the imports service, a hub
+#: analyst like the people the rule lets import, records only what happens when that
+#: membership can no longer act.
+IMPORTS_SERVICE = system.declare(
+    system.Service(
+        username="lantern-imports",
+        title="Agency imports",
+        role=Role.ANALYST,
+        purpose="import agency extracts",
+    )
+)
+
+
 def _runner_actor(extract: Extract) -> Actor:
     from lantern.accounts.actors import actor_for_membership
 
@@ -522,6 +536,7 @@ def extract_run(
     extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(pk=extract_id)
     if not claimed:
         return extract
+    actor: Actor | None = None
     try:
         actor = _runner_actor(extract)
         access.check(
@@ -533,11 +548,11 @@ def extract_run(
         )
         _import_rows(extract, actor, progress, batch_size)
     except (ExtractFileError, access.AccessRefused) as exc:
-        _fail(extract, str(exc))
+        _fail(extract, str(exc), actor)
         return extract
     except Exception:
         logger.exception("Import of extract %s failed", extract.pk)
-        _fail(extract, "Something went wrong while importing; the error is in the log.")
+        _fail(extract, "Something went wrong while importing; the error is in the log.", actor)
         raise
     finally:
         if extract.stored_path:
@@ -546,19 +561,26 @@ def extract_run(
     return extract
 
 
-def _fail(extract: Extract, message: str) -> None:
+def _fail(extract: Extract, message: str, actor: Actor | None) -> None:
+    """Record the failure as the uploader's membership, or, when that membership can no
+    longer act (the reason the import failed), as the imports service."""
+    if actor is None:
+        try:
+            actor = system.service_actor(IMPORTS_SERVICE)
+        except ValidationError:  # no hub any more: nobody to act for
+            actor = None
     extract.status = ExtractStatus.FAILED
     extract.error = message
     extract.finished_at = timezone.now()
     with transaction.atomic():
         extract.save(update_fields=["status", "error", "finished_at", "updated_at"])
         audit.record(
-            None,
+            actor,
             Event.EXTRACT_IMPORT_FAILED,
             object_id=extract.pk,
             username=extract.uploaded_by.get_username(),
             channel="task",
-            detail={"error": message[:300]},
+            detail={"error": message[:300], "uploaded_by": extract.uploaded_by.get_username()},
         )
 
 

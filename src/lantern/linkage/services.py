@@ -20,15 +20,14 @@ from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from lantern.agencies.models import Agency, AgencyKind
-from lantern.core import access, audit
+from lantern.agencies.models import Agency
+from lantern.core import access, audit, system
 from lantern.core.access import Actor, Role
 from lantern.core.events import Event
 from lantern.core.normalisers import (
@@ -103,24 +102,21 @@ RECORD_FIELDS = (
 # --- who acts --------------------------------------------------------------------------
 
 
-def system_actor(*, channel: str = "task") -> Actor:
-    """The hub's record-linkage service account, for runs nobody started by hand.
-
-    A user with no password and no membership: it can only ever act through this function.
-    """
-    hub = Agency.objects.filter(kind=AgencyKind.HUB, is_active=True).order_by("pk").first()
-    if hub is None:
-        msg = "There is no active hub agency for record linkage to act for."
-        raise ValidationError(msg, code="no_hub")
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+LINKAGE_SERVICE = system.declare(
+    system.Service(
         username=SERVICE_USERNAME,
-        defaults={"first_name": "Record", "last_name": "linkage", "is_active": False},
+        title="Record linkage",
+        # Runs, training and the merges a run makes: linkage_run allows hub analysts.
+        role=Role.ANALYST,
+        purpose="record linkage",
     )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return Actor(user=user, agency=hub, role=Role.ANALYST, channel=channel)
+)
+
+
+def system_actor(*, channel: str = "task") -> Actor:
+    """The hub's record-linkage service (:data:`LINKAGE_SERVICE`), for runs nobody started
+    by hand: a hub analyst under the access policy, audited under its own name."""
+    return system.service_actor(LINKAGE_SERVICE, channel=channel)
 
 
 # --- source records as a frame -----------------------------------------------------------

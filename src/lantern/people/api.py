@@ -198,7 +198,9 @@ class AccessLogEntrySerializer(serializers.Serializer[Any]):
     event = serializers.CharField(
         read_only=True, help_text="What happened, e.g. person.viewed (blank on older entries)"
     )
-    label = serializers.CharField(read_only=True, help_text="What happened, in plain English")
+    event_label = serializers.CharField(
+        source="label", read_only=True, help_text="What happened, in plain English"
+    )
     purpose = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
 
