@@ -19,6 +19,8 @@ from lantern.core.events import Event, ObjectType
 from lantern.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from lantern.core.access import Actor
 
 GENESIS_HASH = "0" * 64
@@ -111,6 +113,22 @@ def record(
         head.entry_hash = entry.entry_hash
         head.save(update_fields=["sequence", "entry_hash"])
     return entry
+
+
+def record_admin(
+    request: HttpRequest, event: Event, *, object_id: Any, detail: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record a change an administrator made in the Django admin: as the membership they act
+    as (``request.actor``) when one is chosen, else as the signed-in user; channel "admin"."""
+    actor = getattr(request, "actor", None)
+    return record(
+        actor,
+        event,
+        object_id=object_id,
+        detail=detail,
+        username=request.user.get_username(),
+        channel="admin",
+    )
 
 
 @dataclass(frozen=True)
