@@ -363,3 +363,76 @@ def test_membership_changes_in_the_admin_are_audited_with_what_changed(
     removed = _latest(Event.MEMBERSHIP_REMOVED)
     assert (removed.object_id, removed.detail["user"]) == (str(membership.pk), "newcomer")
     assert audit.verify_chain().ok
+
+
+# --- writing without a global lock: pending entries, sealed in order ------------------------
+
+
+def _pending(**fields: Any) -> AuditEvent:
+    """An entry as a writer leaves it when another transaction is sealing."""
+    entry = AuditEvent(
+        sequence=None,
+        at=timezone.now(),
+        action=AuditAction.VIEW,
+        event=Event.PERSON_VIEWED.value,
+        object_type="person",
+        username="elsewhere",
+        entry_hash=None,
+        **fields,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def test_the_next_writer_seals_what_others_left_pending_in_order(
+    partnership: Partnership,
+) -> None:
+    first = audit.record(partnership.practitioner, Event.PERSON_SEARCHED)
+    waiting = [_pending(object_id=str(n)) for n in range(3)]
+    assert AuditEvent.objects.filter(sequence__isnull=True).count() == 3
+    mine = audit.record(partnership.practitioner, Event.PERSON_VIEWED, object_id=9)
+    assert first.sequence is not None
+    assert mine.sequence == first.sequence + 4
+    sealed = AuditEvent.objects.filter(pk__in=[e.pk for e in waiting]).order_by("sequence")
+    assert [e.object_id for e in sealed] == ["0", "1", "2"]
+    assert [e.sequence for e in sealed] == [
+        first.sequence + 1,
+        first.sequence + 2,
+        first.sequence + 3,
+    ]
+    assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
+    assert audit.verify_chain().ok
+
+
+def test_verify_seals_what_is_pending_before_it_checks(partnership: Partnership) -> None:
+    audit.record(partnership.practitioner, Event.PERSON_SEARCHED)
+    _pending(object_id="1")
+    report = audit.verify_chain()
+    assert (report.ok, report.checked, report.pending) == (True, AuditEvent.objects.count(), 0)
+    assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
+
+
+def test_a_rolled_back_entry_leaves_no_gap(partnership: Partnership) -> None:
+    from django.db import transaction
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            audit.record(partnership.practitioner, Event.PERSON_CREATED, object_id=1)
+            raise RuntimeError
+
+    before = audit.record(partnership.practitioner, Event.PERSON_SEARCHED)
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+    after = audit.record(partnership.practitioner, Event.PERSON_SEARCHED)
+    assert before.sequence is not None
+    assert after.sequence == before.sequence + 1
+    assert audit.verify_chain().ok
+
+
+def test_a_sealed_entry_cannot_be_sealed_again_or_changed_through_the_orm(
+    partnership: Partnership,
+) -> None:
+    entry = audit.record(partnership.practitioner, Event.PERSON_SEARCHED)
+    assert audit.seal() == {}
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=entry.pk).update(sequence=None)

@@ -262,7 +262,7 @@ def person_record(actor: Actor, pk: int, *, purpose: str = "") -> PersonRecord:
     )
     access_log = None
     if cases_access.may_see_access_log(actor):
-        access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-sequence")[:20])
+        access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-pk")[:20])
     return PersonRecord(
         person=person,
         names=list(person.names.select_related(*with_agency).order_by("-is_primary", "pk")),
