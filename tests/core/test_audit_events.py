@@ -436,3 +436,15 @@ def test_a_sealed_entry_cannot_be_sealed_again_or_changed_through_the_orm(
     assert audit.seal() == {}
     with pytest.raises(PermissionError):
         AuditEvent.objects.filter(pk=entry.pk).update(sequence=None)
+
+
+def test_the_seal_command_chains_what_is_pending(partnership: Partnership) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _pending(object_id="1")
+    out = StringIO()
+    call_command("audit", "seal", stdout=out)
+    assert "Sealed 1 pending" in out.getvalue()
+    assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
