@@ -448,3 +448,57 @@ def test_the_seal_command_chains_what_is_pending(partnership: Partnership) -> No
     call_command("audit", "seal", stdout=out)
     assert "Sealed 1 pending" in out.getvalue()
     assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_readers_do_not_wait_for_a_long_transaction(
+    partnership: Partnership,
+) -> None:
+    """A transaction holding the chain head does not hold up other writers; nothing is lost."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks (PostgreSQL)")
+    holding, readers_done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def long_writer() -> None:
+        try:
+            with transaction.atomic():
+                audit.record(partnership.analyst, Event.LINKAGE_RECORDS_ATTACHED, object_id=1)
+                holding.set()
+                # Holds the head until the readers are done (or gives up after 20 s).
+                readers_done.wait(timeout=20)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def reader(n: int) -> None:
+        try:
+            for i in range(25):
+                audit.record(partnership.practitioner, Event.PERSON_VIEWED, object_id=n * 100 + i)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=long_writer)
+    writer.start()
+    assert holding.wait(timeout=10)
+    readers = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join(timeout=15)
+    finished_while_held = not any(thread.is_alive() for thread in readers) and writer.is_alive()
+    readers_done.set()
+    writer.join(timeout=30)
+    assert errors == []
+    assert finished_while_held, "readers waited for the long transaction"
+    report = audit.verify_chain()
+    assert report.ok
+    assert AuditEvent.objects.filter(event=Event.PERSON_VIEWED).count() == 100
+    assert AuditEvent.objects.filter(event=Event.LINKAGE_RECORDS_ATTACHED).count() == 1
