@@ -502,3 +502,21 @@ def test_on_postgresql_readers_do_not_wait_for_a_long_transaction(
     assert report.ok
     assert AuditEvent.objects.filter(event=Event.PERSON_VIEWED).count() == 100
     assert AuditEvent.objects.filter(event=Event.LINKAGE_RECORDS_ATTACHED).count() == 1
+
+
+def test_a_linkage_run_is_checked_by_the_policy_before_it_starts(
+    partnership: Partnership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lantern.linkage import services as linkage_services
+    from lantern.linkage.models import LinkageRun, RunScope, RunStatus
+
+    run = LinkageRun.objects.create(
+        model=linkage_services._placeholder_model(), scope=RunScope.INCREMENTAL
+    )
+    monkeypatch.setattr(linkage_services, "system_actor", lambda: partnership.practitioner)
+    with pytest.raises(access.AccessRefused):
+        linkage_services.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED
+    refused = _latest(Event.ACCESS_REFUSED)
+    assert (refused.object_type, refused.object_id) == ("linkage_run", str(run.pk))

@@ -29,7 +29,7 @@ from django.utils import timezone
 from lantern.agencies.models import Agency
 from lantern.core import access, audit, system
 from lantern.core.access import Actor, Role
-from lantern.core.events import Event
+from lantern.core.events import Event, ObjectType
 from lantern.core.normalisers import (
     PartialDate,
     normalise_email,
@@ -454,15 +454,25 @@ def _placeholder_model() -> LinkageModel:
 
 
 def run_execute(*, run_id: int, backend: str | None = None) -> LinkageRun:
-    """Score and resolve: the body of the background task (also run in the foreground)."""
+    """Score and resolve: the body of the background task (also run in the foreground).
+
+    The work is the linkage service's (:data:`LINKAGE_SERVICE`), checked by the same rule as
+    a person starting a run; who started it is on the run and in its audit entry.
+    """
+    actor = system_actor()
+    access.check(
+        actor,
+        linkage_access.may_run_linkage(actor),
+        "run record linkage",
+        object_type=ObjectType.LINKAGE_RUN,
+        object_id=run_id,
+    )
     claimed = LinkageRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
     run = LinkageRun.objects.select_related("model", "started_by").get(pk=run_id)
     if not claimed:  # already run (or running): a repeated task is harmless
         return run
-    # The work is the linkage service's; who started it is on the run and in its audit entry.
-    actor = system_actor()
     started = time.perf_counter()
     try:
         if not run.model.splink_settings or not run.model.is_active:
