@@ -80,12 +80,14 @@ def record(
     username: str = "",
     channel: str = "",
 ) -> AuditEvent:
-    """Append one entry to the chain. Call inside the transaction of the change it records.
+    """Append one entry to the log. Call inside the transaction of the change it records.
 
-    The event gives the action and the object type; ``object_type`` is given only for an
-    event that names none of its own (``access.refused``: the type of what was refused).
-    ``actor`` is ``None`` only before anyone is signed in (sign-in itself); background work
-    acts as a service (:func:`lantern.core.services.service_actor`).
+    The entry is written pending and sealed into the chain by :func:`seal` (now, or by the
+    next writer if another transaction is sealing). The event gives the action and the
+    object type; ``object_type`` is given only for an event that names none of its own
+    (``access.refused``: the type of what was refused). ``actor`` is ``None`` only before
+    anyone is acting (signing in); background work acts as a service
+    (:func:`lantern.core.system.service_actor`).
     """
     if not isinstance(event, Event):
         raise TypeError(f"audit.record takes an Event, not {event!r}")

@@ -69,7 +69,3 @@ def service_actor(service: Service, *, channel: str = "task") -> Actor:
     if not _FACTORY:
         raise LookupError("No service actor factory registered (is the accounts app installed?)")
     return _FACTORY[0](declare(service), channel)
-
-
-def is_service_user(username: str) -> bool:
-    return username in _SERVICES
