@@ -27,9 +27,7 @@ def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(lead_professional=actor.user)
-    audit.record(
-        actor, Event.CASE_LISTED, detail={"status": status, "mine": mine}
-    )
+    audit.record(actor, Event.CASE_LISTED, detail={"status": status, "mine": mine})
     return qs.order_by("-opened_at")
 
 

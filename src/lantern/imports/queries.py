@@ -51,9 +51,7 @@ def extract_get(actor: Actor, pk: int, *, purpose: str = "") -> Extract:
         ),
         pk=pk,
     )
-    audit.record(
-        actor, Event.EXTRACT_VIEWED, object_id=extract.pk, purpose=purpose
-    )
+    audit.record(actor, Event.EXTRACT_VIEWED, object_id=extract.pk, purpose=purpose)
     return extract
 
 
@@ -98,9 +96,7 @@ def quarantined_row_get(actor: Actor, pk: int) -> QuarantinedRow:
 def extract_records(actor: Actor, extract: Extract) -> QuerySet[SuppliedRecord]:
     """What the extract supplied, row by row, with the record each row became."""
     imports_access.require_imports(actor, object_type="extract", object_id=extract.pk)
-    audit.record(
-        actor, Event.EXTRACT_RECORDS_VIEWED, object_id=extract.pk
-    )
+    audit.record(actor, Event.EXTRACT_RECORDS_VIEWED, object_id=extract.pk)
     return (
         SuppliedRecord.objects.filter(extract=extract)
         .select_related("record")

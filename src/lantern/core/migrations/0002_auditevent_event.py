@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='event',
+            model_name="auditevent",
+            name="event",
             field=models.CharField(blank=True, db_index=True, max_length=60),
         ),
     ]

@@ -5,34 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_auditevent_event'),
+        ("core", "0002_auditevent_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='auditevent',
-            options={'ordering': ['id']},
+            name="auditevent",
+            options={"ordering": ["id"]},
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='entry_hash',
+            model_name="auditevent",
+            name="entry_hash",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='previous_hash',
+            model_name="auditevent",
+            name="previous_hash",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='sequence',
+            model_name="auditevent",
+            name="sequence",
             field=models.PositiveBigIntegerField(blank=True, null=True, unique=True),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(condition=models.Q(('sequence__isnull', True)), fields=['id'], name='audit_pending'),
+            model_name="auditevent",
+            index=models.Index(
+                condition=models.Q(("sequence__isnull", True)), fields=["id"], name="audit_pending"
+            ),
         ),
     ]
