@@ -520,3 +520,16 @@ def test_a_linkage_run_is_checked_by_the_policy_before_it_starts(
     assert run.status == RunStatus.QUEUED
     refused = _latest(Event.ACCESS_REFUSED)
     assert (refused.object_type, refused.object_id) == ("linkage_run", str(run.pk))
+
+
+def test_docs_audit_events_md_is_the_generated_vocabulary() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("audit", "events", stdout=out)
+    docs = Path(__file__).resolve().parents[2] / "docs" / "audit-events.md"
+    assert docs.read_text(encoding="utf-8") == out.getvalue(), (
+        "docs/audit-events.md is out of date: run lantern audit events --out docs/audit-events.md"
+    )

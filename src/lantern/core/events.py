@@ -376,6 +376,27 @@ class Event(enum.StrEnum):
     )
 
 
+EVENTS_PREAMBLE = """# Audit events
+
+This file is generated from `lantern.core.events` (`lantern audit events --out
+docs/audit-events.md`); a test fails when it is out of date. Every entry of the audit log
+names one of these events; entries written before events were named have none and are
+shown by their action. `access.refused` takes the object type of what was refused.
+
+"""
+
+
+def events_markdown() -> str:
+    """Every event as a Markdown table: its name, action, object type and label."""
+    lines = ["| event | action | object type | what it says |", "| --- | --- | --- | --- |"]
+    for event in Event:
+        kind = event.object_type.value if event.object_type else "(what was refused)"
+        lines.append(f"| `{event.value}` | {event.action.value} | {kind} | {event.label} |")
+    lines += ["", "Object types:", ""]
+    lines += [f"- `{kind.value}` – {kind.label}" for kind in ObjectType]
+    return EVENTS_PREAMBLE + "\n".join(lines) + "\n"
+
+
 def label_of(value: str) -> str:
     """The plain-English label of a stored event value ("" for entries written before events
     were named, or an unknown value, which is shown as it is)."""
