@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lantern.core.events import Event
 from lantern.core.models import AuditAction, AuditEvent
 from lantern.core.normalisers import (
     DATE_FORMAT_MESSAGE,
@@ -457,7 +458,7 @@ def test_withdrawing_an_extract_withdraws_what_only_it_supplied(
     assert QuarantinedRow.objects.get(extract=newer).status == QuarantineStatus.DISCARDED
     event = AuditEvent.objects.filter(object_type="extract", action=AuditAction.CHANGE).last()
     assert event is not None
-    assert event.detail["event"] == "withdrawn"
+    assert event.event == Event.EXTRACT_WITHDRAWN
     with pytest.raises(ValidationError):
         services.extract_withdraw(actor=partnership.manager, extract=newer, reason="again")
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from lantern.cases.models import Case, ChronologyEntry
 from lantern.core.access import AccessRefused, RestrictedCategory
-from lantern.core.models import AuditAction, AuditEvent
+from lantern.core.events import Event
+from lantern.core.models import AuditEvent
 from lantern.imports.models import SourceRecord
 from lantern.linkage import services
 from lantern.linkage.models import PersonMerge
@@ -204,9 +205,7 @@ def test_a_merge_moves_everything_and_keeps_the_survivors_primary_name(
     # The same NHS number from both records is not duplicated on the survivor: it stays behind.
     kept = merge.snapshot["tables"]["people.Identifier:person"]["kept"]
     assert Identifier.objects.filter(pk__in=kept, person=absorbed).count() == len(kept)
-    events = AuditEvent.objects.filter(
-        action=AuditAction.CHANGE, object_type="person", detail__event="merged"
-    )
+    events = AuditEvent.objects.filter(event=Event.PEOPLE_MERGED, object_type="person")
     assert {e.person_id for e in events} == {survivor.pk, absorbed.pk}
     with pytest.raises(Exception, match="already been merged"):
         services.people_merge(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from lantern.agencies.models import Agency, AgencyKind
 from lantern.cases import services as case_services
 from lantern.cases.models import Case, ChronologyEntry
+from lantern.core.events import Event
 from lantern.core.models import AuditEvent
 from lantern.people.models import Person
 from lantern.screening import queries, services
@@ -214,7 +215,7 @@ def test_nightly_makes_first_screenings_due_and_brings_forward_on_new_informatio
     assert nightly(today=today).brought_forward == 0  # once per screening
     last = AuditEvent.objects.order_by("-sequence").first()
     assert last is not None
-    assert last.object_type == "screening_nightly"
+    assert (last.event, last.object_type) == (Event.SCREENING_NIGHTLY_FINISHED, "screening_status")
 
 
 def test_nightly_runs_from_the_command_and_as_a_task(partnership: Partnership) -> None:

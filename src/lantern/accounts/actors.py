@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from lantern.agencies.models import Membership
+from lantern.agencies.models import Agency, AgencyKind, Membership
 from lantern.core.access import Actor
+from lantern.core.system import Service
 
 SESSION_KEY = "lantern_membership_id"
 
@@ -88,3 +90,22 @@ def actor_for_username(
         raise NoSuchActorError(f"{username} has no active membership of any agency.")
     actors = [actor_for_membership(m, channel="cli") for m in memberships]
     return next((a for a in actors if prefer(a)), actors[0])
+
+
+def service_actor_for(service: Service, channel: str) -> Actor:
+    """A system service's actor (see :mod:`lantern.core.system`): its own user, created on
+    first use with no usable password and inactive (nobody can sign in as it), acting for the
+    hub agency in the service's role, with no membership and no restricted categories."""
+    hub = Agency.objects.filter(kind=AgencyKind.HUB, is_active=True).order_by("pk").first()
+    if hub is None:
+        msg = f"There is no active hub agency for {service.title.lower()} to act for."
+        raise ValidationError(msg, code="no_hub")
+    first, _, last = service.title.partition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=service.username,
+        defaults={"first_name": first, "last_name": last, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return Actor(user=user, agency=hub, role=service.role, channel=channel)

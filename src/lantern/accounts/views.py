@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantern.accounts.actors import SESSION_KEY, active_memberships, actor_for_membership, client_ip
 from lantern.core import audit
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 
 
 class LoginView(auth_views.LoginView):
@@ -32,9 +32,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         audit.record(
             None,
-            AuditAction.LOGIN,
+            Event.USER_SIGNED_IN,
             username=form.get_user().get_username(),
-            object_type="user",
             object_id=form.get_user().pk,
             channel="web",
             detail={"ip": client_ip(self.request)},
@@ -44,7 +43,7 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form: Any) -> HttpResponse:
         audit.record(
             None,
-            AuditAction.LOGIN_FAILED,
+            Event.USER_SIGN_IN_FAILED,
             username=str(self.request.POST.get("username", ""))[:150],
             channel="web",
             detail={"ip": client_ip(self.request)},
@@ -57,9 +56,8 @@ def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         audit.record(
             None,
-            AuditAction.LOGOUT,
+            Event.USER_SIGNED_OUT,
             username=request.user.get_username(),
-            object_type="user",
             object_id=request.user.pk,
             channel="web",
         )
@@ -83,8 +81,7 @@ def choose_role(request: HttpRequest) -> HttpResponse:
             actor = actor_for_membership(chosen, ip_address=client_ip(request))
             audit.record(
                 actor,
-                AuditAction.LOGIN,
-                object_type="membership",
+                Event.ROLE_CHOSEN,
                 object_id=chosen.pk,
                 detail={"acting_as": actor.describe()},
             )
@@ -129,9 +126,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit.record(
                 None,
-                AuditAction.LOGIN,
+                Event.SECOND_FACTOR_CONFIRMED,
                 username=request.user.get_username(),
-                object_type="second_factor",
                 object_id=device.pk,
                 channel="web",
             )

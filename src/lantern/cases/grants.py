@@ -20,7 +20,7 @@ from lantern.cases.models import RestrictedAccessGrant
 from lantern.core import access, audit
 from lantern.core.access import HUB, INVOLVED, Actor, RestrictedCategory
 from lantern.core.errors import ConflictError, DomainError
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.people import access as people_access
 from lantern.people.models import Person
 
@@ -93,12 +93,11 @@ def grant_request(
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type=OBJECT,
+            Event.RESTRICTED_ACCESS_REQUESTED,
             object_id=grant.pk,
             person_id=person.pk,
             purpose=reason[:200],
-            detail={"event": "restricted_access.requested", "category": category},
+            detail={"category": category},
         )
     return grant
 
@@ -123,12 +122,11 @@ def break_glass(
         )
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type=OBJECT,
+            Event.BREAK_GLASS_USED,
             object_id=grant.pk,
             person_id=person.pk,
             purpose=reason[:200],
-            detail={"event": "break_glass.used", "category": category},
+            detail={"category": category},
         )
     return grant
 
@@ -173,15 +171,10 @@ def grant_decide(
         locked.save()
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type=OBJECT,
+            Event.RESTRICTED_ACCESS_APPROVED if approve else Event.RESTRICTED_ACCESS_REFUSED,
             object_id=locked.pk,
             person_id=locked.person_id,
-            detail={
-                "event": "restricted_access.approved" if approve else "restricted_access.refused",
-                "category": locked.category,
-                "for": locked.user.get_username(),
-            },
+            detail={"category": locked.category, "for": locked.user.get_username()},
         )
     return locked
 
@@ -203,11 +196,10 @@ def break_glass_review(
         locked.save()
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type=OBJECT,
+            Event.BREAK_GLASS_REVIEWED,
             object_id=locked.pk,
             person_id=locked.person_id,
-            detail={"event": "break_glass.reviewed", "category": locked.category},
+            detail={"category": locked.category},
         )
     return locked
 
@@ -220,7 +212,7 @@ def for_decision(actor: Actor) -> QuerySet[RestrictedAccessGrant]:
         "see requests for restricted access",
         object_type=OBJECT,
     )
-    audit.record(actor, AuditAction.SEARCH, object_type=OBJECT, purpose="requests to decide")
+    audit.record(actor, Event.RESTRICTED_ACCESS_LISTED, purpose="requests to decide")
     return (
         RestrictedAccessGrant.objects.pending()
         .select_related("person", "user", "agency")

@@ -14,7 +14,7 @@ from lantern.cases import access as cases_access
 from lantern.cases.models import Case, CaseAgency, ChronologyEntry, ChronologyRevision
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.people import access as people_access
 
 CHRONOLOGY_PAGE_SIZE = 100
@@ -27,9 +27,7 @@ def case_list(actor: Actor, *, status: str = "", mine: bool = False) -> QuerySet
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(lead_professional=actor.user)
-    audit.record(
-        actor, AuditAction.SEARCH, object_type="case", detail={"status": status, "mine": mine}
-    )
+    audit.record(actor, Event.CASE_LISTED, detail={"status": status, "mine": mine})
     return qs.order_by("-opened_at")
 
 
@@ -38,8 +36,7 @@ def case_get(actor: Actor, pk: int, *, purpose: str = "") -> Case:
     cases_access.require_case(actor, case)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="case",
+        Event.CASE_VIEWED,
         object_id=case.pk,
         person_id=case.person_id,
         purpose=purpose,
@@ -121,10 +118,9 @@ def _record_grant_use(actor: Actor, case: Case, entries: list[ChronologyEntry]) 
     if through_grant:
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="restricted_access_grant",
+            Event.RESTRICTED_ACCESS_USED,
             person_id=case.person_id,
-            detail={"event": "restricted_access.used", "entries": through_grant},
+            detail={"entries": through_grant},
         )
 
 
@@ -163,8 +159,7 @@ def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
         )
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="chronology_entry",
+        Event.CHRONOLOGY_ENTRY_VIEWED,
         object_id=entry.pk,
         person_id=entry.person_id,
     )

@@ -21,8 +21,8 @@ from lantern.cases.models import (
 )
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
-from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
 from lantern.people import access as people_access
 from lantern.people.models import InvolvementBasis, Person
@@ -67,8 +67,7 @@ def case_open_or_join(*, actor: Actor, person: Person, referral: Referral, outco
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="case",
+            Event.CASE_OPENED,
             object_id=case.pk,
             person_id=person.pk,
             detail={"from_referral": referral.pk},
@@ -89,8 +88,7 @@ def case_open_or_join(*, actor: Actor, person: Person, referral: Referral, outco
     if not created:
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="case",
+            Event.CASE_REFERRAL_JOINED,
             object_id=case.pk,
             person_id=person.pk,
             detail={"joined_referral": referral.pk},
@@ -110,8 +108,7 @@ def case_add_agency(*, actor: Actor, case: Case, agency_id: int) -> None:
         _join(actor, case, agency_id)
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="case",
+            Event.CASE_AGENCY_JOINED,
             object_id=case.pk,
             person_id=case.person_id,
             detail={"agency_joined": agency_id},
@@ -148,8 +145,7 @@ def case_update(
         case.save()
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="case",
+            Event.CASE_UPDATED,
             object_id=case.pk,
             person_id=case.person_id,
             detail={"before": before, "after": {"status": status, "lead": lead_professional_id}},
@@ -225,8 +221,7 @@ def _entry_create(
     )
     audit.record(
         actor,
-        AuditAction.CREATE,
-        object_type="chronology_entry",
+        Event.CHRONOLOGY_ENTRY_ADDED,
         object_id=entry.pk,
         person_id=case.person_id,
         detail={"case": case.pk, "event_type": event_type},
@@ -337,8 +332,7 @@ def chronology_amend(
         locked.save()
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="chronology_entry",
+            Event.CHRONOLOGY_ENTRY_CORRECTED,
             object_id=locked.pk,
             person_id=locked.person_id,
             detail={"version": locked.version, "reason": reason[:200]},

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from lantern.core import audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports.models import (
     Extract,
@@ -32,7 +32,7 @@ RECORDS_PAGE_SIZE = 50
 def extract_list(actor: Actor) -> QuerySet[Extract]:
     """Every extract, newest first, with how many of its rows wait in quarantine."""
     imports_access.require_imports(actor, object_type="extract")
-    audit.record(actor, AuditAction.SEARCH, object_type="extract")
+    audit.record(actor, Event.EXTRACT_LISTED)
     return (
         Extract.objects.select_related("agency", "profile", "uploaded_by")
         .annotate(
@@ -51,9 +51,7 @@ def extract_get(actor: Actor, pk: int, *, purpose: str = "") -> Extract:
         ),
         pk=pk,
     )
-    audit.record(
-        actor, AuditAction.VIEW, object_type="extract", object_id=extract.pk, purpose=purpose
-    )
+    audit.record(actor, Event.EXTRACT_VIEWED, object_id=extract.pk, purpose=purpose)
     return extract
 
 
@@ -75,8 +73,7 @@ def quarantine_list(actor: Actor, extract: Extract, *, status: str = "open") -> 
     imports_access.require_imports(actor, object_type="extract", object_id=extract.pk)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="quarantine",
+        Event.QUARANTINE_LISTED,
         object_id=extract.pk,
         detail={"status": status},
     )
@@ -92,16 +89,14 @@ def quarantined_row_get(actor: Actor, pk: int) -> QuarantinedRow:
         QuarantinedRow.objects.select_related("extract", "extract__agency", "extract__profile"),
         pk=pk,
     )
-    audit.record(actor, AuditAction.VIEW, object_type="quarantined_row", object_id=row.pk)
+    audit.record(actor, Event.QUARANTINE_ROW_VIEWED, object_id=row.pk)
     return row
 
 
 def extract_records(actor: Actor, extract: Extract) -> QuerySet[SuppliedRecord]:
     """What the extract supplied, row by row, with the record each row became."""
     imports_access.require_imports(actor, object_type="extract", object_id=extract.pk)
-    audit.record(
-        actor, AuditAction.VIEW, object_type="extract_records", object_id=extract.pk
-    )
+    audit.record(actor, Event.EXTRACT_RECORDS_VIEWED, object_id=extract.pk)
     return (
         SuppliedRecord.objects.filter(extract=extract)
         .select_related("record")
@@ -124,8 +119,7 @@ def source_record_get(actor: Actor, pk: int) -> RecordHistory:
     )
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="source_record",
+        Event.SOURCE_RECORD_VIEWED,
         object_id=record.pk,
         person_id=record.person_id,
     )

@@ -32,9 +32,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.agencies.models import Agency, Membership
-from lantern.core import access, audit
-from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core import access, audit, system
+from lantern.core.access import Actor, Role
+from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports import bulk, profiles
 from lantern.imports.models import (
@@ -121,8 +121,7 @@ def profile_load(*, actor: Actor, text: str) -> ProfileLoaded:
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="mapping_profile",
+            Event.MAPPING_PROFILE_LOADED,
             object_id=profile.pk,
             detail={"name": name, "version": profile.version},
         )
@@ -264,8 +263,7 @@ def extract_create(
             )
             audit.record(
                 actor,
-                AuditAction.CREATE,
-                object_type="extract",
+                Event.EXTRACT_UPLOADED,
                 object_id=extract.pk,
                 purpose="import an agency extract",
                 detail={
@@ -513,6 +511,20 @@ def _batches(
         yield batch
 
 
+#: An import runs as the membership that uploaded the extract (it was that person's decision,
+#: and the import rule is checked against them when it runs); the imports service, a hub
+#: analyst like the people the rule lets import, records only what happens when that
+#: membership can no longer act.
+IMPORTS_SERVICE = system.declare(
+    system.Service(
+        username="lantern-imports",
+        title="Agency imports",
+        role=Role.ANALYST,
+        purpose="import agency extracts",
+    )
+)
+
+
 def _runner_actor(extract: Extract) -> Actor:
     from lantern.accounts.actors import actor_for_membership
 
@@ -555,6 +567,7 @@ def extract_run(
     extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(pk=extract_id)
     if not claimed:
         return extract
+    actor: Actor | None = None
     try:
         actor = _runner_actor(extract)
         access.check(
@@ -566,11 +579,11 @@ def extract_run(
         )
         _import_rows(extract, actor, progress, batch_size)
     except (ExtractFileError, access.AccessRefused) as exc:
-        _fail(extract, str(exc))
+        _fail(extract, str(exc), actor)
         return extract
     except Exception:
         logger.exception("Import of extract %s failed", extract.pk)
-        _fail(extract, "Something went wrong while importing; the error is in the log.")
+        _fail(extract, "Something went wrong while importing; the error is in the log.", actor)
         raise
     finally:
         if extract.stored_path:
@@ -579,20 +592,26 @@ def extract_run(
     return extract
 
 
-def _fail(extract: Extract, message: str) -> None:
+def _fail(extract: Extract, message: str, actor: Actor | None) -> None:
+    """Record the failure as the uploader's membership, or, when that membership can no
+    longer act (the reason the import failed), as the imports service."""
+    if actor is None:
+        try:
+            actor = system.service_actor(IMPORTS_SERVICE)
+        except ValidationError:  # no hub any more: nobody to act for
+            actor = None
     extract.status = ExtractStatus.FAILED
     extract.error = message
     extract.finished_at = timezone.now()
     with transaction.atomic():
         extract.save(update_fields=["status", "error", "finished_at", "updated_at"])
         audit.record(
-            None,
-            AuditAction.SYSTEM,
-            object_type="extract",
+            actor,
+            Event.EXTRACT_IMPORT_FAILED,
             object_id=extract.pk,
             username=extract.uploaded_by.get_username(),
             channel="task",
-            detail={"event": "import failed", "error": message[:300]},
+            detail={"error": message[:300], "uploaded_by": extract.uploaded_by.get_username()},
         )
 
 
@@ -642,11 +661,9 @@ def _import_rows(
         extract.save(update_fields=["status", "finished_at", "rows_total", "updated_at"])
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="extract",
+            Event.EXTRACT_IMPORTED,
             object_id=extract.pk,
             detail={
-                "event": "import finished",
                 "rows": extract.rows_done,
                 "created": extract.rows_created,
                 "updated": extract.rows_updated,
@@ -795,11 +812,9 @@ def quarantine_resubmit(
         )
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="quarantined_row",
+            Event.QUARANTINE_ROW_FIXED,
             object_id=row.pk,
             detail={
-                "event": "fixed and imported",
                 "extract": extract.pk,
                 "row": row.row_number,
                 "record": record.pk,
@@ -823,10 +838,9 @@ def quarantine_discard(*, actor: Actor, row: QuarantinedRow, reason: str) -> Qua
         row.save(update_fields=["status", "resolved_by", "resolved_at"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="quarantined_row",
+            Event.QUARANTINE_ROW_DISCARDED,
             object_id=row.pk,
-            detail={"event": "discarded", "extract": row.extract_id, "reason": reason[:300]},
+            detail={"extract": row.extract_id, "reason": reason[:300]},
         )
     return row
 
@@ -891,11 +905,9 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
         _records_withdrawn(withdrawn_ids)
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="extract",
+            Event.EXTRACT_WITHDRAWN,
             object_id=locked.pk,
             detail={
-                "event": "withdrawn",
                 "reason": reason[:300],
                 "records_withdrawn": len(withdrawn_ids),
                 "records_restored": restored,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import display_date_of_birth
 from lantern.imports.models import SourceRecord
 from lantern.imports.rows import as_supplied
@@ -44,7 +44,7 @@ MATCH_LIMIT = 10
 def review_queue(actor: Actor) -> QuerySet[CandidatePair]:
     """Pairs waiting for a person: most likely matches first."""
     linkage_access.require_linkage(actor, object_type="linkage_pair")
-    audit.record(actor, AuditAction.SEARCH, object_type="linkage_pair", purpose="review queue")
+    audit.record(actor, Event.PAIR_LISTED, purpose="review queue")
     return (
         CandidatePair.objects.filter(status=PairStatus.PENDING)
         .select_related(
@@ -247,8 +247,7 @@ def pair_view(actor: Actor, pk: int) -> PairView:
     for record in (left, right):
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="linkage_pair",
+            Event.PAIR_VIEWED,
             object_id=pair.pk,
             person_id=record.person_id,
             purpose="clerical review",
@@ -287,7 +286,7 @@ def pair_get(actor: Actor, pk: int) -> CandidatePair:
 
 def model_list(actor: Actor) -> QuerySet[LinkageModel]:
     linkage_access.require_linkage(actor, object_type="linkage_model")
-    audit.record(actor, AuditAction.SEARCH, object_type="linkage_model")
+    audit.record(actor, Event.LINKAGE_MODEL_LISTED)
     return LinkageModel.objects.exclude(version=0).select_related("trained_by")
 
 
@@ -366,7 +365,7 @@ class ModelReport:
 def model_report(actor: Actor, pk: int) -> ModelReport:
     linkage_access.require_linkage(actor, object_type="linkage_model", object_id=pk)
     model = get_object_or_404(LinkageModel.objects.select_related("trained_by"), pk=pk)
-    audit.record(actor, AuditAction.VIEW, object_type="linkage_model", object_id=model.pk)
+    audit.record(actor, Event.LINKAGE_MODEL_VIEWED, object_id=model.pk)
     runs = list(model.runs.order_by("-created_at")[:10])
     latest = next((run for run in runs if run.rule_counts), None)
     labels = list(services.latest_labels().values())
@@ -381,14 +380,14 @@ def model_report(actor: Actor, pk: int) -> ModelReport:
 
 def run_list(actor: Actor) -> QuerySet[LinkageRun]:
     linkage_access.require_linkage(actor, object_type="linkage_run")
-    audit.record(actor, AuditAction.SEARCH, object_type="linkage_run")
+    audit.record(actor, Event.LINKAGE_RUN_LISTED)
     return LinkageRun.objects.select_related("model", "started_by").order_by("-created_at")
 
 
 def run_get(actor: Actor, pk: int) -> LinkageRun:
     linkage_access.require_linkage(actor, object_type="linkage_run", object_id=pk)
     run = get_object_or_404(LinkageRun.objects.select_related("model", "started_by"), pk=pk)
-    audit.record(actor, AuditAction.VIEW, object_type="linkage_run", object_id=run.pk)
+    audit.record(actor, Event.LINKAGE_RUN_VIEWED, object_id=run.pk)
     return run
 
 
@@ -404,7 +403,7 @@ class Overview:
 
 def overview(actor: Actor) -> Overview:
     linkage_access.require_linkage(actor, object_type="linkage")
-    audit.record(actor, AuditAction.VIEW, object_type="linkage", purpose="linkage overview")
+    audit.record(actor, Event.LINKAGE_OVERVIEW_VIEWED, purpose="linkage overview")
     active = SourceRecord.objects.filter(withdrawn_at__isnull=True)
     return Overview(
         model=services.active_model(),
@@ -478,8 +477,7 @@ def candidate_matches(
         known = bool(model and results and results[0].probability >= model.upper_threshold)
         audit.record(
             actor,
-            AuditAction.SEARCH,
-            object_type="linkage_match",
+            Event.LINKAGE_MATCHES_SEARCHED,
             purpose=purpose,
             detail={"known_to_hub": known},
         )
@@ -505,8 +503,7 @@ def candidate_matches(
     ]
     audit.record(
         actor,
-        AuditAction.SEARCH,
-        object_type="linkage_match",
+        Event.LINKAGE_MATCHES_SEARCHED,
         purpose=purpose,
         detail={
             "fields": sorted(k for k, v in details.items() if str(v or "").strip()),
@@ -611,8 +608,7 @@ def person_linkage(actor: Actor, person: Person) -> PersonLinkage | None:
     if visible or merges:
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="source_record",
+            Event.PERSON_AGENCY_RECORDS_VIEWED,
             person_id=person.pk,
             purpose="records held by agencies",
             detail={"records": [r.pk for r in visible]},
@@ -645,8 +641,7 @@ def merge_view(actor: Actor, pk: int) -> MergeView:
     for person_id in (merge.survivor_id, merge.absorbed_id):
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="person_merge",
+            Event.MERGE_VIEWED,
             object_id=merge.pk,
             person_id=person_id,
         )
@@ -699,8 +694,7 @@ def person_for_merge(actor: Actor, reference: str) -> Person | None:
     if person is not None:
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="person",
+            Event.PERSON_VIEWED,
             object_id=person.pk,
             person_id=person.pk,
             purpose="merge people",

@@ -20,17 +20,16 @@ from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from lantern.agencies.models import Agency, AgencyKind
-from lantern.core import access, audit
+from lantern.agencies.models import Agency
+from lantern.core import access, audit, system
 from lantern.core.access import Actor, Role
-from lantern.core.models import AuditAction
+from lantern.core.events import Event, ObjectType
 from lantern.core.normalisers import (
     PartialDate,
     normalise_email,
@@ -96,24 +95,21 @@ RECORD_FIELDS = (
 # --- who acts --------------------------------------------------------------------------
 
 
-def system_actor(*, channel: str = "task") -> Actor:
-    """The hub's record-linkage service account, for runs nobody started by hand.
-
-    A user with no password and no membership: it can only ever act through this function.
-    """
-    hub = Agency.objects.filter(kind=AgencyKind.HUB, is_active=True).order_by("pk").first()
-    if hub is None:
-        msg = "There is no active hub agency for record linkage to act for."
-        raise ValidationError(msg, code="no_hub")
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+LINKAGE_SERVICE = system.declare(
+    system.Service(
         username=SERVICE_USERNAME,
-        defaults={"first_name": "Record", "last_name": "linkage", "is_active": False},
+        title="Record linkage",
+        # Runs, training and the merges a run makes: linkage_run allows hub analysts.
+        role=Role.ANALYST,
+        purpose="record linkage",
     )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return Actor(user=user, agency=hub, role=Role.ANALYST, channel=channel)
+)
+
+
+def system_actor(*, channel: str = "task") -> Actor:
+    """The hub's record-linkage service (:data:`LINKAGE_SERVICE`), for runs nobody started
+    by hand: a hub analyst under the access policy, audited under its own name."""
+    return system.service_actor(LINKAGE_SERVICE, channel=channel)
 
 
 # --- source records as a frame -----------------------------------------------------------
@@ -290,8 +286,7 @@ def model_train(
         model.save(update_fields=["file_path"])
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="linkage_model",
+            Event.LINKAGE_MODEL_TRAINED,
             object_id=model.pk,
             detail={
                 "version": version,
@@ -336,8 +331,7 @@ def model_set_thresholds(
             model.save(update_fields=["file_path"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_model",
+            Event.LINKAGE_THRESHOLDS_SET,
             object_id=model.pk,
             detail={
                 "before": before,
@@ -384,8 +378,7 @@ def run_start(
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_STARTED,
             object_id=run.pk,
             detail={"scope": scope, "records": len(record_ids or []), "model": model.version},
         )
@@ -431,10 +424,9 @@ def records_imported(*, extract_id: int, record_ids: list[int]) -> LinkageRun | 
         )
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_QUEUED,
             object_id=run.pk,
-            detail={"event": "queued", "extract": extract_id, "records": len(record_ids)},
+            detail={"extract": extract_id, "records": len(record_ids)},
         )
         _enqueue(run)
     return run
@@ -455,15 +447,25 @@ def _placeholder_model() -> LinkageModel:
 
 
 def run_execute(*, run_id: int, backend: str | None = None) -> LinkageRun:
-    """Score and resolve: the body of the background task (also run in the foreground)."""
+    """Score and resolve: the body of the background task (also run in the foreground).
+
+    The work is the linkage service's (:data:`LINKAGE_SERVICE`), checked by the same rule as
+    a person starting a run; who started it is on the run and in its audit entry.
+    """
+    actor = system_actor()
+    access.check(
+        actor,
+        linkage_access.may_run_linkage(actor),
+        "run record linkage",
+        object_type=ObjectType.LINKAGE_RUN,
+        object_id=run_id,
+    )
     claimed = LinkageRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
     run = LinkageRun.objects.select_related("model", "started_by").get(pk=run_id)
     if not claimed:  # already run (or running): a repeated task is harmless
         return run
-    # The work is the linkage service's; who started it is on the run and in its audit entry.
-    actor = system_actor()
     started = time.perf_counter()
     try:
         if not run.model.splink_settings or not run.model.is_active:
@@ -494,10 +496,9 @@ def run_execute(*, run_id: int, backend: str | None = None) -> LinkageRun:
         )
         audit.record(
             actor,
-            AuditAction.SYSTEM,
-            object_type="linkage_run",
+            Event.LINKAGE_RUN_FINISHED,
             object_id=run.pk,
-            detail={"event": "finished", **outcome.counts()},
+            detail={**outcome.counts()},
         )
     run.refresh_from_db()
     return run
@@ -903,8 +904,7 @@ def _settle(
         row["person_id"] = survivor.pk
     audit.record(
         actor,
-        AuditAction.CHANGE,
-        object_type="person",
+        Event.LINKAGE_RECORDS_ATTACHED,
         object_id=survivor.pk,
         person_id=survivor.pk,
         purpose="record linkage",
@@ -1082,10 +1082,8 @@ def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_pair",
+            Event.PAIR_CLAIMED,
             object_id=locked.pk,
-            detail={"event": "claimed"},
         )
     return locked
 
@@ -1120,10 +1118,8 @@ def pair_release(*, actor: Actor, pair: CandidatePair) -> None:
             locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
             audit.record(
                 actor,
-                AuditAction.CHANGE,
-                object_type="linkage_pair",
+                Event.PAIR_RELEASED,
                 object_id=locked.pk,
-                detail={"event": "released"},
             )
 
 
@@ -1181,11 +1177,9 @@ def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str =
             merge = _merge_records_people(actor=actor, pair=locked, note=note)
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="linkage_pair",
+            Event.PAIR_DECIDED,
             object_id=locked.pk,
             detail={
-                "event": "decided",
                 "decision": decision,
                 "label": label.pk,
                 "merge": merge.pk if merge else None,
@@ -1297,13 +1291,11 @@ def _merge(
     for person in (survivor, absorbed):
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="person",
+            Event.PEOPLE_MERGED,
             object_id=person.pk,
             person_id=person.pk,
             purpose="merge people",
             detail={
-                "event": "merged",
                 "merge": merge.pk,
                 "kind": kind,
                 "survivor": survivor.pk,
@@ -1468,13 +1460,11 @@ def merge_undo(
         for person in (survivor, absorbed):
             audit.record(
                 actor,
-                AuditAction.CHANGE,
-                object_type="person",
+                Event.PEOPLE_UNMERGED,
                 object_id=person.pk,
                 person_id=person.pk,
                 purpose="unmerge people",
                 detail={
-                    "event": "unmerged",
                     "merge": locked.pk,
                     "returned": returned,
                     "placed_with_absorbed": [k for k, v in placed.items() if v == "absorbed"],
@@ -1526,8 +1516,7 @@ def records_withdraw(*, record_ids: list[int]) -> None:
             dropped = _drop_if_empty(person)
             audit.record(
                 actor,
-                AuditAction.SYSTEM,
-                object_type="person",
+                Event.PERSON_RECORDS_WITHDRAWN,
                 object_id=person_id,
                 person_id=person_id,
                 purpose="agency extract withdrawn",

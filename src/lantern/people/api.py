@@ -207,6 +207,12 @@ class AccessLogEntrySerializer(serializers.Serializer[Any]):
     agency_code = serializers.CharField(read_only=True)
     role = serializers.CharField(read_only=True)
     action = serializers.CharField(read_only=True)
+    event = serializers.CharField(
+        read_only=True, help_text="What happened, e.g. person.viewed (blank on older entries)"
+    )
+    event_label = serializers.CharField(
+        source="label", read_only=True, help_text="What happened, in plain English"
+    )
     purpose = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
 

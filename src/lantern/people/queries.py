@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction, AuditEvent
+from lantern.core.events import Event
+from lantern.core.models import AuditEvent
 from lantern.core.normalisers import (
     is_valid_nhs_number,
     name_key,
@@ -121,8 +122,7 @@ def person_search(
             results = _search_by_name_and_dob(visible, parsed, limit)
     audit.record(
         actor,
-        AuditAction.SEARCH,
-        object_type="person",
+        Event.PERSON_SEARCHED,
         purpose=purpose,
         detail={"query": text[:200], "results": len(results)},
     )
@@ -206,8 +206,7 @@ def possible_duplicates(
     total = candidates.count()
     audit.record(
         actor,
-        AuditAction.SEARCH,
-        object_type="person",
+        Event.PERSON_DUPLICATES_CHECKED,
         purpose="check for an existing record",
         detail={"given": given, "family": family, "matches": total},
     )
@@ -237,8 +236,7 @@ def person_get(actor: Actor, pk: int, *, purpose: str = "") -> Person:
     people_access.require_person(actor, person)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="person",
+        Event.PERSON_VIEWED,
         object_id=person.pk,
         person_id=person.pk,
         purpose=purpose,
@@ -264,7 +262,7 @@ def person_record(actor: Actor, pk: int, *, purpose: str = "") -> PersonRecord:
     )
     access_log = None
     if cases_access.may_see_access_log(actor):
-        access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-sequence")[:20])
+        access_log = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-pk")[:20])
     return PersonRecord(
         person=person,
         names=list(person.names.select_related(*with_agency).order_by("-is_primary", "pk")),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import (
     PartialDate,
     name_key,
@@ -183,8 +183,7 @@ def _person_create(
         )
     audit.record(
         actor,
-        AuditAction.CREATE,
-        object_type="person",
+        Event.PERSON_CREATED,
         object_id=person.pk,
         person_id=person.pk,
         detail={"source": said.label} if said.label else None,
@@ -295,8 +294,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, why: str) -> None
     Involvement.objects.filter(pk=involvement.pk).update(ended_at=timezone.now())
     audit.record(
         actor,
-        AuditAction.CHANGE,
-        object_type="involvement",
+        Event.INVOLVEMENT_ENDED,
         object_id=involvement.pk,
         person_id=involvement.person_id,
         detail={"ended": why},
@@ -330,8 +328,7 @@ def involvement_ensure(
     )
     audit.record(
         actor,
-        AuditAction.CHANGE,
-        object_type="involvement",
+        Event.INVOLVEMENT_STARTED,
         object_id=involvement.pk,
         person_id=person.pk,
         detail={"agency_id": agency_id, "basis": basis, "reference": reference},

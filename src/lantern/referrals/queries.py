@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from lantern.cases.models import ChronologyEntry
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.people.models import Involvement
 from lantern.people.queries import DuplicateCheck, possible_duplicates
 from lantern.referrals import access as referrals_access
@@ -21,7 +21,7 @@ from lantern.referrals.models import Referral, ReferralStatus
 def triage_queue(actor: Actor) -> QuerySet[Referral]:
     """Referrals awaiting a decision: most urgent first, then oldest first."""
     access.check(actor, referrals_access.may_triage(actor), "see the triage queue")
-    audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="triage queue")
+    audit.record(actor, Event.REFERRAL_QUEUE_LISTED, purpose="triage queue")
     return (
         referrals_access.visible_referrals(actor)
         .filter(status=ReferralStatus.SUBMITTED)
@@ -34,7 +34,7 @@ def triage_queue(actor: Actor) -> QuerySet[Referral]:
 def agency_referrals(actor: Actor) -> QuerySet[Referral]:
     """The referrals this actor can follow: their agency's own (or all, for the hub)."""
     access.check(actor, actor.may_read_person_data, "see referrals")
-    audit.record(actor, AuditAction.SEARCH, object_type="referral", purpose="referral list")
+    audit.record(actor, Event.REFERRAL_LISTED, purpose="referral list")
     return (
         referrals_access.visible_referrals(actor)
         .select_related("person", "referring_agency", "decision", "decision__case")
@@ -52,8 +52,7 @@ def referral_get(actor: Actor, pk: int) -> Referral:
     referrals_access.require_referral(actor, referral)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="referral",
+        Event.REFERRAL_VIEWED,
         object_id=referral.pk,
         person_id=referral.person_id,
     )

@@ -11,8 +11,8 @@ from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.errors import ConflictError
+from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
-from lantern.core.models import AuditAction
 from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
 from lantern.people import access as people_access
@@ -136,8 +136,7 @@ def referral_submit(
         )
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="referral",
+            Event.REFERRAL_SUBMITTED,
             object_id=referral.pk,
             person_id=person.pk,
             detail={"urgency": urgency, "categories": referral.concern_categories},
@@ -236,8 +235,7 @@ def triage_decide(
         locked.save(update_fields=["status", "updated_at"])
         audit.record(
             actor,
-            AuditAction.CHANGE,
-            object_type="referral",
+            Event.TRIAGE_DECIDED,
             object_id=referral.pk,
             person_id=referral.person_id,
             detail={"decision": outcome, "case": case.pk if case else None},

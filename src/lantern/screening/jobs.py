@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from lantern.agencies.models import Agency, AgencyKind
 from lantern.cases.models import Case, CaseStatus, ChronologyEntry
-from lantern.core import audit
-from lantern.core.models import AuditAction
+from lantern.core import access, audit, system
+from lantern.core.access import Actor, Role
+from lantern.core.events import Event, ObjectType
 from lantern.core.normalisers import birthday_in_year
 from lantern.people.models import ADULT_AGE, Person
+from lantern.screening import access as screening_access
 from lantern.screening.instruments import InstrumentDef
 from lantern.screening.models import (
     Audience,
@@ -33,6 +35,18 @@ from lantern.screening.models import (
     ScreeningStatus,
     Transition,
     TransitionStatus,
+)
+
+#: The nightly job acts as this service: it recomputes when people are due a screening, which
+#: is hub casework (``screening.access.screening_record``), so a hub practitioner, the least
+#: role that rule allows (a manager could also approve restricted access).
+SCREENING_SERVICE = system.declare(
+    system.Service(
+        username="lantern-screening",
+        title="Screening nightly",
+        role=Role.PRACTITIONER,
+        purpose="screenings due and transitions at 18",
+    )
 )
 
 PLANNING_MONTHS = 6
@@ -255,9 +269,22 @@ def _bring_forward(today: date, specs: dict[str, InstrumentDef]) -> int:
     return count
 
 
-def nightly(*, today: date | None = None, channel: str = "task") -> NightlyReport:
+def nightly(
+    *, today: date | None = None, channel: str = "task", actor: Actor | None = None
+) -> NightlyReport:
     """Recompute what is due: first screenings for open cases, re-screens brought forward by
-    new information, and transitions at 18. One audit entry records what it did."""
+    new information, and transitions at 18. One audit entry records what it did.
+
+    It acts as :data:`SCREENING_SERVICE` (or ``actor``), checked by the screening rule like
+    anyone else: a refusal is audited and raised before anything changes.
+    """
+    actor = actor or system.service_actor(SCREENING_SERVICE, channel=channel)
+    access.check(
+        actor,
+        screening_access.may_screen(actor),
+        "recompute who is due a screening",
+        object_type=ObjectType.SCREENING_STATUS,
+    )
     started = time.perf_counter()
     today = today or timezone.localdate()
     report = NightlyReport(today=today)
@@ -275,11 +302,9 @@ def nightly(*, today: date | None = None, channel: str = "task") -> NightlyRepor
         ).count()
         report.seconds = round(time.perf_counter() - started, 3)
         audit.record(
-            None,
-            AuditAction.SYSTEM,
-            object_type="screening_nightly",
+            actor,
+            Event.SCREENING_NIGHTLY_FINISHED,
+            purpose=SCREENING_SERVICE.purpose,
             detail=report.as_dict(),
-            username="lantern screening nightly",
-            channel=channel,
         )
     return report

@@ -31,7 +31,7 @@ from lantern.cases import access as cases_access
 from lantern.cases.models import Case, CaseAgency, CaseStatus, ChronologyEntry
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.people import access as people_access
 from lantern.people.models import Person
 from lantern.screening import access as screening_access
@@ -169,8 +169,7 @@ def screening_get(actor: Actor, pk: int, *, purpose: str = "") -> ScreeningDetai
     screening_access.require_screening(actor, screening)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="screening",
+        Event.SCREENING_VIEWED,
         object_id=screening.pk,
         person_id=screening.person_id,
         purpose=purpose,
@@ -323,8 +322,7 @@ def person_summary(
     if not audited_by_page:
         audit.record(
             actor,
-            AuditAction.VIEW,
-            object_type="screening_history",
+            Event.SCREENING_HISTORY_VIEWED,
             object_id=person.pk,
             person_id=person.pk,
             purpose=purpose,
@@ -413,8 +411,7 @@ def new_screening(
             views.append(view)
     audit.record(
         actor,
-        AuditAction.VIEW,
-        object_type="screening_suggestions",
+        Event.SCREENING_SUGGESTIONS_VIEWED,
         object_id=person.pk,
         person_id=person.pk,
         purpose=purpose,
@@ -469,8 +466,7 @@ def due_list(
         qs = qs.filter(Q(lead_id=actor.user.pk) | Q(latest_screening__screened_by=actor.user))
     audit.record(
         actor,
-        AuditAction.SEARCH,
-        object_type="screening_status",
+        Event.SCREENINGS_DUE_LISTED,
         purpose="screenings due",
         detail={"scope": scope},
     )
@@ -497,8 +493,7 @@ def transitions_due(actor: Actor, *, waiting_only: bool = False) -> QuerySet[Tra
         qs = qs.filter(joined=False)
     audit.record(
         actor,
-        AuditAction.SEARCH,
-        object_type="transition",
+        Event.TRANSITIONS_LISTED,
         purpose="transitions at 18",
         detail={"waiting_only": waiting_only},
     )

@@ -19,8 +19,8 @@ from django.utils import timezone
 from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
-from lantern.core.models import AuditAction
 from lantern.core.normalisers import age_on
 from lantern.core.vocab import vocabulary
 from lantern.people import access as people_access
@@ -146,8 +146,7 @@ def instrument_load(
         instrument.save()
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="instrument_version",
+            Event.INSTRUMENT_LOADED,
             object_id=version.pk,
             detail={
                 "instrument": parsed.code,
@@ -475,8 +474,7 @@ def screening_record(
         flagged = jobs.refresh_transitions(today=today, person_ids=[person.pk])
         audit.record(
             actor,
-            AuditAction.CREATE,
-            object_type="screening",
+            Event.SCREENING_RECORDED,
             object_id=screening.pk,
             person_id=person.pk,
             detail={

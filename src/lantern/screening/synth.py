@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from lantern.agencies.models import Agency, AgencyKind
 from lantern.cases.models import Case, CaseStatus
-from lantern.core import audit
+from lantern.core import audit, system
 from lantern.core.access import Role
-from lantern.core.models import AuditAction
+from lantern.core.events import Event
 from lantern.core.normalisers import age_on
 from lantern.people.models import ADULT_AGE
 from lantern.screening.instruments import PRESENT, Answer, InstrumentDef, compute_level
@@ -38,6 +38,7 @@ from lantern.screening.models import (
     ScreeningAnswer,
     ScreeningStatus,
 )
+from lantern.synth.generator import SYNTH_SERVICE
 
 BATCH = 2000
 
@@ -283,11 +284,9 @@ def add_screenings(  # noqa: C901, PLR0915 - one generator, step by step
             "people": report.people,
         }
         audit.record(
-            None,
-            AuditAction.SYSTEM,
-            username="lantern synth",
-            channel="cli",
-            object_type="synthetic_screenings",
+            system.service_actor(SYNTH_SERVICE, channel="cli"),
+            Event.SYNTHETIC_SCREENINGS_BUILT,
+            purpose=SYNTH_SERVICE.purpose,
             detail=detail,
         )
     if run_nightly:
