@@ -161,6 +161,23 @@ def train(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @require_POST
 @with_actor
+def learn(request: HttpRequest, actor: Actor) -> HttpResponse:
+    from lantern.linkage.services_learning import model_learn
+
+    try:
+        model = model_learn(actor=actor)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("linkage:models")
+    messages.success(
+        request,
+        f"Model v{model.version} re-estimated from {model.labels_used:,} reviewers' decisions",
+    )
+    return redirect("linkage:model", pk=model.pk)
+
+
+@require_POST
+@with_actor
 def run_start(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         run = services.run_start(actor=actor)
