@@ -34,8 +34,12 @@ disagree.
 **Active selection.** Which pending pair to show a reviewer first. Each pair's score is the
 product of:
 
-- *uncertainty*: the binary entropy of its match probability (1 at 0.5, 0 for a sure pair):
-  a reviewer's answer to a sure pair teaches nothing;
+- *doubt*: given the threshold at which pairs link without a reviewer, the chance that what
+  happens to the pair without one is wrong (``p`` below the threshold, where it is kept apart
+  though it may be a match; ``1 - p`` above it), so the pairs nearest the boundary come
+  first and sure pairs last; without a threshold, the binary entropy of ``p`` (1 at 0.5).
+  ``bench/learning.py`` measured both: the chance of a wrong outcome beat entropy, because
+  a decision changes the clusters only where it overturns what would have happened;
 - *reach*: ``1 + log2(n)``, ``n`` the number of candidate pairs with the same comparison
   vector (the level every field reached): one decision informs the m of exactly those
   levels, which every pair of that pattern shares, so a label about a common pattern moves
