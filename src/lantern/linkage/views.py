@@ -91,7 +91,10 @@ def pair(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, _decided(label.decision))
             return redirect("linkage:queue")
     view = queries.pair_view(actor, pk)
-    return render(request, "linkage/pair.html", {"view": view, "form": form})
+    clusters = queries.pair_clusters(actor, view.pair)
+    return render(
+        request, "linkage/pair.html", {"view": view, "form": form, "clusters": clusters}
+    )
 
 
 def _decided(decision: str) -> str:
