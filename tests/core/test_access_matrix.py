@@ -446,6 +446,7 @@ LINKAGE_ROUTES: dict[str, tuple[LinkageKwargs, str, str]] = {
     "linkage:models": (lambda w: {}, "get", HUB),
     "linkage:model": (lambda w: {"pk": w.model.pk}, "get", HUB),
     "linkage:train": (lambda w: {}, "post", RUNNER),
+    "linkage:learn": (lambda w: {}, "post", RUNNER),
     "linkage:run_start": (lambda w: {}, "post", RUNNER),
     "linkage:run": (lambda w: {"pk": w.run.pk}, "get", HUB),
     "linkage:matches": (lambda w: {}, "get", HUB),

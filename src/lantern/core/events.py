@@ -351,6 +351,12 @@ class Event(enum.StrEnum):
         T.LINKAGE_MODEL,
         "Trained a record linkage model",
     )
+    LINKAGE_MODEL_REESTIMATED = (
+        "linkage_model.reestimated",
+        A.CREATE,
+        T.LINKAGE_MODEL,
+        "Re-estimated a record linkage model from reviewers' decisions",
+    )
     LINKAGE_THRESHOLDS_SET = (
         "linkage_model.thresholds_set",
         A.CHANGE,

@@ -722,3 +722,172 @@ def person_panel(actor: Actor, person: Any) -> dict[str, Any]:
 def referral_panel(actor: Actor, referral: Any) -> dict[str, Any]:
     """A referral's page: agency records that may be the referred person (hub only)."""
     return {"agency_matches": referral_matches(actor, referral)}
+
+
+# --- the people a pair would join (the review page) ---------------------------------------
+
+
+@dataclass
+class ClusterRecord:
+    """One agency record of a person, as that agency wrote it."""
+
+    record: SourceRecord
+    name: str
+    date_of_birth: str
+    nhs_number: str
+    postcode: str
+    phone: str
+    in_pair: bool
+    #: the fields of this record that contradict another record of the would-be person
+    contradicts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ClusterSide:
+    """The person (or, for a record not yet linked, the record alone) on one side."""
+
+    person: Person | None
+    records: list[ClusterRecord]
+
+
+@dataclass
+class Contradiction:
+    kind: str  # "nhs_number" or "date_of_birth"
+    text: str
+    #: every record holding one of the two values
+    records: tuple[int, ...]
+
+
+@dataclass
+class PairClusters:
+    left: ClusterSide
+    right: ClusterSide
+    same_person: bool
+    contradictions: list[Contradiction]
+
+
+def _dob_compatible(a: SourceRecord, b: SourceRecord) -> bool:
+    """Whether two dates of birth, each known to its precision, can both be true."""
+    if a.date_of_birth is None or b.date_of_birth is None:
+        return True
+    order = {"year": 0, "month": 1, "day": 2}
+    coarsest = min(order.get(a.dob_precision or "day", 2), order.get(b.dob_precision or "day", 2))
+    left, right = a.date_of_birth, b.date_of_birth
+    if coarsest == 0:
+        return left.year == right.year
+    if coarsest == 1:
+        return (left.year, left.month) == (right.year, right.month)
+    return left == right
+
+
+def _who(record: SourceRecord) -> str:
+    return f"{record.agency.name} {record.source} {record.record_id}"
+
+
+def _contradictions(records: list[SourceRecord]) -> list[Contradiction]:
+    """Two valid NHS numbers that differ; dates of birth that cannot both be true."""
+    found: list[Contradiction] = []
+    seen: set[tuple[str, str, str]] = set()
+    for i, a in enumerate(records):
+        for b in records[i + 1 :]:
+            if (
+                a.nhs_number_valid
+                and b.nhs_number_valid
+                and a.nhs_number
+                and b.nhs_number
+                and a.nhs_number != b.nhs_number
+            ):
+                key = ("nhs_number", *sorted((a.nhs_number, b.nhs_number)))
+                if key not in seen:
+                    seen.add(key)  # type: ignore[arg-type]
+                    found.append(
+                        Contradiction(
+                            "nhs_number",
+                            f"Two different valid NHS numbers: {a.nhs_number} ({_who(a)}) "
+                            f"and {b.nhs_number} ({_who(b)}). One person has one NHS number.",
+                            tuple(
+                                r.pk
+                                for r in records
+                                if r.nhs_number_valid and r.nhs_number in key[1:]
+                            ),
+                        )
+                    )
+            if not _dob_compatible(a, b):
+                da = _display(a, "date_of_birth")
+                db = _display(b, "date_of_birth")
+                key = ("date_of_birth", *sorted((da, db)))
+                if key not in seen:
+                    seen.add(key)  # type: ignore[arg-type]
+                    found.append(
+                        Contradiction(
+                            "date_of_birth",
+                            f"Dates of birth that cannot both be true: {da} ({_who(a)}) "
+                            f"and {db} ({_who(b)}).",
+                            tuple(
+                                r.pk for r in records if _display(r, "date_of_birth") in key[1:]
+                            ),
+                        )
+                    )
+    return found
+
+
+def _side(record: SourceRecord) -> tuple[Person | None, list[SourceRecord]]:
+    if record.person_id is None:
+        return None, [record]
+    records = list(
+        SourceRecord.objects.filter(person_id=record.person_id, withdrawn_at__isnull=True)
+        .select_related("agency")
+        .order_by("agency__name", "source", "record_id")
+    )
+    if record.pk not in {r.pk for r in records}:
+        records.insert(0, record)
+    return record.person, records
+
+
+def pair_clusters(actor: Actor, pair: CandidatePair) -> PairClusters:
+    """The people the pair's two records belong to, with all their agency records, and what
+    in the person they would make cannot be true of one person. The read is audited per
+    person (hub roles only, as every linkage read)."""
+    linkage_access.require_linkage(actor, object_type="linkage_pair", object_id=pair.pk)
+    pair_ids = {pair.record_l_id, pair.record_r_id}
+    left_person, left_records = _side(pair.record_l)
+    right_person, right_records = _side(pair.record_r)
+    same = left_person is not None and right_person is not None and left_person == right_person
+    joined = left_records if same else left_records + right_records
+    # NHS numbers first: the stronger evidence that these are two people.
+    contradictions = sorted(_contradictions(joined), key=lambda c: c.kind != "nhs_number")
+    flagged: dict[int, set[str]] = {}
+    for c in contradictions:
+        for pk in c.records:
+            flagged.setdefault(pk, set()).add(c.kind)
+
+    def rows(records: list[SourceRecord]) -> list[ClusterRecord]:
+        records = sorted(records, key=lambda r: r.pk not in pair_ids)  # the pair's record first
+        return [
+            ClusterRecord(
+                record=r,
+                name=" ".join(_display(r, n) for n in NAMES if getattr(r, n)),
+                date_of_birth=_display(r, "date_of_birth"),
+                nhs_number=_display(r, "nhs_number"),
+                postcode=r.postcode,
+                phone=r.phone,
+                in_pair=r.pk in pair_ids,
+                contradicts=flagged.get(r.pk, set()),
+            )
+            for r in records
+        ]
+
+    for person, records in ((left_person, left_records), (right_person, right_records)):
+        audit.record(
+            actor,
+            Event.SOURCE_RECORD_VIEWED,
+            person_id=person.pk if person else None,
+            purpose="clerical review: the people a pair would join",
+            detail={"pair": pair.pk, "records": [r.pk for r in records]},
+        )
+    return PairClusters(
+        left=ClusterSide(left_person, rows(left_records)),
+        right=ClusterSide(right_person, rows(right_records)),
+        same_person=same,
+        contradictions=contradictions,
+    )

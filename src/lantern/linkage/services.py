@@ -1089,7 +1089,8 @@ def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
 
 
 def pair_claim_next(*, actor: Actor) -> CandidatePair | None:
-    """Claim the next pair nobody is reviewing (most likely matches first)."""
+    """Claim the next pair nobody is reviewing, in the review order
+    (:func:`lantern.linkage.services_learning.review_order`: active selection)."""
     access.check(actor, linkage_access.may_review_links(actor), "review linked records")
     now = timezone.now()
     from lantern.linkage.models import CLAIM_LEASE
@@ -1099,7 +1100,9 @@ def pair_claim_next(*, actor: Actor) -> CandidatePair | None:
         | Q(claimed_at__lt=now - CLAIM_LEASE)
         | Q(claimed_by_id=actor.user.pk)
     )
-    for pair in candidates.order_by("-match_probability", "pk")[:20]:
+    from lantern.linkage.services_learning import review_order
+
+    for pair in review_order(candidates, limit=20):
         try:
             return pair_claim(actor=actor, pair=pair)
         except ValidationError:

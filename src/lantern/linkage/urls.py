@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/<int:pk>/release/", views.release, name="release"),
     path("models/", views.model_list, name="models"),
     path("models/train/", views.train, name="train"),
+    path("models/learn/", views.learn, name="learn"),
     path("models/<int:pk>/", views.model_detail, name="model"),
     path("runs/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run"),

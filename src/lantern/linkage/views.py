@@ -91,7 +91,10 @@ def pair(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, _decided(label.decision))
             return redirect("linkage:queue")
     view = queries.pair_view(actor, pk)
-    return render(request, "linkage/pair.html", {"view": view, "form": form})
+    clusters = queries.pair_clusters(actor, view.pair)
+    return render(
+        request, "linkage/pair.html", {"view": view, "form": form, "clusters": clusters}
+    )
 
 
 def _decided(decision: str) -> str:
@@ -155,6 +158,23 @@ def train(request: HttpRequest, actor: Actor) -> HttpResponse:
         return redirect("linkage:models")
     messages.success(
         request, f"Model v{model.version} trained on {model.records_trained_on:,} records"
+    )
+    return redirect("linkage:model", pk=model.pk)
+
+
+@require_POST
+@with_actor
+def learn(request: HttpRequest, actor: Actor) -> HttpResponse:
+    from lantern.linkage.services_learning import model_learn
+
+    try:
+        model = model_learn(actor=actor)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("linkage:models")
+    messages.success(
+        request,
+        f"Model v{model.version} re-estimated from {model.labels_used:,} reviewers' decisions",
     )
     return redirect("linkage:model", pk=model.pk)
 

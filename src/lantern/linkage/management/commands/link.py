@@ -1,14 +1,17 @@
 """``lantern link``: train the linkage model, link the database's records, or dedupe a file.
 
     lantern link train --as USERNAME [--kind lantern|plain] [--no-activate]
+    lantern link learn --as USERNAME [--no-activate]
     lantern link run --as USERNAME [--incremental] [--background]
     lantern link dedupe IN.csv --out clusters.csv [--model FILE | --train]
                         [--threshold P] [--kind lantern|plain] [--backend duckdb|spark]
 
-``train`` and ``run`` act as the named user's hub analyst or manager membership, exactly as
-the pages would, and are audited the same way. ``dedupe`` reads a file in the standard layout
-(``record_id, source, first_name, middle_names, last_name, date_of_birth, sex, nhs_number,
-postcode, address, phone, email``) and writes ``record_id, cluster_id,
+``learn`` re-estimates the model in use from reviewers' decisions (match / not a match) and
+saves it as the next version (:func:`lantern.linkage.services_learning.model_learn`).
+``train``, ``learn`` and ``run`` act as the named user's hub analyst or manager membership,
+exactly as the pages would, and are audited the same way. ``dedupe`` reads a file in the
+standard layout (``record_id, source, first_name, middle_names, last_name, date_of_birth,
+sex, nhs_number, postcode, address, phone, email``) and writes ``record_id, cluster_id,
 match_probability_to_cluster`` (the record's strongest pair in its cluster; empty for a
 record alone): with ``--model`` it uses that saved model, otherwise the
 database's model in use, otherwise (or with ``--train``) it trains one on the file.
@@ -35,7 +38,7 @@ class Command(BaseCommand):
     help = "Record linkage: 'lantern link train|run|dedupe' (see --help of each)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["train", "run", "dedupe"])
+        parser.add_argument("action", choices=["train", "learn", "run", "dedupe"])
         parser.add_argument("file", nargs="?", help="For dedupe: the standard-layout CSV")
         parser.add_argument("--out", default="", help="For dedupe: where to write the clusters")
         parser.add_argument("--model", default="", help="For dedupe: a saved model file")
@@ -62,6 +65,8 @@ class Command(BaseCommand):
         try:
             if action == "train":
                 self._train(actor, options)
+            elif action == "learn":
+                self._learn(actor, options)
             else:
                 self._run(actor, options)
         except access.AccessRefused as exc:
@@ -90,6 +95,23 @@ class Command(BaseCommand):
         for session in summary.get("em_sessions", []):
             self.stdout.write(f"  EM on {session['blocking_rule']}: {session.get('skipped', 'ok')}")
         self.stdout.write(f"  labels used: {model.labels_used}; in use: {model.is_active}")
+
+    def _learn(self, actor: Actor, options: dict[str, Any]) -> None:
+        from lantern.linkage.services_learning import model_learn
+
+        model = model_learn(actor=actor, activate=not options["no_activate"])
+        learnt = model.summary["learning"]
+        self.stdout.write(
+            f"Model v{model.version} re-estimated from model v{learnt['from_version']} with "
+            f"{learnt['matches']} match and {learnt['non_matches']} not-a-match decisions; "
+            f"{len(learnt['changes'])} levels moved; saved as {model.file_path}"
+        )
+        for change in learnt["changes"]:
+            self.stdout.write(
+                f"  {change['comparison']}: {change['level']}: m "
+                f"{change['m_before']:.5f} -> {change['m_after']:.5f}"
+            )
+        self.stdout.write(f"  in use: {model.is_active}")
 
     def _run(self, actor: Actor, options: dict[str, Any]) -> None:
         scope = RunScope.INCREMENTAL if options["incremental"] else RunScope.FULL
