@@ -94,7 +94,7 @@ def profile_load(*, actor: Actor, text: str) -> ProfileLoaded:
     """Validate a profile and store it as the next version of its name.
 
     Loading a definition identical to the latest version stores nothing new. Raises
-    :class:`~lantern.imports.profiles.ProfileInvalid` listing each problem with its line.
+    :class:`~lantern.imports.profiles.ProfileError` listing each problem with its line.
     """
     access.check(actor, imports_access.may_import(actor), "load mapping profiles")
     known = set(Agency.objects.values_list("code", flat=True))

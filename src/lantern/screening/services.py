@@ -19,6 +19,7 @@ from django.utils import timezone
 from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.datafiles import Problem
 from lantern.core.limits import MAX_TEXT
 from lantern.core.models import AuditAction
 from lantern.core.normalisers import age_on
@@ -35,7 +36,6 @@ from lantern.screening.instruments import (
     InstrumentDef,
     InstrumentError,
     Level,
-    Problem,
     compute_level,
     parse_instrument,
 )
