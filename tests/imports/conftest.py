@@ -17,8 +17,8 @@ import pytest
 from lantern.agencies.models import Agency
 from lantern.core.access import Actor
 from lantern.imports import services
+from lantern.imports.layout import STANDARD_COLUMNS
 from lantern.imports.models import Extract, MappingProfile
-from lantern.imports.rows import STANDARD_COLUMNS
 from tests.conftest import Partnership
 
 AGREEMENT = "Northwick MASH information-sharing agreement v3"

@@ -26,24 +26,14 @@ from lantern.core.api import (
 )
 from lantern.core.limits import MAX_TEXT
 from lantern.core.problems import problem_response
+from lantern.imports.layout import PERSON_COLUMNS
 from lantern.linkage import access as linkage_access
 from lantern.linkage import queries, services
 from lantern.linkage.models import Decision
 from lantern.people import queries as people_queries
 
 TAGS = ["linkage"]
-MATCH_FIELDS = (
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-)
+MATCH_FIELDS = PERSON_COLUMNS
 
 
 # --- serializers -------------------------------------------------------------------------
