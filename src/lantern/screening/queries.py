@@ -36,7 +36,7 @@ from lantern.people import access as people_access
 from lantern.people.models import Person
 from lantern.screening import access as screening_access
 from lantern.screening import services
-from lantern.screening.chart import Point, level_chart
+from lantern.screening.chart import LevelChart, Point, level_chart
 from lantern.screening.instruments import Indicator, InstrumentDef, Theme
 from lantern.screening.jobs import eighteenth_birthday
 from lantern.screening.models import (
@@ -257,7 +257,7 @@ class ScreeningSummary:
     status: ScreeningStatus | None
     transition: TransitionView | None
     capacity: list[CapacityAssessment]
-    chart: str
+    chart: LevelChart | None
     today: date
     may_screen: bool = False
 
@@ -330,7 +330,7 @@ def person_summary(
             purpose=purpose,
             detail={"screenings": len(screenings)},
         )
-    chart = ""
+    chart = None
     if screenings:
         newest_spec = screenings[0].instrument_version.spec
         points = [
