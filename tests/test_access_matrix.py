@@ -8,7 +8,6 @@ administrator are refused, the refusal is audited, and an involved user succeeds
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +34,7 @@ from lantern.screening.jobs import months_before
 from lantern.screening.models import Screening, ScreeningStatus
 from tests.conftest import Partnership
 from tests.factories import new_person
+from tests.imports.linker import without_linkage
 
 
 @dataclass
@@ -388,7 +388,7 @@ def import_world(
 ) -> ImportWorld:
     settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")
     # Access is what is tested here, not linkage: the import runs without its hooks.
-    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", None)  # type: ignore[arg-type]
+    without_linkage(monkeypatch)
     return _build_import_world(partnership, tmp_path)
 
 
