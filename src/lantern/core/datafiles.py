@@ -42,9 +42,6 @@ class Problem:
         where = f"line {self.line}" if self.line else "the file"
         return f"{where}, {self.field or '(top level)'}: {self.message}"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
-
 
 class DataFileError(ValueError):
     """The file was refused; ``problems`` lists every one found (nothing was loaded)."""

@@ -379,10 +379,6 @@ class InstrumentDef:
     def capacity_decision(self, code: str) -> CapacityDecision | None:
         return next((d for d in self.capacity_decisions if d.code == code), None)
 
-    @property
-    def transition_ranks(self) -> frozenset[int]:
-        return frozenset(level.rank for level in self.levels if level.flags_transition)
-
 
 def definition_from(data: Mapping[str, Any]) -> InstrumentDef:
     themes = []
