@@ -223,6 +223,17 @@ class ChronologyAmendSerializer(serializers.Serializer[dict[str, Any]]):
 # --- views ----------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="cases_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=CaseStatus.values, required=False),
+            OpenApiParameter("mine", bool, required=False, description="Only cases you lead"),
+        ],
+        responses={200: CaseSummarySerializer(many=True), **problems(400, 401, 403)},
+        tags=TAGS,
+    )
+)
 class CaseListView(ActorListAPIView):
     """Cases you may see: the hub sees all; an agency sees the cases it is a member of."""
 
@@ -236,18 +247,6 @@ class CaseListView(ActorListAPIView):
             )
         mine = query_text(self.request, "mine").lower() in {"1", "true", "yes"}
         return queries.case_list(self.actor, status=case_status, mine=mine)
-
-    @extend_schema(
-        operation_id="cases_list",
-        parameters=[
-            OpenApiParameter("status", str, enum=CaseStatus.values, required=False),
-            OpenApiParameter("mine", bool, required=False, description="Only cases you lead"),
-        ],
-        responses={200: CaseSummarySerializer(many=True), **problems(400, 401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class CaseDetailView(ActorAPIView):
