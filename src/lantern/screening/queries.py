@@ -383,14 +383,7 @@ def new_screening(
 ) -> NewScreening:
     """The instrument to screen with (by age on today's date) and the suggestions from the
     chronology entries this actor may read, each with the entries behind it. Audited."""
-    access.check(
-        actor,
-        screening_access.may_screen(actor),
-        "screen a person's risk",
-        object_type="person",
-        object_id=person.pk,
-    )
-    people_access.require_person(actor, person)
+    screening_access.require_screen(actor, person)
     today = timezone.localdate()
     version = services.instrument_for(person, today, audience=audience)
     views: list[SuggestionView] = []

@@ -24,7 +24,6 @@ from lantern.core.limits import MAX_TEXT
 from lantern.core.models import AuditAction
 from lantern.core.normalisers import age_on
 from lantern.core.vocab import vocabulary
-from lantern.people import access as people_access
 from lantern.people.models import ADULT_AGE, Person
 from lantern.referrals import access as referrals_access
 from lantern.screening import access as screening_access
@@ -203,14 +202,7 @@ class CapacityInput:
 def _check_subject(
     actor: Actor, person: Person, case: Case | None, referral: Referral | None
 ) -> None:
-    access.check(
-        actor,
-        screening_access.may_screen(actor),
-        "screen a person's risk",
-        object_type="person",
-        object_id=person.pk,
-    )
-    people_access.require_person(actor, person)
+    screening_access.require_screen(actor, person)
     if case is not None:
         cases_access.require_case(actor, case)
         if case.person_id != person.pk:
