@@ -79,3 +79,25 @@ def new_person(**overrides: Any) -> Any:
     }
     values.update(overrides)
     return NewPerson(**values)
+
+
+def open_case(p: Any, *, referrer: Actor | None = None, **person: Any) -> Any:
+    """A new person (``new_person(**person)``) referred by the school, or ``referrer``, for
+    going missing, and the hub's triage opening a case: how most tests about a case begin."""
+    from lantern.referrals import services as referral_services
+
+    referral = referral_services.referral_submit(
+        actor=referrer or p.school_lead,
+        new_person=new_person(**person),
+        concern_categories=["going_missing"],
+        what_was_seen="Collected from school by an older man in a car.",
+        urgency="high",
+    )
+    decision = referral_services.triage_decide(
+        actor=p.practitioner,
+        referral=referral,
+        outcome="hub_case",
+        rationale="Several agencies hold concerns.",
+    )
+    assert decision.case is not None
+    return decision.case

@@ -8,7 +8,6 @@ import with htmx and reloads itself when it has finished. Strict CSP: no console
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from playwright.sync_api import expect
 from lantern.core.normalisers import POSTCODE_MESSAGE
 from lantern.imports.models import SourceRecord
 from tests.conftest import Partnership
+from tests.imports.linker import without_linkage
 
 from .conftest import Walk
 from .test_referral_to_chronology import sign_in
@@ -119,7 +119,7 @@ def test_an_analyst_imports_an_extract_and_fixes_a_quarantined_row(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")
-    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", None)  # type: ignore[arg-type]
+    without_linkage(monkeypatch)
     extract_file = tmp_path / "police-persons.csv"
     extract_file.write_text(EXTRACT, encoding="utf-8")
 

@@ -19,11 +19,10 @@ from playwright.sync_api import Page, expect
 
 from lantern.cases.models import Case, ChronologyEntry
 from lantern.core.normalisers import PartialDate
-from lantern.referrals import services as referral_services
 from lantern.screening.models import Screening
 from lantern.screening.services import instrument_in_use
 from tests.conftest import Partnership
-from tests.factories import new_person
+from tests.factories import open_case
 
 from .conftest import PASSWORD, Walk
 
@@ -34,23 +33,9 @@ TODAY = timezone.localdate()
 
 def _case(p: Partnership, given: str, family: str, years: int) -> Case:
     born = TODAY.replace(year=TODAY.year - years, day=min(TODAY.day, 28)) - timedelta(days=30)
-    referral = referral_services.referral_submit(
-        actor=p.school_lead,
-        new_person=new_person(
-            given_name=given, family_name=family, date_of_birth=PartialDate.from_date(born)
-        ),
-        concern_categories=["going_missing"],
-        what_was_seen="Collected from college by older men in different cars.",
-        urgency="high",
+    return open_case(
+        p, given_name=given, family_name=family, date_of_birth=PartialDate.from_date(born)
     )
-    decision = referral_services.triage_decide(
-        actor=p.practitioner,
-        referral=referral,
-        outcome="hub_case",
-        rationale="Police and the school hold related concerns.",
-    )
-    assert decision.case is not None
-    return decision.case
 
 
 @pytest.fixture

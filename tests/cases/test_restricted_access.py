@@ -17,9 +17,8 @@ from lantern.cases.models import ChronologyEntry, RestrictedAccessGrant
 from lantern.core.access import AccessRefused, Role
 from lantern.core.errors import ConflictError, DomainError
 from lantern.core.models import AuditAction, AuditEvent
-from lantern.referrals import services as referral_services
 from tests.conftest import Partnership
-from tests.factories import make_actor, new_person
+from tests.factories import make_actor, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -35,29 +34,16 @@ class Setting:
 @pytest.fixture
 def setting(partnership: Partnership) -> Setting:
     p = partnership
-    referral = referral_services.referral_submit(
-        actor=p.school_lead,
-        new_person=new_person(given_name="Ruby", family_name="Grantstest"),
-        concern_categories=["going_missing"],
-        what_was_seen="Seen getting into cars after school.",
-        urgency="high",
-    )
-    decision = referral_services.triage_decide(
-        actor=p.practitioner,
-        referral=referral,
-        outcome="hub_case",
-        rationale="Several agencies hold concerns.",
-    )
-    assert decision.case is not None
+    case = open_case(p, given_name="Ruby", family_name="Grantstest")
     entry = case_services.chronology_add(
         actor=p.nurse,
-        case=decision.case,
+        case=case,
         occurred_on=timezone.localdate() - timedelta(days=3),
         event_type="sexual_health_attendance",
         summary="Attended the clinic with an older man.",
         restricted_category="sexual_health",
     )
-    return Setting(entry=entry, person=referral.person)
+    return Setting(entry=entry, person=case.person)
 
 
 def _events(event: str) -> int:

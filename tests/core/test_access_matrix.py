@@ -8,7 +8,6 @@ administrator are refused, the refusal is audited, and an involved user succeeds
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,7 +33,8 @@ from lantern.screening.instruments import Answer
 from lantern.screening.jobs import months_before
 from lantern.screening.models import Screening, ScreeningStatus
 from tests.conftest import Partnership
-from tests.factories import new_person
+from tests.factories import open_case
+from tests.imports.linker import without_linkage
 
 
 @dataclass
@@ -47,28 +47,17 @@ class World:
 
 
 def _build_world(p: Partnership) -> World:
-    referral = referral_services.referral_submit(
-        actor=p.school_lead,
-        new_person=new_person(
-            given_name="Kayleigh",
-            family_name="Matrixtest",
-            # 17, turning 18 in three months: on the transitions list once screened.
-            date_of_birth=PartialDate.from_date(months_before(timezone.localdate(), 18 * 12 - 3)),
-        ),
-        concern_categories=["going_missing"],
-        what_was_seen="Seen getting into cars after school.",
-        urgency="high",
+    case = open_case(
+        p,
+        given_name="Kayleigh",
+        family_name="Matrixtest",
+        # 17, turning 18 in three months: on the transitions list once screened.
+        date_of_birth=PartialDate.from_date(months_before(timezone.localdate(), 18 * 12 - 3)),
     )
-    decision = referral_services.triage_decide(
-        actor=p.practitioner,
-        referral=referral,
-        outcome="hub_case",
-        rationale="Several agencies hold concerns.",
-    )
-    assert decision.case is not None
+    person = case.person
     entry = case_services.chronology_add(
         actor=p.school_lead,
-        case=decision.case,
+        case=case,
         occurred_on=timezone.localdate() - timedelta(days=2),
         event_type="school_absence",
         summary="Absent two days.",
@@ -76,29 +65,29 @@ def _build_world(p: Partnership) -> World:
     # A second, undecided referral so the decision page can be reached.
     open_referral = referral_services.referral_submit(
         actor=p.school_lead,
-        person=referral.person,
+        person=person,
         concern_categories=["online"],
         what_was_seen="Messages from an unknown adult.",
         urgency="standard",
     )
-    version = screening_services.instrument_for(referral.person, timezone.localdate())
+    version = screening_services.instrument_for(person, timezone.localdate())
     assert version is not None
     screening = screening_services.screening_record(
         actor=p.practitioner,
-        person=referral.person,
-        case=decision.case,
+        person=person,
+        case=case,
         instrument_version=version,
         answers=[Answer(code, "absent") for code in version.spec.indicators],
         level=version.spec.lowest.code,
     )
     # Overdue, so that it is on the work list of screenings due.
-    ScreeningStatus.objects.filter(person=referral.person).update(
+    ScreeningStatus.objects.filter(person=person).update(
         next_due_on=timezone.localdate() - timedelta(days=1)
     )
     return World(
-        person=referral.person,
+        person=person,
         referral=open_referral,
-        case=decision.case,
+        case=case,
         entry=entry,
         screening=screening,
     )
@@ -388,7 +377,7 @@ def import_world(
 ) -> ImportWorld:
     settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")
     # Access is what is tested here, not linkage: the import runs without its hooks.
-    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", None)  # type: ignore[arg-type]
+    without_linkage(monkeypatch)
     return _build_import_world(partnership, tmp_path)
 
 

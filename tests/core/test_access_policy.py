@@ -16,6 +16,7 @@ from lantern.people.access import person_read, visible_people
 from lantern.people.models import Person
 from lantern.referrals import services as referral_services
 from lantern.referrals.access import REFERRER, referral_read, visible_referrals
+from lantern.referrals.models import Referral
 from tests.conftest import Partnership
 from tests.factories import new_person
 
@@ -53,16 +54,21 @@ def _relations(actor: Actor, involved_agency_id: int) -> tuple[str, ...]:
     return tuple(held)
 
 
-@pytest.mark.django_db
-def test_who_sees_a_person_is_what_the_table_says(partnership: Partnership) -> None:
-    p = partnership
-    referral = referral_services.referral_submit(
+def _school_referral(p: Partnership) -> Referral:
+    """A new person referred by the school: involved is the school, and the hub sees all."""
+    return referral_services.referral_submit(
         actor=p.school_lead,
         new_person=new_person(given_name="Tia", family_name="Policytest"),
         concern_categories=["going_missing"],
         what_was_seen="Seen getting into cars after school.",
         urgency="standard",
     )
+
+
+@pytest.mark.django_db
+def test_who_sees_a_person_is_what_the_table_says(partnership: Partnership) -> None:
+    p = partnership
+    referral = _school_referral(p)
     person = referral.person
     actors = [
         p.practitioner, p.manager, p.analyst, p.school_lead, p.police_officer,
@@ -83,13 +89,7 @@ def test_who_sees_a_person_is_what_the_table_says(partnership: Partnership) -> N
 @pytest.mark.django_db
 def test_require_refuses_another_agency_and_audits_it(partnership: Partnership) -> None:
     p = partnership
-    referral = referral_services.referral_submit(
-        actor=p.school_lead,
-        new_person=new_person(given_name="Tia", family_name="Policytest"),
-        concern_categories=["going_missing"],
-        what_was_seen="Seen getting into cars after school.",
-        urgency="standard",
-    )
+    referral = _school_referral(p)
     access.require(p.school_lead, referral.person)
     with pytest.raises(access.AccessRefused, match="not involved"):
         access.require(p.police_officer, referral.person)

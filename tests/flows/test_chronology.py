@@ -11,58 +11,40 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lantern.cases import queries, services
-from lantern.cases.models import Case, ChronologyRevision
-from lantern.core.access import AccessRefused
-from lantern.referrals import services as referral_services
+from lantern.cases.models import Case, ChronologyEntry, ChronologyRevision
+from lantern.core.access import AccessRefused, Actor
 from tests.conftest import Partnership
-from tests.factories import new_person
+from tests.factories import open_case
 
 
 @pytest.fixture
 def case(partnership: Partnership) -> Case:
-    referral = referral_services.referral_submit(
-        actor=partnership.school_lead,
-        new_person=new_person(),
-        concern_categories=["online"],
-        what_was_seen="Messages from an adult.",
-        urgency="standard",
-    )
-    decision = referral_services.triage_decide(
-        actor=partnership.practitioner, referral=referral, outcome="hub_case", rationale="r"
-    )
-    assert decision.case is not None
+    case = open_case(partnership)
     services.case_add_agency(
-        actor=partnership.practitioner, case=decision.case, agency_id=partnership.police.pk
+        actor=partnership.practitioner, case=case, agency_id=partnership.police.pk
     )
-    return decision.case
+    return case
 
 
 def _day(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)
 
 
+def _add(actor: Actor, case: Case, days_ago: int, event_type: str, summary: str) -> ChronologyEntry:
+    """An entry ``days_ago`` days back, added through the service as a practitioner would."""
+    return services.chronology_add(
+        actor=actor,
+        case=case,
+        occurred_on=_day(days_ago),
+        event_type=event_type,
+        summary=summary,
+    )
+
+
 def test_entries_from_every_agency_merge_by_date(partnership: Partnership, case: Case) -> None:
-    services.chronology_add(
-        actor=partnership.school_lead,
-        case=case,
-        occurred_on=_day(5),
-        event_type="school_absence",
-        summary="Absent.",
-    )
-    services.chronology_add(
-        actor=partnership.police_officer,
-        case=case,
-        occurred_on=_day(1),
-        event_type="missing_episode",
-        summary="Missing overnight.",
-    )
-    services.chronology_add(
-        actor=partnership.practitioner,
-        case=case,
-        occurred_on=_day(3),
-        event_type="disclosure",
-        summary="Told a worker.",
-    )
+    _add(partnership.school_lead, case, 5, "school_absence", "Absent.")
+    _add(partnership.police_officer, case, 1, "missing_episode", "Missing overnight.")
+    _add(partnership.practitioner, case, 3, "disclosure", "Told a worker.")
     page = queries.chronology_page(partnership.practitioner, case, queries.ChronologyFilter())
     assert [e.event_type for e in page.object_list] == [
         "missing_episode",
@@ -83,20 +65,8 @@ def test_entries_from_every_agency_merge_by_date(partnership: Partnership, case:
 def test_case_page_filters_by_type_and_date(
     partnership: Partnership, case: Case, as_user: Any
 ) -> None:
-    services.chronology_add(
-        actor=partnership.school_lead,
-        case=case,
-        occurred_on=_day(40),
-        event_type="school_absence",
-        summary="Old absence.",
-    )
-    services.chronology_add(
-        actor=partnership.school_lead,
-        case=case,
-        occurred_on=_day(2),
-        event_type="online_contact",
-        summary="New contact online.",
-    )
+    _add(partnership.school_lead, case, 40, "school_absence", "Old absence.")
+    _add(partnership.school_lead, case, 2, "online_contact", "New contact online.")
     client = as_user(partnership.practitioner)
     url = reverse("cases:detail", args=[case.pk])
     recent = client.get(url, {"date_from": _day(10).strftime("%d/%m/%Y")}).content.decode()
@@ -110,12 +80,12 @@ def test_case_page_filters_by_type_and_date(
 def test_restricted_entries_show_only_that_they_exist(
     partnership: Partnership, case: Case, as_user: Any
 ) -> None:
-    services.chronology_add(
-        actor=partnership.nurse,
-        case=case,
-        occurred_on=_day(1),
-        event_type="sexual_health_attendance",
-        summary="Clinic attendance with an older adult waiting outside.",
+    _add(
+        partnership.nurse,
+        case,
+        1,
+        "sexual_health_attendance",
+        "Clinic attendance with an older adult waiting outside.",
     )
     nurse_view = queries.chronology_page(partnership.nurse, case, queries.ChronologyFilter())
     assert nurse_view.object_list[0].readable
@@ -129,13 +99,7 @@ def test_restricted_entries_show_only_that_they_exist(
 
 
 def test_correction_keeps_the_history(partnership: Partnership, case: Case, as_user: Any) -> None:
-    entry = services.chronology_add(
-        actor=partnership.school_lead,
-        case=case,
-        occurred_on=_day(3),
-        event_type="school_absence",
-        summary="Absent Monday.",
-    )
+    entry = _add(partnership.school_lead, case, 3, "school_absence", "Absent Monday.")
     services.chronology_amend(
         actor=partnership.school_lead,
         entry=entry,
@@ -158,13 +122,7 @@ def test_correction_keeps_the_history(partnership: Partnership, case: Case, as_u
 
 
 def test_only_the_source_agency_or_hub_corrects(partnership: Partnership, case: Case) -> None:
-    entry = services.chronology_add(
-        actor=partnership.school_lead,
-        case=case,
-        occurred_on=_day(3),
-        event_type="school_absence",
-        summary="Absent.",
-    )
+    entry = _add(partnership.school_lead, case, 3, "school_absence", "Absent.")
     with pytest.raises(AccessRefused):
         services.chronology_amend(
             actor=partnership.police_officer,
@@ -201,10 +159,4 @@ def test_future_dates_and_unknown_types_are_refused(partnership: Partnership, ca
 
 def test_uninvolved_agency_cannot_add(partnership: Partnership, case: Case) -> None:
     with pytest.raises(AccessRefused):
-        services.chronology_add(
-            actor=partnership.housing_officer,
-            case=case,
-            occurred_on=_day(1),
-            event_type="housing_contact",
-            summary="x",
-        )
+        _add(partnership.housing_officer, case, 1, "housing_contact", "x")

@@ -7,7 +7,6 @@ addresses and the fictional postcode area NK.
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,10 @@ import pytest
 from lantern.agencies.models import Agency
 from lantern.core.access import Actor
 from lantern.imports import services
+from lantern.imports.layout import STANDARD_COLUMNS
 from lantern.imports.models import Extract, MappingProfile
-from lantern.imports.rows import STANDARD_COLUMNS
 from tests.conftest import Partnership
+from tests.imports.linker import StandInLinker, without_linkage
 
 AGREEMENT = "Northwick MASH information-sharing agreement v3"
 HEADER = list(STANDARD_COLUMNS)
@@ -57,9 +57,9 @@ ImportFile = Callable[..., Extract]
 
 
 @pytest.fixture(autouse=True)
-def _no_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Import tests run without linkage's hooks (a test that wants them puts in a stand-in)."""
-    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", None)  # type: ignore[arg-type]
+def stand_in_linker(monkeypatch: pytest.MonkeyPatch) -> StandInLinker:
+    """Import tests run with a stand-in for linkage, which records what it was told."""
+    return without_linkage(monkeypatch)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from lantern.imports.rows import WARNING_NHS_CHECK_DIGIT
 from lantern.people.models import Person
 from tests.conftest import Partnership
 from tests.factories import new_person
+from tests.imports.linker import StandInLinker
 
 from .conftest import AGREEMENT, ImportFile, standard_row, write_csv
 
@@ -382,26 +381,13 @@ def test_an_upload_records_its_sharing_basis_and_who_uploaded_it(
 
 
 @pytest.fixture
-def linkage_hooks(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
-    """Stand-in for linkage's hooks module, recording what the import told it."""
-    calls: dict[str, list[Any]] = {"imported": [], "withdrawn": []}
-    module = types.ModuleType("lantern.linkage.hooks")
-
-    def records_imported(*, extract_id: int, record_ids: list[int]) -> None:
-        calls["imported"].append((extract_id, sorted(record_ids)))
-
-    def records_withdrawn(*, record_ids: list[int]) -> None:
-        calls["withdrawn"].append(sorted(record_ids))
-        SourceRecord.objects.filter(pk__in=record_ids).update(person=None)
-
-    module.records_imported = records_imported  # type: ignore[attr-defined]
-    module.records_withdrawn = records_withdrawn  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "lantern.linkage.hooks", module)
-    return calls
+def linkage_hooks(stand_in_linker: StandInLinker) -> StandInLinker:
+    """What the import told linkage."""
+    return stand_in_linker
 
 
 def test_linkage_is_told_which_records_are_new_or_changed(
-    tmp_path: Path, import_file: ImportFile, linkage_hooks: dict[str, list[Any]]
+    tmp_path: Path, import_file: ImportFile, linkage_hooks: StandInLinker
 ) -> None:
     first = import_file(write_csv(tmp_path / "a.csv", [standard_row("NP1"), standard_row("NP2")]))
     ids = sorted(SourceRecord.objects.values_list("pk", flat=True))
@@ -412,7 +398,7 @@ def test_linkage_is_told_which_records_are_new_or_changed(
 
     changed = SourceRecord.objects.get(record_id="NP1").pk
     # The unchanged re-import told linkage nothing.
-    assert linkage_hooks["imported"] == [(first.pk, ids), (third.pk, [changed])]
+    assert linkage_hooks.imported == [(first.pk, ids), (third.pk, [changed])]
 
 
 def _person(partnership: Partnership) -> Person:
@@ -423,7 +409,7 @@ def _person(partnership: Partnership) -> Person:
 
 def test_withdrawing_an_extract_withdraws_what_only_it_supplied(
     tmp_path: Path, import_file: ImportFile, partnership: Partnership,
-    linkage_hooks: dict[str, list[Any]],
+    linkage_hooks: StandInLinker,
 ) -> None:
     older = import_file(write_csv(tmp_path / "old.csv", [standard_row("NP1"), standard_row("NP2")]))
     rows = [
@@ -448,7 +434,7 @@ def test_withdrawing_an_extract_withdraws_what_only_it_supplied(
     only = SourceRecord.objects.get(record_id="NP3")
     assert only.withdrawn_at is not None
     assert only.person is None  # its link to the person cleared (by linkage's hook)
-    assert linkage_hooks["withdrawn"] == [[only.pk]]
+    assert linkage_hooks.withdrawn == [[only.pk]]
     kept = SourceRecord.objects.get(record_id="NP1")
     assert (kept.withdrawn_at, kept.person) == (None, person)
     restored = SourceRecord.objects.get(record_id="NP2")
@@ -500,7 +486,7 @@ def test_a_running_import_cannot_be_withdrawn(
 
 def test_a_fixed_quarantined_row_is_imported(
     tmp_path: Path, import_file: ImportFile, partnership: Partnership,
-    linkage_hooks: dict[str, list[Any]],
+    linkage_hooks: StandInLinker,
 ) -> None:
     rows = [standard_row("NP1"), standard_row("NP2", phone="ask for mum", email="x@")]
     extract = import_file(write_csv(tmp_path / "a.csv", rows))
@@ -527,7 +513,7 @@ def test_a_fixed_quarantined_row_is_imported(
     extract.refresh_from_db()
     assert extract.rows_created == 2
     assert SuppliedRecord.objects.get(record=record).row_number == row.row_number
-    assert linkage_hooks["imported"][-1] == (extract.pk, [record.pk])
+    assert linkage_hooks.imported[-1] == (extract.pk, [record.pk])
     assert AuditEvent.objects.filter(object_type="quarantined_row", object_id=str(row.pk)).exists()
     with pytest.raises(ValidationError, match="already been"):
         services.quarantine_resubmit(actor=partnership.analyst, row=row, values=values)

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lantern.core.access import AccessRefused
+from lantern.core.datafiles import Problem
 from lantern.core.models import AuditAction, AuditEvent
 from lantern.imports import services
 from lantern.imports.models import MappingProfile
 from lantern.imports.profiles import (
     SCHEMA_PATH,
     ProfileError,
-    ProfileProblem,
     parse_profile,
     profile_schema,
     profile_yaml,
@@ -61,13 +61,13 @@ null_values: ["NOT STATED", "NFA", "?"]
 """
 
 
-def problems_of(text: str, **kwargs: Any) -> list[ProfileProblem]:
+def problems_of(text: str, **kwargs: Any) -> list[Problem]:
     with pytest.raises(ProfileError) as caught:
         parse_profile(text, **kwargs)
     return caught.value.problems
 
 
-def where(problems: list[ProfileProblem]) -> set[tuple[int | None, str]]:
+def where(problems: list[Problem]) -> set[tuple[int | None, str]]:
     return {(p.line, p.field) for p in problems}
 
 

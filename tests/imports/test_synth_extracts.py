@@ -13,13 +13,13 @@ from django.core.management import call_command
 
 from lantern.agencies.models import Agency
 from lantern.core.normalisers import is_valid_nhs_number, normalise_name
+from lantern.imports.layout import STANDARD_COLUMNS
 from lantern.imports.models import SourceRecord
 from lantern.imports.rows import phone_e164
 from lantern.synth.extracts import (
     AGENCY_CODES,
     BAD_VALUES,
     DRAMA_RANGES,
-    STANDARD_HEADER,
     write_extracts,
     write_standard_extract,
 )
@@ -66,7 +66,7 @@ def test_one_standard_layout_file_per_agency_and_a_truth_file(extracts: Any) -> 
     assert set(report.files) == set(AGENCY_CODES)
     for code, path in report.files.items():
         with path.open(encoding="utf-8") as handle:
-            assert next(csv.reader(handle)) == list(STANDARD_HEADER)
+            assert next(csv.reader(handle)) == list(STANDARD_COLUMNS)
         assert len(rows[code]) == report.by_agency[code] > 0
     truth = _truth(report)
     assert len(truth) == report.records == sum(len(r) for r in rows.values())

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lantern.core.normalisers import is_valid_nhs_number
-from lantern.synth.extracts import STANDARD_HEADER, write_extracts
+from lantern.imports.layout import STANDARD_COLUMNS
+from lantern.synth.extracts import write_extracts
 
-BLANK = dict.fromkeys(STANDARD_HEADER, "")
+BLANK = dict.fromkeys(STANDARD_COLUMNS, "")
 
 
 def valid_nhs_numbers(start: int, count: int) -> list[str]:
@@ -130,7 +131,7 @@ def write_standard_input(folder: Path, *, people: int = 300, seed: int = 2026041
     path = folder / "records.csv"
     planted, duplicates, twins = _planted()
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=STANDARD_HEADER, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=STANDARD_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for extract in report.files.values():
             with extract.open(encoding="utf-8") as handle:

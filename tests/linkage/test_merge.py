@@ -47,6 +47,21 @@ def dump() -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
+#: What :func:`make_person` makes, each as many times as its count says.
+KINDS = (
+    "names",
+    "identifiers",
+    "addresses",
+    "contacts",
+    "needs",
+    "involvements",
+    "referrals",
+    "cases",
+    "entries",
+    "records",
+)
+
+
 def make_person(p: Partnership, seed: int, counts: dict[str, int]) -> Person:
     """A person with some of everything, made straight in the tables."""
     agencies = [p.police, p.school, p.housing, p.hub]
@@ -132,21 +147,7 @@ def make_person(p: Partnership, seed: int, counts: dict[str, int]) -> Person:
 
 
 counts_strategy = st.fixed_dictionaries(
-    {
-        name: st.integers(min_value=0, max_value=3)
-        for name in (
-            "names",
-            "identifiers",
-            "addresses",
-            "contacts",
-            "needs",
-            "involvements",
-            "referrals",
-            "cases",
-            "entries",
-            "records",
-        )
-    }
+    {name: st.integers(min_value=0, max_value=3) for name in KINDS}
 )
 
 
@@ -179,21 +180,7 @@ def test_merge_then_unmerge_is_identity_on_the_data(
 def test_a_merge_moves_everything_and_keeps_the_survivors_primary_name(
     partnership: Partnership,
 ) -> None:
-    full = dict.fromkeys(
-        (
-            "names",
-            "identifiers",
-            "addresses",
-            "contacts",
-            "needs",
-            "involvements",
-            "referrals",
-            "cases",
-            "entries",
-            "records",
-        ),
-        2,
-    )
+    full = dict.fromkeys(KINDS, 2)
     survivor = make_person(partnership, 1, full)
     absorbed = make_person(partnership, 3, full)
     merge = services.people_merge(
@@ -216,21 +203,7 @@ def test_a_merge_moves_everything_and_keeps_the_survivors_primary_name(
 def test_unmerge_puts_back_what_was_added_since_where_it_belongs(
     partnership: Partnership, trained_settings: dict[str, Any]
 ) -> None:
-    counts = dict.fromkeys(
-        (
-            "names",
-            "identifiers",
-            "addresses",
-            "contacts",
-            "needs",
-            "involvements",
-            "referrals",
-            "cases",
-            "entries",
-            "records",
-        ),
-        1,
-    )
+    counts = dict.fromkeys(KINDS, 1)
     survivor = make_person(partnership, 10, counts)
     absorbed = make_person(partnership, 20, counts)
     absorbed_case = Case.objects.get(person=absorbed)
@@ -319,21 +292,7 @@ def test_an_undone_merge_keeps_the_two_apart_from_automatic_linkage(
 
 
 def test_only_the_hub_merges(partnership: Partnership) -> None:
-    counts = dict.fromkeys(
-        (
-            "names",
-            "identifiers",
-            "addresses",
-            "contacts",
-            "needs",
-            "involvements",
-            "referrals",
-            "cases",
-            "entries",
-            "records",
-        ),
-        0,
-    )
+    counts = dict.fromkeys(KINDS, 0)
     one, two = make_person(partnership, 1, counts), make_person(partnership, 2, counts)
     for actor in (partnership.school_lead, partnership.board, partnership.admin):
         with pytest.raises(AccessRefused):

@@ -14,12 +14,12 @@ from lantern.cases.models import Case, ChronologyEntry
 from lantern.core.access import Actor
 from lantern.core.normalisers import PartialDate
 from lantern.people.models import Person
-from lantern.referrals import services as referral_services
 from lantern.screening.instruments import ABSENT, PRESENT, UNKNOWN, Answer, InstrumentDef
 from lantern.screening.models import InstrumentVersion
 from lantern.screening.services import instrument_in_use
+from tests import factories
 from tests.conftest import Partnership
-from tests.factories import AgencyFactory, new_person
+from tests.factories import AgencyFactory
 
 TODAY = timezone.localdate()
 
@@ -37,23 +37,13 @@ def open_case(
     p: Partnership, *, given: str, family: str, dob: date, referrer: Actor | None = None
 ) -> Case:
     """A referral from the school (or ``referrer``), triaged by the hub into a case."""
-    referral = referral_services.referral_submit(
-        actor=referrer or p.school_lead,
-        new_person=new_person(
-            given_name=given, family_name=family, date_of_birth=PartialDate.from_date(dob)
-        ),
-        concern_categories=["going_missing"],
-        what_was_seen="Collected from school by an older man in a car.",
-        urgency="high",
+    return factories.open_case(
+        p,
+        referrer=referrer,
+        given_name=given,
+        family_name=family,
+        date_of_birth=PartialDate.from_date(dob),
     )
-    decision = referral_services.triage_decide(
-        actor=p.practitioner,
-        referral=referral,
-        outcome="hub_case",
-        rationale="Several agencies hold concerns.",
-    )
-    assert decision.case is not None
-    return decision.case
 
 
 @pytest.fixture

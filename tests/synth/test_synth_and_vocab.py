@@ -121,14 +121,14 @@ terms:
     with pytest.raises(ImproperlyConfigured) as error:
         parse_vocabulary(text, source="local.yaml")
     message = str(error.value)
-    assert "'version' is a required property" in message
-    assert "terms/0/code" in message
-    assert "terms/0/label" in message
-    assert "terms/1" in message
-    assert "colour" in message
+    assert "line 2, version: Missing: add 'version'" in message
+    assert "line 4, terms[0].code" in message
+    assert "line 4, terms[0].label: Must not be empty" in message
+    assert "line 5, terms[1].colour: Unknown field 'colour'" in message
 
 
 def test_duplicate_codes_are_refused() -> None:
     text = "vocabulary: x\nversion: '1'\nterms:\n  - {code: a, label: A}\n  - {code: a, label: B}\n"
-    with pytest.raises(ImproperlyConfigured, match="repeats codes: a"):
+    repeated = r"line 5, terms\[1\]\.code: Code 'a' is used twice"
+    with pytest.raises(ImproperlyConfigured, match=repeated):
         parse_vocabulary(text)

@@ -28,7 +28,6 @@ from lantern.core.access import (
     Actor,
     Role,
 )
-from lantern.people.models import Person
 
 MEMBER = "member agency"
 OWN_ENTRY = "agency that wrote it"
@@ -147,16 +146,6 @@ def can_read_entry(actor: Actor, entry: ChronologyEntry) -> bool:
     return ChronologyEntry.objects.filter(pk=entry.pk).filter(restricted_filter(actor)).exists()
 
 
-def readable_categories(actor: Actor, person: Person) -> frozenset[str]:
-    """The restricted categories of this person's record this actor may read."""
-    if not access.allows(restricted_read, actor, GRANTED):
-        return frozenset()
-    granted = RestrictedAccessGrant.objects.active().filter(
-        user_id=actor.user.pk, agency_id=actor.agency.pk, person=person
-    )
-    return actor.restricted_categories | frozenset(granted.values_list("category", flat=True))
-
-
 def may_add_to_chronology(actor: Actor, case: Case) -> bool:
     return actor.may_read_person_data and visible_cases(actor).filter(pk=case.pk).exists()
 
@@ -178,7 +167,3 @@ def may_see_access_log(actor: Actor) -> bool:
 
 
 access.register_object(Case, kind="case", visible=visible_cases, refusal=case_refusal)
-
-
-def may_decide_restricted_access(actor: Actor) -> bool:
-    return access.may(restricted_access_decide, actor)

@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from lantern.cases import access as cases_access
 from lantern.cases import queries, services
@@ -39,6 +38,7 @@ from lantern.core.api import (
     query_flag,
     query_text,
 )
+from lantern.core.pagination import PagePagination
 from lantern.core.vocab import vocabulary
 from lantern.people.api import PersonSummarySerializer
 
@@ -118,11 +118,17 @@ class RestrictedEntrySerializer(serializers.Serializer[ChronologyEntry]):
         return True
 
 
-CHRONOLOGY_ITEM = PolymorphicProxySerializer(
-    component_name="ChronologyItem",
-    serializers=[ChronologyEntrySerializer, RestrictedEntrySerializer],
-    resource_type_field_name=None,
-)
+def _chronology_item(*, many: bool = False) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name="ChronologyItem",
+        serializers=[ChronologyEntrySerializer, RestrictedEntrySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+CHRONOLOGY_ITEM = _chronology_item()
+CHRONOLOGY_ITEMS = _chronology_item(many=True)
 
 
 def entry_data(entry: ChronologyEntry, *, readable: bool) -> dict[str, Any]:
@@ -130,29 +136,6 @@ def entry_data(entry: ChronologyEntry, *, readable: bool) -> dict[str, Any]:
     if readable:
         return dict(ChronologyEntrySerializer(entry).data)
     return dict(RestrictedEntrySerializer(entry).data)
-
-
-class ChronologyPageSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField(read_only=True)
-    page = serializers.IntegerField(read_only=True)
-    pages = serializers.IntegerField(read_only=True)
-    next = serializers.URLField(read_only=True, allow_null=True)
-    previous = serializers.URLField(read_only=True, allow_null=True)
-    results = serializers.SerializerMethodField()
-
-    @extend_schema_field(
-        PolymorphicProxySerializer(
-            component_name="ChronologyItem",
-            serializers=[ChronologyEntrySerializer, RestrictedEntrySerializer],
-            resource_type_field_name=None,
-            many=True,
-        )
-    )
-    def get_results(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            entry_data(entry, readable=bool(getattr(entry, "readable", False)))
-            for entry in data["entries"]
-        ]
 
 
 class PersonRefSerializer(serializers.Serializer[Any]):
@@ -241,6 +224,17 @@ class ChronologyAmendSerializer(serializers.Serializer[dict[str, Any]]):
 # --- views ----------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="cases_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=CaseStatus.values, required=False),
+            OpenApiParameter("mine", bool, required=False, description="Only cases you lead"),
+        ],
+        responses={200: CaseSummarySerializer(many=True), **problems(400, 401, 403)},
+        tags=TAGS,
+    )
+)
 class CaseListView(ActorListAPIView):
     """Cases you may see: the hub sees all; an agency sees the cases it is a member of."""
 
@@ -254,18 +248,6 @@ class CaseListView(ActorListAPIView):
             )
         mine = query_flag(self.request, "mine")
         return queries.case_list(self.actor, status=case_status, mine=mine)
-
-    @extend_schema(
-        operation_id="cases_list",
-        parameters=[
-            OpenApiParameter("status", str, enum=CaseStatus.values, required=False),
-            OpenApiParameter("mine", bool, required=False, description="Only cases you lead"),
-        ],
-        responses={200: CaseSummarySerializer(many=True), **problems(400, 401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class CaseDetailView(ActorAPIView):
@@ -285,6 +267,8 @@ class CaseDetailView(ActorAPIView):
 class CaseChronologyView(ActorAPIView):
     """The person's multi-agency chronology, newest first, 100 to a page; or add an event."""
 
+    pagination_class = PagePagination
+
     @extend_schema(
         operation_id="cases_chronology_list",
         parameters=[
@@ -303,7 +287,7 @@ class CaseChronologyView(ActorAPIView):
             OpenApiParameter("to", str, required=False, description="YYYY-MM-DD"),
             OpenApiParameter("page", int, required=False),
         ],
-        responses={200: ChronologyPageSerializer, **problems(400, 401, 403, 404)},
+        responses={200: CHRONOLOGY_ITEMS, **problems(400, 401, 403, 404)},
         tags=CHRONOLOGY_TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -319,20 +303,11 @@ class CaseChronologyView(ActorAPIView):
             date_to=query.get("to"),
         )
         page = queries.chronology_page(self.actor, case, filters, query["page"])
-        url = request.build_absolute_uri()
-        data = {
-            "count": page.paginator.count,
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "next": replace_query_param(url, "page", page.next_page_number())
-            if page.has_next()
-            else None,
-            "previous": replace_query_param(url, "page", page.previous_page_number())
-            if page.has_previous()
-            else None,
-            "entries": list(page.object_list),
-        }
-        return Response(ChronologyPageSerializer(data).data)
+        paginator = self.pagination_class()
+        entries = paginator.adopt(page, request)
+        return paginator.get_paginated_response(
+            [entry_data(e, readable=bool(getattr(e, "readable", False))) for e in entries]
+        )
 
     @extend_schema(
         operation_id="cases_chronology_create",

@@ -3,15 +3,12 @@
 Services raise these (never form-field plumbing); one mapping turns them into what each
 interface shows: form errors on a page (:func:`lantern.core.forms.apply_service_errors`),
 RFC 9457 problems in the API (:func:`lantern.core.problems.problem_exception_handler`:
-422 for invalid input, 409 for a conflict with what Lantern already holds) and command
-errors (:func:`command_error`).
+422 for invalid input, 409 for a conflict with what Lantern already holds).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.core.management.base import CommandError
 
 
 class DomainError(Exception):
@@ -33,7 +30,3 @@ class ConflictError(DomainError):
     """The request conflicts with what Lantern already holds (409 in the API)."""
 
     status = 409
-
-
-def command_error(exc: DomainError) -> CommandError:
-    return CommandError(f"{exc.field}: {exc.message}" if exc.field else exc.message)

@@ -1,4 +1,5 @@
-"""Domain vocabularies loaded from versioned YAML files, validated on load.
+"""Domain vocabularies loaded from versioned YAML files, validated on load
+(:mod:`lantern.core.datafiles`: every problem with its line and field).
 
 A local area changes its vocabulary (chronology event types, concern categories, care and
 support needs, status flags) by pointing ``LANTERN_DATA_DIR`` at a folder with files of the
@@ -12,10 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from lantern.core.datafiles import DataFileError, Problem, field_name, load_yaml, schema_problems
 
 VOCABULARY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -88,20 +89,29 @@ def _path_for(app: str, name: str) -> Path:
     return Path(__file__).resolve().parent.parent / app / "data" / f"{name}.yaml"
 
 
+class VocabularyError(DataFileError, ImproperlyConfigured):
+    """A vocabulary file was refused (Lantern cannot start with it); ``problems`` lists all."""
+
+    what = "The vocabulary"
+
+
 def parse_vocabulary(text: str, *, source: str = "<text>") -> Vocabulary:
-    data = yaml.safe_load(text)
-    validator = jsonschema.Draft202012Validator(VOCABULARY_SCHEMA)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        listed = "; ".join(
-            f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors
-        )
-        raise ImproperlyConfigured(f"{source} is not a valid vocabulary file: {listed}")
+    loaded = load_yaml(text, source=source, error=VocabularyError)
+    data, lines = loaded.data, loaded.lines
+    problems = lines.duplicates + schema_problems(data, VOCABULARY_SCHEMA, lines)
+    raw_terms = data.get("terms") if isinstance(data, dict) else None
+    seen: set[str] = set()
+    for index, term in enumerate(raw_terms if isinstance(raw_terms, list) else []):
+        code = term.get("code") if isinstance(term, dict) else None
+        if isinstance(code, str) and code in seen:
+            path = ("terms", index, "code")
+            problems.append(
+                Problem(lines.line(path), field_name(path), f"Code '{code}' is used twice")
+            )
+        seen.add(str(code))
+    if problems:
+        raise VocabularyError(problems, source=source)
     terms = tuple(Term(**t) for t in data["terms"])
-    codes = [t.code for t in terms]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicates:
-        raise ImproperlyConfigured(f"{source} repeats codes: {', '.join(duplicates)}")
     return Vocabulary(
         name=data["vocabulary"],
         version=str(data["version"]),

@@ -12,7 +12,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -287,6 +292,13 @@ def _require_importer(actor: Any, row: QuarantinedRow) -> None:
     )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="imports_extracts_list",
+        responses={200: ExtractSerializer(many=True), **problems(401, 403)},
+        tags=TAGS,
+    )
+)
 class ExtractListView(ActorListAPIView):
     """Extracts, newest first (hub roles); upload one (hub analysts and managers)."""
 
@@ -295,14 +307,6 @@ class ExtractListView(ActorListAPIView):
 
     def query(self) -> QuerySet[Extract]:
         return queries.extract_list(self.actor)
-
-    @extend_schema(
-        operation_id="imports_extracts_list",
-        responses={200: ExtractSerializer(many=True), **problems(401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="imports_extracts_create",
@@ -373,6 +377,16 @@ class ExtractWithdrawView(ActorAPIView):
         return Response(ExtractSerializer(done.extract).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="imports_quarantine_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=QuarantineStatus.values, required=False)
+        ],
+        responses={200: QuarantinedRowSerializer(many=True), **problems(400, 401, 403, 404)},
+        tags=TAGS,
+    )
+)
 class QuarantineListView(ActorListAPIView):
     """An extract's quarantined rows, with the reason each field was refused."""
 
@@ -388,17 +402,6 @@ class QuarantineListView(ActorListAPIView):
             self.actor, int(self.kwargs["pk"]), purpose="review quarantined rows"
         )
         return queries.quarantine_list(self.actor, extract, status=wanted)
-
-    @extend_schema(
-        operation_id="imports_quarantine_list",
-        parameters=[
-            OpenApiParameter("status", str, enum=QuarantineStatus.values, required=False)
-        ],
-        responses={200: QuarantinedRowSerializer(many=True), **problems(400, 401, 403, 404)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class QuarantineRowView(ActorAPIView):

@@ -5,18 +5,17 @@ how dates are written and what the agency's codes mean (docs/imports.md). Every 
 reported with the line of the YAML it is on and the field it is about
 (``columns.forename``), so an analyst can fix a profile from the message alone.
 
-YAML is read with a loader that keeps ``yes``/``no``/``on``/``off``/``Y``/``N`` as text
-(YAML 1.1 reads them as booleans, so a sex code ``N`` would silently become ``false``) and
-treats every code in a value map as text (``1: male`` maps the code ``"1"``). A profile
-round-trips: :func:`profile_yaml` writes a definition that :func:`parse_profile` reads back
-to the same definition.
+YAML is read by :mod:`lantern.core.datafiles` with YAML 1.2 booleans, which keeps
+``yes``/``no``/``on``/``off``/``Y``/``N`` as text (YAML 1.1 reads them as booleans, so a sex
+code ``N`` would silently become ``false``), and every code in a value map is text
+(``1: male`` maps the code ``"1"``). A profile round-trips: :func:`profile_yaml` writes a
+definition that :func:`parse_profile` reads back to the same definition.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -24,12 +23,20 @@ from typing import Any
 
 import jsonschema
 import yaml
-from django.core.exceptions import ValidationError
+
+from lantern.core.datafiles import (
+    DataFileError,
+    Lines,
+    Path_,
+    Problem,
+    Yaml12Loader,
+    field_name,
+    load_yaml,
+    schema_problems,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "mapping-profile.schema.json"
 MAX_PROFILE_BYTES = 200_000
-
-Path_ = tuple[str | int, ...]
 
 
 @cache
@@ -38,21 +45,6 @@ def profile_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
-
-
-class ProfileLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only ``true`` and ``false`` are booleans."""
-
-
-ProfileLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-ProfileLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 class ProfileDumper(yaml.SafeDumper):
@@ -71,75 +63,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 ProfileDumper.add_representer(str, _represent_str)
 
 
-@dataclass(frozen=True)
-class ProfileProblem:
-    """One problem with a profile: where (line, field) and what."""
-
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "the profile"
-        return f"{where}, {self.field or '(top)'}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
-
-
-class ProfileError(ValidationError):
+class ProfileError(DataFileError):
     """The profile is not valid; ``problems`` lists each problem with its line and field."""
 
-    def __init__(self, problems: list[ProfileProblem]) -> None:
-        super().__init__([str(p) for p in problems], code="profile_invalid")
-        self.problems = problems
-
-
-# --- where each value is in the YAML -------------------------------------------------
-
-
-@dataclass
-class _Lines:
-    """Line numbers (from 1) of each key and each value, by JSON path."""
-
-    keys: dict[Path_, int]
-    values: dict[Path_, int]
-    duplicates: list[tuple[Path_, int]]
-
-    def of_value(self, path: Path_) -> int | None:
-        for end in range(len(path), -1, -1):
-            line = self.values.get(path[:end])
-            if line is not None:
-                return line
-        return None
-
-    def of_key(self, path: Path_) -> int | None:
-        return self.keys.get(path) or self.of_value(path)
-
-
-def _walk(node: yaml.Node, path: Path_, lines: _Lines) -> None:
-    lines.values.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = (*path, key)
-            if key in seen:
-                lines.duplicates.append((child, key_node.start_mark.line + 1))
-            seen.add(key)
-            lines.keys[child] = key_node.start_mark.line + 1
-            lines.values[child] = value_node.start_mark.line + 1
-            _walk(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines)
-
-
-def _field(path: Path_) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    what = "The profile"
 
 
 # --- schema errors, in words ---------------------------------------------------------
@@ -150,63 +77,16 @@ _PATTERN_HINTS = {
 }
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
-    validator = error.validator
-    if validator == "enum":
-        options: list[Any] = list(error.validator_value)  # type: ignore[arg-type]
-        return "Use one of: " + ", ".join(str(v) for v in options)
-    if validator == "type":
-        kinds = error.validator_value
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        words = {"string": "text", "array": "a list", "object": "a mapping of names to values",
-                 "integer": "a whole number", "boolean": "true or false"}
-        return "Should be " + " or ".join(words.get(str(k), str(k)) for k in kinds)
-    if validator == "pattern":
+def _words(error: jsonschema.ValidationError) -> str | None:
+    """A profile's own words for the errors whose general wording would not help."""
+    if error.validator == "pattern":
         name = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
-        return _PATTERN_HINTS.get(name, _PATTERN_HINTS["source"]) if name != "formats" else (
-            "A date format uses strptime codes such as %d/%m/%Y"
-        )
-    if validator == "oneOf":
+        if name == "formats":
+            return "A date format uses strptime codes such as %d/%m/%Y"
+        return _PATTERN_HINTS.get(name, _PATTERN_HINTS["source"])
+    if error.validator == "oneOf":
         return "Give one column name, or a list of column names"
-    if validator in {"minLength", "minItems"} and error.validator_value == 1:
-        return "Must not be empty"
-    return str(error.message)
-
-
-def _schema_problems(data: Any, lines: _Lines) -> list[ProfileProblem]:
-    validator = jsonschema.Draft202012Validator(profile_schema())
-    problems: list[ProfileProblem] = []
-    for error in validator.iter_errors(data):
-        path: Path_ = tuple(error.absolute_path)
-        if error.validator == "required":
-            instance = error.instance if isinstance(error.instance, dict) else {}
-            required: list[str] = list(error.validator_value)
-            for name in required:
-                if name not in instance:
-                    problems.append(
-                        ProfileProblem(
-                            lines.of_key(path) or 1,
-                            _field((*path, name)),
-                            f"Missing: say which {name} this profile gives"
-                            if path
-                            else f"Missing: add '{name}'",
-                        )
-                    )
-        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = sorted(error.schema.get("properties", {}))
-            for name in error.instance:
-                if name not in known:
-                    hint = f" (expected one of: {', '.join(known)})" if known else ""
-                    problems.append(
-                        ProfileProblem(
-                            lines.of_key((*path, str(name))),
-                            _field((*path, str(name))),
-                            f"Unknown field '{name}'{hint}",
-                        )
-                    )
-        else:
-            problems.append(ProfileProblem(lines.of_value(path), _field(path), _describe(error)))
-    return problems
+    return None
 
 
 # --- checks the schema cannot make ----------------------------------------------------
@@ -236,21 +116,21 @@ def date_format_precision(fmt: str) -> str | None:
     return precision if parsed.year == _SAMPLE.year else None
 
 
-def _semantic_problems(data: dict[str, Any], lines: _Lines) -> list[ProfileProblem]:
-    problems: list[ProfileProblem] = []
+def _semantic_problems(data: dict[str, Any], lines: Lines) -> list[Problem]:
+    problems: list[Problem] = []
     columns = data.get("columns") or {}
     if "full_name" in columns and ({"first_name", "last_name"} & set(columns)):
         problems.append(
-            ProfileProblem(
-                lines.of_key(("columns", "full_name")),
+            Problem(
+                lines.line(("columns", "full_name")),
                 "columns.full_name",
                 "Map either full_name, or first_name and last_name, not both",
             )
         )
     if "full_name_order" in data and "full_name" not in columns:
         problems.append(
-            ProfileProblem(
-                lines.of_key(("full_name_order",)),
+            Problem(
+                lines.line(("full_name_order",)),
                 "full_name_order",
                 "Only needed when a full_name column is mapped",
             )
@@ -260,26 +140,22 @@ def _semantic_problems(data: dict[str, Any], lines: _Lines) -> list[ProfileProbl
         if isinstance(fmt, str) and "%" in fmt and date_format_precision(fmt) is None:
             path: Path_ = ("dates", "date_of_birth", "formats", index)
             problems.append(
-                ProfileProblem(
-                    lines.of_value(path),
-                    _field(path),
+                Problem(
+                    lines.line(path),
+                    field_name(path),
                     f"'{fmt}' does not read a date: it needs a year (%Y or %y), and a day "
                     "only with a month",
                 )
             )
-    for path, line in lines.duplicates:
-        problems.append(ProfileProblem(line, _field(path), "Given twice; keep one"))
     return problems
 
 
-def _agency_problems(
-    data: dict[str, Any], lines: _Lines, known: set[str]
-) -> list[ProfileProblem]:
+def _agency_problems(data: dict[str, Any], lines: Lines, known: set[str]) -> list[Problem]:
     codes = (data.get("values") or {}).get("agency") or {}
     return [
-        ProfileProblem(
-            lines.of_value(("values", "agency", code)),
-            _field(("values", "agency", code)),
+        Problem(
+            lines.line(("values", "agency", code)),
+            field_name(("values", "agency", code)),
             f"'{target}' is not an agency in Lantern (known: {', '.join(sorted(known))})",
         )
         for code, target in codes.items()
@@ -299,12 +175,6 @@ def _stringify_codes(data: dict[str, Any]) -> None:
                 values[name] = {str(k): v for k, v in mapping.items()}
 
 
-def _syntax_problem(exc: yaml.YAMLError) -> ProfileProblem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    return ProfileProblem(mark.line + 1 if mark else None, "", f"Not valid YAML: {problem}")
-
-
 def parse_profile(text: str, *, known_agencies: set[str] | None = None) -> dict[str, Any]:
     """Read and validate a profile; return its definition or raise :class:`ProfileError`.
 
@@ -312,26 +182,20 @@ def parse_profile(text: str, *, known_agencies: set[str] | None = None) -> dict[
     """
     if len(text.encode("utf-8")) > MAX_PROFILE_BYTES:
         raise ProfileError(
-            [ProfileProblem(None, "", f"A profile is at most {MAX_PROFILE_BYTES:,} bytes")]
+            [Problem(None, "", f"A profile is at most {MAX_PROFILE_BYTES:,} bytes")]
         )
-    try:
-        node = yaml.compose(text, Loader=ProfileLoader)
-        data = yaml.load(text, Loader=ProfileLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
-    except yaml.YAMLError as exc:
-        raise ProfileError([_syntax_problem(exc)]) from exc
-    if node is None or data is None:
-        raise ProfileError([ProfileProblem(1, "", "The profile is empty")])
-    lines = _Lines(keys={}, values={}, duplicates=[])
-    _walk(node, (), lines)
+    loaded = load_yaml(text, error=ProfileError, loader=Yaml12Loader)
+    data, lines = loaded.data, loaded.lines
+    if data is None:
+        raise ProfileError([Problem(1, "", "The profile is empty")])
     if isinstance(data, dict):
         _stringify_codes(data)
-    problems = _schema_problems(data, lines)
+    problems = lines.duplicates + schema_problems(data, profile_schema(), lines, words=_words)
     if isinstance(data, dict):
         problems += _semantic_problems(data, lines)
         if known_agencies is not None and not problems:
             problems += _agency_problems(data, lines, known_agencies)
     if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.field))
         raise ProfileError(problems)
     definition: dict[str, Any] = json.loads(json.dumps(data))
     return definition

@@ -23,24 +23,10 @@ from django.core.exceptions import ValidationError
 
 from lantern.core import normalisers
 from lantern.core.normalisers import PartialDate
+from lantern.imports.layout import STANDARD_COLUMNS
 from lantern.imports.profiles import date_format_precision
 from lantern.people.models import Sex
 
-#: The documented standard person-extract layout, in its column order.
-STANDARD_COLUMNS: tuple[str, ...] = (
-    "record_id",
-    "source",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-)
 #: Everything a profile may map: the standard columns, an agency column and a full name.
 MAPPABLE_FIELDS: tuple[str, ...] = (*STANDARD_COLUMNS, "agency", "full_name")
 #: The fields an analyst corrects when fixing a quarantined row (a full name is split first).

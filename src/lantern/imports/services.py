@@ -9,13 +9,13 @@ batch in its own transaction: a row either becomes a :class:`SourceRecord` (crea
 with its earlier values kept as a :class:`SourceRecordRevision`, or found unchanged) or a
 :class:`QuarantinedRow` with the reason for each refused field. It never creates people:
 when it has finished it tells linkage which records are new or changed
-(``lantern.linkage.hooks.records_imported``), and linkage decides who they are.
+(:mod:`lantern.imports.linking`, where linkage registers its hooks), and linkage decides
+who they are.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import os
 import re
@@ -36,7 +36,7 @@ from lantern.core import access, audit, system
 from lantern.core.access import Actor, Role
 from lantern.core.events import Event
 from lantern.imports import access as imports_access
-from lantern.imports import bulk, profiles
+from lantern.imports import bulk, linking, profiles
 from lantern.imports.models import (
     PERSON_FIELDS,
     Extract,
@@ -78,8 +78,6 @@ _UPSERT_FIELDS = [
     "updated_at",
 ]
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
-#: Where linkage's hooks live; the import calls them if they are there.
-LINKAGE_HOOKS = "lantern.linkage.hooks"
 
 
 def import_dir() -> Path:
@@ -101,7 +99,7 @@ def profile_load(*, actor: Actor, text: str) -> ProfileLoaded:
     """Validate a profile and store it as the next version of its name.
 
     Loading a definition identical to the latest version stores nothing new. Raises
-    :class:`~lantern.imports.profiles.ProfileInvalid` listing each problem with its line.
+    :class:`~lantern.imports.profiles.ProfileError` listing each problem with its line.
     """
     access.check(actor, imports_access.may_import(actor), "load mapping profiles")
     known = set(Agency.objects.values_list("code", flat=True))
@@ -744,22 +742,9 @@ def _notify_linkage(extract: Extract) -> None:
         logger.exception("Linkage could not take the records of extract %s", extract.pk)
 
 
-def linkage_hook(name: str) -> Callable[..., None] | None:
-    """Linkage's hook of this name, or None while linkage does not provide it."""
-    try:
-        module = importlib.import_module(LINKAGE_HOOKS)
-    except ModuleNotFoundError as exc:
-        if exc.name in {LINKAGE_HOOKS, "lantern.linkage"}:
-            return None
-        raise
-    hook = getattr(module, name, None)
-    return hook if callable(hook) else None
-
-
 def _records_imported(extract_id: int, record_ids: list[int]) -> None:
-    hook = linkage_hook("records_imported")
-    if record_ids and hook is not None:
-        hook(extract_id=extract_id, record_ids=record_ids)
+    if record_ids:
+        linking.linker().records_imported(extract_id=extract_id, record_ids=record_ids)
 
 
 # --- quarantine --------------------------------------------------------------------------
@@ -988,11 +973,5 @@ def _chunks(items: Iterable[SourceRecord], size: int) -> Iterator[list[SourceRec
 
 
 def _records_withdrawn(record_ids: list[int]) -> None:
-    if not record_ids:
-        return
-    hook = linkage_hook("records_withdrawn")
-    if hook is None:
-        # No linkage yet: clear the links here, so a withdrawn record is nobody's.
-        SourceRecord.objects.filter(pk__in=record_ids).update(person=None)
-        return
-    hook(record_ids=record_ids)
+    if record_ids:
+        linking.linker().records_withdrawn(record_ids=record_ids)

@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,24 +31,14 @@ from lantern.core.api import (
 )
 from lantern.core.limits import MAX_TEXT
 from lantern.core.problems import problem_response
+from lantern.imports.layout import PERSON_COLUMNS
 from lantern.linkage import access as linkage_access
 from lantern.linkage import queries, services
 from lantern.linkage.models import Decision
 from lantern.people import queries as people_queries
 
 TAGS = ["linkage"]
-MATCH_FIELDS = (
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-)
+MATCH_FIELDS = PERSON_COLUMNS
 
 
 # --- serializers -------------------------------------------------------------------------
@@ -208,6 +203,13 @@ class CandidatesView(ActorAPIView):
         return Response(MatchResultSerializer(result).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="linkage_queue",
+        responses={200: PairSerializer(many=True), **problems(401, 403)},
+        tags=TAGS,
+    )
+)
 class QueueView(ActorListAPIView):
     """Pairs waiting for a person to decide, most likely matches first."""
 
@@ -215,14 +217,6 @@ class QueueView(ActorListAPIView):
 
     def query(self) -> Any:
         return queries.review_queue(self.actor)
-
-    @extend_schema(
-        operation_id="linkage_queue",
-        responses={200: PairSerializer(many=True), **problems(401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class PairView(ActorAPIView):
@@ -263,6 +257,13 @@ class PairDecisionView(ActorAPIView):
         return Response(LabelSerializer(label).data, status=201)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="linkage_models",
+        responses={200: ModelSerializer(many=True), **problems(401, 403)},
+        tags=TAGS,
+    )
+)
 class ModelListView(ActorListAPIView):
     """Trained linkage models, newest first; the one in use is ``is_active``."""
 
@@ -270,14 +271,6 @@ class ModelListView(ActorListAPIView):
 
     def query(self) -> Any:
         return queries.model_list(self.actor)
-
-    @extend_schema(
-        operation_id="linkage_models",
-        responses={200: ModelSerializer(many=True), **problems(401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class PersonRecordsView(ActorAPIView):

@@ -7,8 +7,10 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from lantern.core.panels import register_panel
-        from lantern.linkage import access  # noqa: F401  (registers its rules with core)
+        from lantern.imports import linking
+        from lantern.linkage import access, hooks  # noqa: F401  (access registers its rules)
         from lantern.linkage.queries import person_panel, referral_panel
 
         register_panel("person", person_panel)
         register_panel("referral", referral_panel)
+        linking.register(hooks)

@@ -28,21 +28,7 @@ import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 
 from lantern.core.normalisers import normalise_name, parse_partial_date
-
-STANDARD_COLUMNS = (
-    "record_id",
-    "source",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-)
+from lantern.imports.layout import STANDARD_COLUMNS as STANDARD_COLUMNS  # noqa: PLC0414 - re-export
 
 #: Columns the Lantern model compares (besides ``unique_id``).
 FEATURE_COLUMNS = (

@@ -1,4 +1,4 @@
-"""What the import tells linkage (``lantern.imports.services`` calls these if present).
+"""What the import tells linkage (registered with ``lantern.imports.linking`` in ``ready``).
 
 - :func:`records_imported`: an extract created or changed these source records; link them.
   Queues an incremental run for ``lantern db_worker`` and returns at once.

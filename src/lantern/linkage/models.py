@@ -25,14 +25,17 @@ from django.db import models
 from django.utils import timezone
 
 from lantern.core.models import TimeStamped
+from lantern.linkage.spec import ModelKind
 
 #: A reviewer's claim on a pair lapses after this long without a decision.
 CLAIM_LEASE = timedelta(minutes=20)
 
 
-class ModelKind(models.TextChoices):
-    LANTERN = "lantern", "Lantern model (UK person records)"
-    PLAIN = "plain", "Plain Splink configuration (for comparison)"
+#: What each model configuration (:data:`lantern.linkage.spec.ModelKind`) is called.
+MODEL_KINDS: dict[ModelKind, str] = {
+    "lantern": "Lantern model (UK person records)",
+    "plain": "Plain Splink configuration (for comparison)",
+}
 
 
 class LinkageModel(TimeStamped):
@@ -45,7 +48,7 @@ class LinkageModel(TimeStamped):
     """
 
     version = models.PositiveIntegerField(unique=True)
-    kind = models.CharField(max_length=10, choices=ModelKind.choices, default=ModelKind.LANTERN)
+    kind = models.CharField(max_length=10, choices=MODEL_KINDS, default="lantern")
     splink_settings = models.JSONField()
     summary = models.JSONField(default=dict)
     file_path = models.CharField(max_length=500, blank=True)

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
@@ -700,18 +699,6 @@ def person_for_merge(actor: Actor, reference: str) -> Person | None:
             purpose="merge people",
         )
     return person
-
-
-def label_counts() -> dict[str, int]:
-    return dict(
-        PairLabel.objects.values_list("decision")
-        .annotate(n=Count("pk"))
-        .values_list("decision", "n")
-    )
-
-
-def claim_expired(pair: CandidatePair) -> bool:
-    return pair.claimed_at is not None and not pair.claim_is_live(timezone.now())
 
 
 def person_panel(actor: Actor, person: Any) -> dict[str, Any]:

@@ -48,7 +48,6 @@ from lantern.linkage.models import (
     LinkageModel,
     LinkageRun,
     MergeKind,
-    ModelKind,
     PairLabel,
     PairStatus,
     PersonMerge,
@@ -57,6 +56,7 @@ from lantern.linkage.models import (
     RunStatus,
 )
 from lantern.linkage.scorer import contributions_from_prediction
+from lantern.linkage.spec import ModelKind
 from lantern.people import merging
 from lantern.people import services as people_services
 from lantern.people.models import (
@@ -236,7 +236,7 @@ def latest_labels() -> dict[tuple[int, int], PairLabel]:
 def model_train(
     *,
     actor: Actor,
-    kind: str = ModelKind.LANTERN,
+    kind: ModelKind = "lantern",
     activate: bool = True,
     use_labels: bool = True,
     backend: str | None = None,
@@ -256,12 +256,12 @@ def model_train(
         )
     frame = records_frame(rows)
     prepared = (
-        features.prepare(frame) if kind == ModelKind.LANTERN else features.prepare_plain(frame)
+        features.prepare(frame) if kind == "lantern" else features.prepare_plain(frame)
     )
     api = engine.make_api(backend)
-    trained = engine.train(api, prepared, kind)  # type: ignore[arg-type]
+    trained = engine.train(api, prepared, kind)
     labels_used = 0
-    if use_labels and kind == ModelKind.LANTERN:
+    if use_labels and kind == "lantern":
         labels_used = refine_with_labels(trained.settings, latest_labels().values())
         trained.summary["labels_used"] = labels_used
         trained.summary["parameters"] = engine.parameters_table(trained.settings)
@@ -437,7 +437,7 @@ def _placeholder_model() -> LinkageModel:
     model, _ = LinkageModel.objects.get_or_create(
         version=0,
         defaults={
-            "kind": ModelKind.LANTERN,
+            "kind": "lantern",
             "splink_settings": {},
             "summary": {"placeholder": "replaced by a trained model when the run starts"},
             "is_active": False,

@@ -22,7 +22,7 @@ from lantern.core.events import Event
 from lantern.imports.models import SourceRecord
 from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, learning
-from lantern.linkage.models import CandidatePair, Decision, LinkageModel, ModelKind, PairLabel
+from lantern.linkage.models import CandidatePair, Decision, LinkageModel, PairLabel
 
 #: ``active`` (the default): the most useful pair to decide first; ``probability``: the most
 #: likely match first (the order before active selection).
@@ -130,7 +130,7 @@ def model_learn(*, actor: Actor, activate: bool = True) -> LinkageModel:
     )
     base = services.active_model()
     trained = base is not None and bool(base.splink_settings.get("comparisons"))
-    if base is None or not trained or base.kind != ModelKind.LANTERN:
+    if base is None or not trained or base.kind != "lantern":
         raise ValidationError(
             "There is no trained Lantern model in use to re-estimate. Train one first.",
             code="no_model",

@@ -22,7 +22,6 @@ from lantern.core.normalisers import (
     normalise_phone,
     normalise_postcode,
 )
-from lantern.core.vocab import vocabulary
 from lantern.people.models import (
     Address,
     CareNeed,
@@ -358,7 +357,3 @@ def person_share(
             purpose=purpose,
             lawful_basis=lawful_basis or DEFAULT_LAWFUL_BASIS,
         )
-
-
-def care_need_codes() -> list[tuple[str, str]]:
-    return vocabulary("people", "care_needs").choices()

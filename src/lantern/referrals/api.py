@@ -227,6 +227,13 @@ class DecisionInputSerializer(serializers.Serializer[dict[str, Any]]):
 # --- views ----------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="referrals_list",
+        tags=TAGS,
+        responses={200: ReferralListItemSerializer(many=True), **problems(401, 403)},
+    )
+)
 class ReferralListView(ActorListAPIView):
     """Referrals you can follow (your agency's own; every referral for the hub); or refer a
     concern about an existing or a new person."""
@@ -235,14 +242,6 @@ class ReferralListView(ActorListAPIView):
 
     def query(self) -> QuerySet[Referral]:
         return queries.agency_referrals(self.actor)
-
-    @extend_schema(
-        operation_id="referrals_list",
-        tags=TAGS,
-        responses={200: ReferralListItemSerializer(many=True), **problems(401, 403)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="referrals_create",
@@ -294,6 +293,13 @@ class ReferralDetailView(ActorAPIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="triage_list",
+        tags=TAGS,
+        responses={200: TriageItemSerializer(many=True), **problems(401, 403)},
+    )
+)
 class TriageQueueView(ActorListAPIView):
     """Referrals awaiting the hub's decision, most urgent then oldest first (hub caseworkers),
     each with the person's latest screening level."""
@@ -302,14 +308,6 @@ class TriageQueueView(ActorListAPIView):
 
     def query(self) -> QuerySet[Referral]:
         return queries.triage_queue(self.actor)
-
-    @extend_schema(
-        operation_id="triage_list",
-        tags=TAGS,
-        responses={200: TriageItemSerializer(many=True), **problems(401, 403)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class DecisionView(ActorAPIView):

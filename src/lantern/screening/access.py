@@ -14,7 +14,8 @@ from django.db.models import OuterRef, Q
 from lantern.cases.access import restricted_q
 from lantern.core import access
 from lantern.core.access import ANY, CASEWORK_ROLES, CHANGE, HUB, OTHER, READ, REFUSED, Actor, Role
-from lantern.people.access import person_scope
+from lantern.people.access import person_scope, require_person
+from lantern.people.models import Person
 from lantern.screening.models import Screening
 
 
@@ -57,6 +58,18 @@ def restricted_screening_filter(actor: Actor) -> Q:
 
 def may_screen(actor: Actor) -> bool:
     return access.may(screening_record, actor)
+
+
+def require_screen(actor: Actor, person: Person) -> None:
+    """Refuse (the refusal is audited) unless this actor may screen this person's risk."""
+    access.check(
+        actor,
+        may_screen(actor),
+        "screen a person's risk",
+        object_type="person",
+        object_id=person.pk,
+    )
+    require_person(actor, person)
 
 
 def may_see_screening_work(actor: Actor) -> bool:

@@ -16,8 +16,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from lantern.core.access import Actor
+from lantern.core.datafiles import Problem
 from lantern.screening import services
-from lantern.screening.instruments import InstrumentError, Problem
+from lantern.screening.instruments import InstrumentError
 from lantern.screening.models import Instrument, InstrumentVersion
 
 MAX_FILE_BYTES = 1_000_000

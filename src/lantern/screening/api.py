@@ -11,7 +11,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -500,6 +505,14 @@ class SuggestionsView(ActorAPIView):
         return Response(SuggestionsResponseSerializer(data).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="screenings_due",
+        parameters=[OpenApiParameter("scope", str, enum=["mine", "all"], required=False)],
+        responses={200: ScreeningDueSerializer(many=True), **problems(400, 401, 403)},
+        tags=TAGS,
+    )
+)
 class DueListView(ActorListAPIView):
     """Screenings overdue or due in the next 14 days (hub caseworkers), soonest first."""
 
@@ -511,26 +524,9 @@ class DueListView(ActorListAPIView):
             raise serializers.ValidationError({"scope": "Use mine or all"})
         return queries.due_list(self.actor, scope=scope)
 
-    @extend_schema(
-        operation_id="screenings_due",
-        parameters=[OpenApiParameter("scope", str, enum=["mine", "all"], required=False)],
-        responses={200: ScreeningDueSerializer(many=True), **problems(400, 401, 403)},
-        tags=TAGS,
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
-
-class TransitionListView(ActorListAPIView):
-    """Transitions at 18 and whether adult services have joined (hub caseworkers)."""
-
-    serializer_class = TransitionSerializer
-
-    def query(self) -> QuerySet[Transition]:
-        waiting = query_flag(self.request, "waiting")
-        return queries.transitions_due(self.actor, waiting_only=waiting)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="transitions_list",
         parameters=[
             OpenApiParameter(
@@ -543,8 +539,15 @@ class TransitionListView(ActorListAPIView):
         responses={200: TransitionSerializer(many=True), **problems(400, 401, 403)},
         tags=TAGS,
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class TransitionListView(ActorListAPIView):
+    """Transitions at 18 and whether adult services have joined (hub caseworkers)."""
+
+    serializer_class = TransitionSerializer
+
+    def query(self) -> QuerySet[Transition]:
+        waiting = query_flag(self.request, "waiting")
+        return queries.transitions_due(self.actor, waiting_only=waiting)
 
 
 class InstrumentListView(APIView):

@@ -1,8 +1,11 @@
 """The level over time, drawn on the server as SVG: readable without JavaScript.
 
-The chart is an image with a title and a description (``role="img"``, ``aria-labelledby``);
-the page shows the same screenings as a table, which is the accessible alternative. Only
-presentation attributes are used (no ``style``), so the strict Content-Security-Policy holds.
+Charts are drawn one way in Lantern: the geometry is worked out here, in Python, and a
+template draws it (``screening/_level_chart.html``, as linkage's waterfall does), so every
+text is escaped by the template engine and the look lives in the stylesheet (classes, no
+``style``: the strict Content-Security-Policy holds). The chart is an image with a title and
+a description (``role="img"``, ``aria-labelledby``); the page shows the same screenings as a
+table, which is the accessible alternative.
 """
 
 from __future__ import annotations
@@ -11,14 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 40
-#: Colours by how far up the scale a level is (GOV.UK palette; text stays black).
 MIN_SPAN_DAYS = 90
-COLOURS = ("#505a5f", "#f47738", "#d4351c", "#942514")
+#: Marker tones by how far up the scale a level is (``lantern-chart__point--N`` in the CSS).
+TONES = 4
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,55 @@ class Point:
     reference: str
 
 
-def _colour(rank: int, levels: int) -> str:
+@dataclass(frozen=True)
+class Gridline:
+    y: float
+    label: str
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 5, 1)
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    tone: int
+    title: str
+
+
+@dataclass(frozen=True)
+class LevelChart:
+    """What the template draws: a step line through the markers, one gridline a level."""
+
+    chart_id: str
+    summary: str
+    start: date
+    end: date
+    gridlines: list[Gridline]
+    markers: list[Marker]
+    path: str
+    eighteenth_x: float | None
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_x: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom_y: int = HEIGHT - BOTTOM
+    label_x: int = LEFT - 8
+    date_y: int = HEIGHT - 10
+    eighteen_label_y: int = TOP + 12
+
+    @property
+    def eighteenth_label_x(self) -> float | None:
+        return None if self.eighteenth_x is None else round(self.eighteenth_x + 4, 1)
+
+
+def _tone(rank: int, levels: int) -> int:
     if levels <= 1:
-        return COLOURS[0]
-    index = round(rank * (len(COLOURS) - 1) / (levels - 1))
-    return COLOURS[min(index, len(COLOURS) - 1)]
+        return 0
+    return min(round(rank * (TONES - 1) / (levels - 1)), TONES - 1)
 
 
 def level_chart(
@@ -44,10 +88,10 @@ def level_chart(
     chart_id: str = "level-chart",
     eighteenth: date | None = None,
     today: date,
-) -> SafeString:
-    """An SVG step chart of the judged level at each screening, oldest to newest."""
+) -> LevelChart | None:
+    """A step chart of the judged level at each screening, oldest to newest."""
     if not points:
-        return mark_safe("")  # an empty string  # nosec B308
+        return None
     levels = max(len(level_labels), 1)
     end = max(today, *(p.on for p in points))
     # At least three months across, so that one or two screenings still read as a timeline.
@@ -64,56 +108,32 @@ def level_chart(
         step = plot_h / max(levels - 1, 1)
         return round(TOP + plot_h - step * min(rank, levels - 1), 1)
 
-    title = f"{chart_id}-title"
-    desc = f"{chart_id}-desc"
     latest = points[-1]
     summary = (
         f"{len(points)} screening{'s' if len(points) != 1 else ''} from "
         f"{points[0].on:%-d %B %Y} to {latest.on:%-d %B %Y}. Latest level: {latest.label}. "
         "The table below lists every screening."
     )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="lantern-chart" role="img" aria-labelledby="{title} {desc}" '
-        f'font-family="arial, sans-serif" font-size="14">',
-        f'<title id="{title}">Screening level over time</title>',
-        f'<desc id="{desc}">{escape(summary)}</desc>',
-    ]
-    for rank, label in enumerate(level_labels):
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(rank)}" y2="{y(rank)}" '
-            'stroke="#b1b4b6" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 8}" y="{y(rank) + 5}" text-anchor="end" fill="#0b0c0c">'
-            f"{escape(label)}</text>"
-        )
-    parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 10}" fill="#0b0c0c">{start:%-d %b %Y}</text>'
-        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 10}" text-anchor="end" fill="#0b0c0c">'
-        f"{end:%-d %b %Y}</text>"
+    steps = [f"M {x(points[0].on)} {y(points[0].rank)}"]
+    steps += [f"H {x(p.on)} V {y(p.rank)}" for p in points[1:]]
+    steps.append(f"H {x(end)}")
+    return LevelChart(
+        chart_id=chart_id,
+        summary=summary,
+        start=start,
+        end=end,
+        gridlines=[Gridline(y(rank), label) for rank, label in enumerate(level_labels)],
+        markers=[
+            Marker(
+                x(p.on),
+                y(p.rank),
+                _tone(p.rank, levels),
+                f"{p.reference}, {p.on:%-d %b %Y}: {p.label}",
+            )
+            for p in points
+        ],
+        path=" ".join(steps),
+        eighteenth_x=x(eighteenth)
+        if eighteenth is not None and start <= eighteenth <= end
+        else None,
     )
-    if eighteenth is not None and start <= eighteenth <= end:
-        ex = x(eighteenth)
-        parts.append(
-            f'<line x1="{ex}" x2="{ex}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#1d70b8" '
-            'stroke-width="2" stroke-dasharray="6 4"/>'
-            f'<text x="{ex + 4}" y="{TOP + 12}" fill="#1d70b8">18th birthday</text>'
-        )
-    path = []
-    for index, point in enumerate(points):
-        if index == 0:
-            path.append(f"M {x(point.on)} {y(point.rank)}")
-        else:
-            path.append(f"H {x(point.on)} V {y(point.rank)}")
-    path.append(f"H {x(end)}")
-    parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b0c0c" stroke-width="3"/>')
-    for point in points:
-        parts.append(
-            f'<circle cx="{x(point.on)}" cy="{y(point.rank)}" r="7" '
-            f'fill="{_colour(point.rank, levels)}" stroke="#0b0c0c" stroke-width="2">'
-            f"<title>{escape(point.reference)}, {point.on:%-d %b %Y}: {escape(point.label)}</title>"
-            "</circle>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text value above is escaped  # nosec: B703, B308

@@ -18,8 +18,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
+
+from lantern.core.datafiles import (
+    DataFileError,
+    Lines,
+    Path_,
+    Problem,
+    field_name,
+    load_yaml,
+    schema_problems,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_PATH = DATA_DIR / "instrument.schema.json"
@@ -40,112 +49,13 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-# --- problems, with the line they are on -------------------------------------------------
-
-Path_ = tuple[str | int, ...]
+# --- checking a file: core.datafiles reads it, the checks below are the instrument's own ------
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "the file"
-        return f"{where}, {self.path or '(top level)'}: {self.message}"
-
-
-class InstrumentError(ValueError):
+class InstrumentError(DataFileError):
     """The file was refused; ``problems`` lists every one found (nothing was loaded)."""
 
-    def __init__(self, problems: Sequence[Problem], *, source: str = "") -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.path, p.message))
-        self.source = source
-        listed = "\n".join(f"  - {p}" for p in self.problems)
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{source or 'The instrument'} was refused ({count}):\n{listed}")
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-class _Lines:
-    """JSON path → line number, from PyYAML's node marks (1-based lines)."""
-
-    def __init__(self) -> None:
-        self.lines: dict[Path_, int] = {}
-        self.key_lines: dict[Path_, int] = {}
-        self.duplicates: list[Problem] = []
-
-    def walk(self, node: yaml.Node, path: Path_ = ()) -> None:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                child = (*path, key)
-                if key in seen:
-                    self.duplicates.append(
-                        Problem(
-                            key_node.start_mark.line + 1,
-                            format_path(child),
-                            f"'{key}' is given twice; give it once",
-                        )
-                    )
-                seen.add(key)
-                self.key_lines[child] = key_node.start_mark.line + 1
-                self.walk(value_node, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self.walk(item, (*path, index))
-
-    def line(self, path: Path_) -> int | None:
-        """The line of ``path``, or of the nearest enclosing value that exists."""
-        probe = tuple(path)
-        while True:
-            if probe in self.key_lines:
-                return self.key_lines[probe]
-            if probe in self.lines:
-                return self.lines[probe]
-            if not probe:
-                return None
-            probe = probe[:-1]
-
-
-def _schema_problems(data: Any, lines: _Lines) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema())
-    problems: list[Problem] = []
-    for error in validator.iter_errors(data):
-        path: Path_ = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {}))
-            for key in sorted(set(error.instance) - allowed, key=str):
-                where = (*path, str(key))
-                problems.append(
-                    Problem(
-                        lines.line(where),
-                        format_path(where),
-                        f"'{key}' is not a field of an instrument file here"
-                        + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""),
-                    )
-                )
-            continue
-        if error.validator == "required" and isinstance(error.instance, dict):
-            message = error.message.replace("is a required property", "is required here")
-        elif error.validator == "type" and error.validator_value == "string":
-            message = f"{error.instance!r} must be text (put it in quotes)"
-        else:
-            message = error.message
-        problems.append(Problem(lines.line(path), format_path(path), message))
-    return problems
+    what = "The instrument"
 
 
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -161,7 +71,7 @@ def _codes(items: list[tuple[int, dict[str, Any]]]) -> list[str]:
 
 
 def _dupes(
-    items: list[tuple[int, dict[str, Any]]], base: Path_, lines: _Lines, what: str
+    items: list[tuple[int, dict[str, Any]]], base: Path_, lines: Lines, what: str
 ) -> list[Problem]:
     problems = []
     seen: set[str] = set()
@@ -173,7 +83,7 @@ def _dupes(
             where = (*base, index, "code")
             problems.append(
                 Problem(
-                    lines.line(where), format_path(where), f"{what} code '{code}' is used twice"
+                    lines.line(where), field_name(where), f"{what} code '{code}' is used twice"
                 )
             )
         seen.add(code)
@@ -186,7 +96,7 @@ class _Checks:
     Tolerant of a file that also fails the schema, so that one run lists every problem.
     """
 
-    def __init__(self, data: dict[str, Any], lines: _Lines, event_types: set[str] | None) -> None:
+    def __init__(self, data: dict[str, Any], lines: Lines, event_types: set[str] | None) -> None:
         self.data = data
         self.lines = lines
         self.event_types = event_types
@@ -202,7 +112,7 @@ class _Checks:
         self.indicator_codes: set[str] = set()
 
     def add(self, path: Path_, message: str) -> None:
-        self.problems.append(Problem(self.lines.line(path), format_path(path), message))
+        self.problems.append(Problem(self.lines.line(path), field_name(path), message))
 
     def run(self) -> list[Problem]:
         self.recency()
@@ -339,25 +249,14 @@ def parse_instrument(
 ) -> ParsedFile:
     """Check an instrument file and return its definition, or raise :class:`InstrumentError`
     listing every problem (line and field). ``event_types``: the chronology codes in use."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InstrumentError(
-            [Problem(line, "", f"not valid YAML: {exc.problem or exc}")], source=source
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise InstrumentError([Problem(None, "", f"not valid YAML: {exc}")], source=source) from exc
-    if node is None or not isinstance(data, dict):
+    loaded = load_yaml(text, source=source, error=InstrumentError)
+    data, lines = loaded.data, loaded.lines
+    if not isinstance(data, dict):
         raise InstrumentError(
             [Problem(1, "", "the file must be a YAML mapping (instrument:, version:, …)")],
             source=source,
         )
-    lines = _Lines()
-    lines.walk(node)
-    problems = list(lines.duplicates) + _schema_problems(data, lines)
+    problems = lines.duplicates + schema_problems(data, schema(), lines)
     problems += _Checks(data, lines, event_types).run()
     if problems:
         raise InstrumentError(problems, source=source)
@@ -479,10 +378,6 @@ class InstrumentDef:
 
     def capacity_decision(self, code: str) -> CapacityDecision | None:
         return next((d for d in self.capacity_decisions if d.code == code), None)
-
-    @property
-    def transition_ranks(self) -> frozenset[int]:
-        return frozenset(level.rank for level in self.levels if level.flags_transition)
 
 
 def definition_from(data: Mapping[str, Any]) -> InstrumentDef:

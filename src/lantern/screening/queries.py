@@ -36,7 +36,7 @@ from lantern.people import access as people_access
 from lantern.people.models import Person
 from lantern.screening import access as screening_access
 from lantern.screening import services
-from lantern.screening.chart import Point, level_chart
+from lantern.screening.chart import LevelChart, Point, level_chart
 from lantern.screening.instruments import Indicator, InstrumentDef, Theme
 from lantern.screening.jobs import eighteenth_birthday
 from lantern.screening.models import (
@@ -256,7 +256,7 @@ class ScreeningSummary:
     status: ScreeningStatus | None
     transition: TransitionView | None
     capacity: list[CapacityAssessment]
-    chart: str
+    chart: LevelChart | None
     today: date
     may_screen: bool = False
 
@@ -328,7 +328,7 @@ def person_summary(
             purpose=purpose,
             detail={"screenings": len(screenings)},
         )
-    chart = ""
+    chart = None
     if screenings:
         newest_spec = screenings[0].instrument_version.spec
         points = [
@@ -381,14 +381,7 @@ def new_screening(
 ) -> NewScreening:
     """The instrument to screen with (by age on today's date) and the suggestions from the
     chronology entries this actor may read, each with the entries behind it. Audited."""
-    access.check(
-        actor,
-        screening_access.may_screen(actor),
-        "screen a person's risk",
-        object_type="person",
-        object_id=person.pk,
-    )
-    people_access.require_person(actor, person)
+    screening_access.require_screen(actor, person)
     today = timezone.localdate()
     version = services.instrument_for(person, today, audience=audience)
     views: list[SuggestionView] = []

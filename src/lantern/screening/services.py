@@ -19,11 +19,11 @@ from django.utils import timezone
 from lantern.cases import access as cases_access
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.datafiles import Problem
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.core.normalisers import age_on
 from lantern.core.vocab import vocabulary
-from lantern.people import access as people_access
 from lantern.people.models import ADULT_AGE, Person
 from lantern.referrals import access as referrals_access
 from lantern.screening import access as screening_access
@@ -35,7 +35,6 @@ from lantern.screening.instruments import (
     InstrumentDef,
     InstrumentError,
     Level,
-    Problem,
     compute_level,
     parse_instrument,
 )
@@ -202,14 +201,7 @@ class CapacityInput:
 def _check_subject(
     actor: Actor, person: Person, case: Case | None, referral: Referral | None
 ) -> None:
-    access.check(
-        actor,
-        screening_access.may_screen(actor),
-        "screen a person's risk",
-        object_type="person",
-        object_id=person.pk,
-    )
-    people_access.require_person(actor, person)
+    screening_access.require_screen(actor, person)
     if case is not None:
         cases_access.require_case(actor, case)
         if case.person_id != person.pk:

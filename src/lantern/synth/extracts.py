@@ -83,21 +83,8 @@ from faker.providers.person.en_GB import Provider as GBNames
 from nicknames import NickNamer
 
 from lantern.core.normalisers import is_valid_nhs_number, nhs_check_digit
+from lantern.imports.layout import STANDARD_COLUMNS
 
-STANDARD_HEADER = (
-    "record_id",
-    "source",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-)
 TRUTH_HEADER = ("source", "record_id", "person_key")
 AS_OF = date(2026, 1, 1)
 #: Rows are shuffled within blocks this size, so files do not list people in the same order.
@@ -720,7 +707,7 @@ class _Recorder:
         ]
         if rng.random() < style.bad_value:
             name, bad = rng.choice(BAD_VALUES)
-            values[STANDARD_HEADER.index(name)] = bad
+            values[STANDARD_COLUMNS.index(name)] = bad
             self.bad += 1
         return values
 
@@ -757,7 +744,7 @@ class _ShuffledWriter:
 
     def __init__(self, handle: IO[str], rng: random.Random) -> None:
         self.writer = csv.writer(handle, lineterminator="\n")
-        self.writer.writerow(STANDARD_HEADER)
+        self.writer.writerow(STANDARD_COLUMNS)
         self.rng = rng
         self.block: list[list[str]] = []
         self.count = 0

@@ -31,7 +31,7 @@ from lantern.core import access
 from lantern.core.access import Actor
 from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, files, services
-from lantern.linkage.models import RunScope
+from lantern.linkage.models import MODEL_KINDS, RunScope
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             default=None,
             help="For dedupe: match probability to join records (default: the model's upper)",
         )
-        parser.add_argument("--kind", choices=["lantern", "plain"], default="lantern")
+        parser.add_argument("--kind", choices=list(MODEL_KINDS), default="lantern")
         parser.add_argument("--backend", choices=["duckdb", "spark"], default=None)
         parser.add_argument("--as", dest="username", default="", help="Who is acting")
         parser.add_argument("--incremental", action="store_true", help="For run: unlinked only")
