@@ -538,9 +538,7 @@ def lantern_model() -> list[Comparison]:
 
 
 def lantern_comparisons(*, term_frequencies: bool = True) -> list[Any]:
-    return [
-        comparison.creator(term_frequencies=term_frequencies) for comparison in lantern_model()
-    ]
+    return [comparison.creator(term_frequencies=term_frequencies) for comparison in lantern_model()]
 
 
 def plain_comparisons() -> list[Any]:
@@ -584,6 +582,20 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         "Same names and birthday, year of birth differs",
         ("first_name", "last_name", "dob_month", "dob_day"),
     ),
+    # Issue 12 (docs/decisions/0007-blocking-recall.md): the errors the rules above miss.
+    (
+        "Same names, date of birth missing on one side",
+        ("first_name", "last_name", "~dob_missing"),
+    ),
+    (
+        "Same date of birth and initials (both names mistyped)",
+        ("dob", "first_name:1", "last_name:1"),
+    ),
+    (
+        "Same date of birth, initials crossed (names swapped and mistyped)",
+        ("dob", "first_name:1=last_name:1", "last_name:1=first_name:1"),
+    ),
+    ("Same phone number and first name", ("phone", "first_name")),
 ]
 
 #: The plain configuration blocks on the plain columns only.
@@ -624,7 +636,8 @@ PLAIN_DETERMINISTIC_RULES: list[tuple[str, ...]] = [
 
 
 def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The equalities of a rule: ``("a", "b=c")`` is ``l.a = r.a AND l.b = r.c``."""
+    """The equalities of a rule: ``("a", "b=c")`` is ``l.a = r.a AND l.b = r.c``; a key
+    ``"a:1"`` is the first letter of ``a`` (an initial)."""
     pairs = []
     for column in columns:
         if column.startswith("~"):
@@ -632,6 +645,18 @@ def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
         left, _, right = column.partition("=")
         pairs.append((left, right or left))
     return pairs
+
+
+def _key_sql(side: str, key: str) -> str:
+    name, _, length = key.partition(":")
+    return f"substr({side}.{name}, 1, {int(length)})" if length else f"{side}.{name}"
+
+
+def key_value(record: Record, key: str) -> Any:
+    """The value a rule's key takes for one prepared record (Python, for the tests)."""
+    name, _, length = key.partition(":")
+    value = record[name]
+    return value[: int(length)] if length and value is not None else value
 
 
 #: Conditions a rule may add to its equalities, each true where either side is unknown.
@@ -643,6 +668,8 @@ RULE_FILTERS: dict[str, str] = {
         "(l.dob_month IS NULL OR r.dob_month IS NULL OR l.dob_month = r.dob_month "
         "OR (l.dob_month = r.dob_day AND l.dob_day = r.dob_month))"
     ),
+    # One of the two has no date of birth at all.
+    "~dob_missing": "(l.dob_year IS NULL OR r.dob_year IS NULL)",
 }
 
 
@@ -651,7 +678,9 @@ def rule_filters(columns: tuple[str, ...]) -> list[str]:
 
 
 def rule_sql(columns: tuple[str, ...]) -> str:
-    parts = [f"l.{left} = r.{right}" for left, right in rule_pairs(columns)]
+    parts = [
+        f"{_key_sql('l', left)} = {_key_sql('r', right)}" for left, right in rule_pairs(columns)
+    ]
     return " AND ".join(parts + rule_filters(columns))
 
 
