@@ -28,10 +28,17 @@ from lantern.people.models import DatePrecision, Identifier, IdentifierScheme, I
 from lantern.synth.generator import CityConfig, build_city
 
 #: Concern categories ticked on the referral form (codes of referrals/data vocabulary).
-CONCERNS = ["going_missing", "older_or_risky_associates", "gifts_money_substances",
-            "places_and_travel", "online"]
-WHAT_WAS_SEEN = ("Seen getting into a grey hatchback outside school at 15:20 with two older "
-                 "males; said she was going to a party and would not say where.")
+CONCERNS = [
+    "going_missing",
+    "older_or_risky_associates",
+    "gifts_money_substances",
+    "places_and_travel",
+    "online",
+]
+WHAT_WAS_SEEN = (
+    "Seen getting into a grey hatchback outside school at 15:20 with two older "
+    "males; said she was going to a party and would not say where."
+)
 
 
 class Bench:
@@ -84,8 +91,14 @@ class Bench:
         args = self.args
         self.log(f"generating {args.people:,} people and {args.events:,} chronology events")
         started = time.perf_counter()
-        report = build_city(CityConfig(seed=args.seed, people=args.people, events=args.events,
-                                       heavy_case_entries=args.heavy))
+        report = build_city(
+            CityConfig(
+                seed=args.seed,
+                people=args.people,
+                events=args.events,
+                heavy_case_entries=args.heavy,
+            )
+        )
         elapsed = time.perf_counter() - started
         self.heavy_case_id = report.heavy_case_id
         self.results["generate"] = {
@@ -96,9 +109,11 @@ class Bench:
             "events": report.events,
             "heavy_case_id": report.heavy_case_id,
         }
-        self.log(f"generated in {elapsed:.1f} s: {report.people:,} people, "
-                 f"{report.referrals:,} referrals, {report.cases:,} cases, "
-                 f"{report.events:,} events")
+        self.log(
+            f"generated in {elapsed:.1f} s: {report.people:,} people, "
+            f"{report.referrals:,} referrals, {report.cases:,} cases, "
+            f"{report.events:,} events"
+        )
 
     def after_load(self) -> None:
         """PostgreSQL: ``VACUUM ANALYZE``, what autovacuum would do minutes after a bulk load.
@@ -130,18 +145,20 @@ class Bench:
         for pk in chosen[:per_kind]:
             p = people[pk]
             queries.append(("given family", f"{p.given_name} {p.family_name}"))
-        for pk in chosen[per_kind: 2 * per_kind]:
+        for pk in chosen[per_kind : 2 * per_kind]:
             queries.append(("family", people[pk].family_name))
         known_to_the_day = [
-            people[pk] for pk in chosen[2 * per_kind:]
+            people[pk]
+            for pk in chosen[2 * per_kind :]
             if people[pk].date_of_birth and people[pk].dob_precision == DatePrecision.DAY
         ]
         for p in known_to_the_day[:per_kind]:
             dob = p.date_of_birth.strftime("%d/%m/%Y")  # type: ignore[union-attr]
             queries.append(("family + dob", f"{p.family_name} {dob}"))
         nhs = list(
-            Identifier.objects.filter(scheme=IdentifierScheme.NHS, person_id__in=chosen)
-            .values_list("value", flat=True)
+            Identifier.objects.filter(
+                scheme=IdentifierScheme.NHS, person_id__in=chosen
+            ).values_list("value", flat=True)
         )
         for value in self.rng.sample(nhs, min(len(nhs), per_kind)):
             spaced = f"{value[:3]} {value[3:6]} {value[6:]}" if self.rng.random() < 0.5 else value
@@ -152,8 +169,10 @@ class Bench:
     def measure_search(self) -> None:
         queries = self.search_queries()
         client = _client_for(self.practitioner)
-        self.log(f"person search: {len(queries)} queries through /people/ as "
-                 f"{self.practitioner.user.username}")
+        self.log(
+            f"person search: {len(queries)} queries through /people/ as "
+            f"{self.practitioner.user.username}"
+        )
         found = 0
 
         def ok(response: Any) -> None:
@@ -180,8 +199,11 @@ class Bench:
         case = Case.objects.get(pk=self.heavy_case_id)
         entries = ChronologyEntry.objects.filter(person_id=case.person_id)
         top_agency = (
-            entries.values("source_agency_id").annotate(n=Count("pk")).order_by("-n")
-            .values_list("source_agency_id", flat=True).first()
+            entries.values("source_agency_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .values_list("source_agency_id", flat=True)
+            .first()
         )
         self.heavy_person_id = case.person_id
         url = f"/cases/{case.pk}/"
@@ -192,19 +214,24 @@ class Bench:
         }
         results: dict[str, Any] = {"entries": entries.count(), "case_id": case.pk}
         client = _client_for(self.practitioner)
-        self.log(f"case page: {results['entries']:,} chronology entries, "
-                 f"{self.args.case_requests} requests for each of {len(views)} views")
+        self.log(
+            f"case page: {results['entries']:,} chronology entries, "
+            f"{self.args.case_requests} requests for each of {len(views)} views"
+        )
 
         def ok(response: Any) -> None:
             assert response.status_code == 200, response.status_code
             assert b"lantern-entry--" in response.content or b"lantern-restricted" in (
-                response.content)
+                response.content
+            )
 
         for name, params in views.items():
             for _ in range(3):
                 client.get(url, params)
-            samples = [_timed(lambda p=params: client.get(url, p), ok)
-                       for _ in range(self.args.case_requests)]
+            samples = [
+                _timed(lambda p=params: client.get(url, p), ok)
+                for _ in range(self.args.case_requests)
+            ]
             results[name] = summarise(samples)
             results[name]["params"] = params
             results[name]["bytes"] = len(client.get(url, params).content)
@@ -216,26 +243,34 @@ class Bench:
         client = _client_for(self.contributor)
         visible = list(
             Involvement.objects.filter(agency_id=self.contributor.agency_id, ended_at__isnull=True)
-            .values_list("person_id", flat=True).distinct().order_by("person_id")
+            .values_list("person_id", flat=True)
+            .distinct()
+            .order_by("person_id")
         )
         count = self.args.referrals
         targets = self.rng.sample(visible, min(count + 3, len(visible)))
         while len(targets) < count + 3:
             targets.append(self.rng.choice(visible))
-        self.log(f"referral submission: {count} POSTs of the referral form as "
-                 f"{self.contributor.user.username} ({self.contributor.agency.name}), "
-                 f"chosen among the {len(visible):,} people it is involved with")
+        self.log(
+            f"referral submission: {count} POSTs of the referral form as "
+            f"{self.contributor.user.username} ({self.contributor.agency.name}), "
+            f"chosen among the {len(visible):,} people it is involved with"
+        )
 
         def ok(response: Any) -> None:
             assert response.status_code == 302, (
-                f"referral form refused: {response.status_code} {response.content[:400]!r}")
+                f"referral form refused: {response.status_code} {response.content[:400]!r}"
+            )
 
         def post(pk: int) -> Any:
-            return client.post(f"/referrals/new/person/{pk}/", {
-                "concern_categories": self.rng.sample(CONCERNS, 2),
-                "what_was_seen": WHAT_WAS_SEEN,
-                "urgency": self.rng.choice(["standard", "high", "immediate"]),
-            })
+            return client.post(
+                f"/referrals/new/person/{pk}/",
+                {
+                    "concern_categories": self.rng.sample(CONCERNS, 2),
+                    "what_was_seen": WHAT_WAS_SEEN,
+                    "urgency": self.rng.choice(["standard", "high", "immediate"]),
+                },
+            )
 
         for pk in targets[:3]:  # warm up
             ok(post(pk))
@@ -258,20 +293,34 @@ class Bench:
         case_ids = list(Case.objects.exclude(pk=self.heavy_case_id).values_list("pk", flat=True))
         cases = Case.objects.filter(pk__in=self.rng.sample(case_ids, min(500, len(case_ids))))
         light_case = (
-            cases.annotate(n=Count("person__chronology")).filter(n__gte=1).order_by("n", "pk")
+            cases.annotate(n=Count("person__chronology"))
+            .filter(n__gte=1)
+            .order_by("n", "pk")
             .first()
         )
         person_ids = list(Person.objects.values_list("pk", flat=True))
         sample = Person.objects.filter(
-            pk__in=self.rng.sample(person_ids, min(2000, len(person_ids))))
-        fewest = sample.annotate(
-            n=Count("addresses", distinct=True) + Count("names", distinct=True)
-            + Count("referrals", distinct=True)
-        ).order_by("n", "pk").first()
-        most = sample.annotate(
-            n=Count("addresses", distinct=True) + Count("referrals", distinct=True)
-            + Count("cases", distinct=True) + Count("names", distinct=True)
-        ).order_by("-n", "pk").first()
+            pk__in=self.rng.sample(person_ids, min(2000, len(person_ids)))
+        )
+        fewest = (
+            sample.annotate(
+                n=Count("addresses", distinct=True)
+                + Count("names", distinct=True)
+                + Count("referrals", distinct=True)
+            )
+            .order_by("n", "pk")
+            .first()
+        )
+        most = (
+            sample.annotate(
+                n=Count("addresses", distinct=True)
+                + Count("referrals", distinct=True)
+                + Count("cases", distinct=True)
+                + Count("names", distinct=True)
+            )
+            .order_by("-n", "pk")
+            .first()
+        )
         assert light_case is not None
         assert fewest is not None
         assert most is not None
@@ -304,7 +353,8 @@ def _db_version() -> str:
 
 def _membership(username: str, role: str) -> Membership:
     return Membership.objects.select_related("user", "agency").get(
-        user__username=username, role=role)
+        user__username=username, role=role
+    )
 
 
 def _client_for(membership: Membership) -> Client:

@@ -38,19 +38,42 @@ def verdicts(r: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(name: str, value: float, target: float, unit: str, note: str = "") -> None:
-        rows.append({"measure": name, "value": value, "target": target, "unit": unit,
-                     "pass": value < target, "note": note})
+        rows.append(
+            {
+                "measure": name,
+                "value": value,
+                "target": target,
+                "unit": unit,
+                "pass": value < target,
+                "note": note,
+            }
+        )
 
     s = r["search"]
-    add("person search p95", s["p95_ms"], TARGETS["search_p95_ms"], "ms",
-        f"p50 {s['p50_ms']} ms, max {s['max_ms']} ms, n={s['n']}")
+    add(
+        "person search p95",
+        s["p95_ms"],
+        TARGETS["search_p95_ms"],
+        "ms",
+        f"p50 {s['p50_ms']} ms, max {s['max_ms']} ms, n={s['n']}",
+    )
     for name in ("case page 1", "case filtered", "case page 2"):
         c = r["case"][name]
-        add(f"{name} p95", c["p95_ms"], TARGETS["case_ms"], "ms",
-            f"p50 {c['p50_ms']} ms, max {c['max_ms']} ms, n={c['n']}")
+        add(
+            f"{name} p95",
+            c["p95_ms"],
+            TARGETS["case_ms"],
+            "ms",
+            f"p50 {c['p50_ms']} ms, max {c['max_ms']} ms, n={c['n']}",
+        )
     f = r["referral"]
-    add("referral submit p95", f["p95_ms"], TARGETS["referral_p95_ms"], "ms",
-        f"p50 {f['p50_ms']} ms, max {f['max_ms']} ms, n={f['n']}")
+    add(
+        "referral submit p95",
+        f["p95_ms"],
+        TARGETS["referral_p95_ms"],
+        "ms",
+        f"p50 {f['p50_ms']} ms, max {f['max_ms']} ms, n={f['n']}",
+    )
     gen = r["generate"]
     after = r.get("after_load", {})
     note = f"{gen['people']:,} people, {gen['events']:,} events"
@@ -60,28 +83,39 @@ def verdicts(r: dict[str, Any]) -> list[dict[str, Any]]:
     q = r["queries"]
     case_same = q["case page (heavy)"] == q["case page (light)"]
     person_same = q["person page (most facts)"] == q["person page (fewest facts)"]
-    rows.append({
-        "measure": "case page queries", "value": q["case page (heavy)"], "target": QUERY_CEILING,
-        "unit": "queries", "pass": case_same and q["case page (heavy)"] <= QUERY_CEILING,
-        "note": f"same as a light case ({q['case page (light)']}); page 2 "
-                f"{q['case page 2 (heavy)']}, filtered {q['case filtered (heavy)']}",
-    })
-    rows.append({
-        "measure": "person page queries", "value": q["person page (most facts)"],
-        "target": QUERY_CEILING, "unit": "queries",
-        "pass": person_same and q["person page (most facts)"] <= QUERY_CEILING,
-        "note": f"same as fewest facts ({q['person page (fewest facts)']}); "
-                f"search page {q['search page']}",
-    })
+    rows.append(
+        {
+            "measure": "case page queries",
+            "value": q["case page (heavy)"],
+            "target": QUERY_CEILING,
+            "unit": "queries",
+            "pass": case_same and q["case page (heavy)"] <= QUERY_CEILING,
+            "note": f"same as a light case ({q['case page (light)']}); page 2 "
+            f"{q['case page 2 (heavy)']}, filtered {q['case filtered (heavy)']}",
+        }
+    )
+    rows.append(
+        {
+            "measure": "person page queries",
+            "value": q["person page (most facts)"],
+            "target": QUERY_CEILING,
+            "unit": "queries",
+            "pass": person_same and q["person page (most facts)"] <= QUERY_CEILING,
+            "note": f"same as fewest facts ({q['person page (fewest facts)']}); "
+            f"search page {q['search page']}",
+        }
+    )
     return rows
 
 
 def print_table(all_results: list[dict[str, Any]]) -> None:
     for r in all_results:
-        head = (f"{r['database']} {r['database_version']}: {r['people']:,} people, "
-                f"{r['events']:,} events, heavy case {r['case']['entries']:,} entries "
-                f"(run took {r['total_s']} s; 1-min load average "
-                f"{r['load_average_at_start'][0]} at start, {r['load_average_at_end'][0]} at end)")
+        head = (
+            f"{r['database']} {r['database_version']}: {r['people']:,} people, "
+            f"{r['events']:,} events, heavy case {r['case']['entries']:,} entries "
+            f"(run took {r['total_s']} s; 1-min load average "
+            f"{r['load_average_at_start'][0]} at start, {r['load_average_at_end'][0]} at end)"
+        )
         print()
         print(head)
         print("-" * len(head))
@@ -91,10 +125,14 @@ def print_table(all_results: list[dict[str, Any]]) -> None:
             cmp = "<=" if v["unit"] == "queries" else "<"
             value = f"{v['value']} {unit}"
             target = f"{cmp} {v['target']:g} {unit}"
-            print(f"{v['measure']:<22} {value:>10}  {target:>10}  "
-                  f"{'PASS' if v['pass'] else 'FAIL'}  {v['note']}")
+            print(
+                f"{v['measure']:<22} {value:>10}  {target:>10}  "
+                f"{'PASS' if v['pass'] else 'FAIL'}  {v['note']}"
+            )
         kinds = r["search"]["by_kind"]
-        print("search p50/p95 by kind: " + "; ".join(
-            f"{k} {v['p50_ms']}/{v['p95_ms']} ms" for k, v in kinds.items())
-            + f"; {r['search']['with_results']}/{r['search']['n']} found someone")
+        print(
+            "search p50/p95 by kind: "
+            + "; ".join(f"{k} {v['p50_ms']}/{v['p95_ms']} ms" for k, v in kinds.items())
+            + f"; {r['search']['with_results']}/{r['search']['n']} found someone"
+        )
         print("queries per request: " + ", ".join(f"{k} {v}" for k, v in r["queries"].items()))

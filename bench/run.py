@@ -99,19 +99,37 @@ def run_database(db: str, args: argparse.Namespace, stamp: str) -> dict[str, Any
     if db == "postgres":
         problem = pg_unreachable(args.pg_url)
         if problem:
-            print(f"\nSKIPPED PostgreSQL: cannot reach {args.pg_url} ({problem}). "
-                  "Start PostgreSQL, or point --pg-url at one.", flush=True)
+            print(
+                f"\nSKIPPED PostgreSQL: cannot reach {args.pg_url} ({problem}). "
+                "Start PostgreSQL, or point --pg-url at one.",
+                flush=True,
+            )
             return None
         pg_recreate(args.pg_url)
         env["DATABASE_URL"] = args.pg_url.rstrip("/") + "/" + PG_DATABASE
     tmpdir = Path(tempfile.mkdtemp(prefix="lantern-bench-"))
     env["LANTERN_SQLITE_PATH"] = str(tmpdir / "bench.sqlite3")
     out = tmpdir / "results.json"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(out),
-               "--people", str(args.people), "--events", str(args.events),
-               "--heavy", str(args.heavy), "--seed", str(args.seed),
-               "--searches", str(args.searches), "--case-requests", str(args.case_requests),
-               "--referrals", str(args.referrals)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        str(out),
+        "--people",
+        str(args.people),
+        "--events",
+        str(args.events),
+        "--heavy",
+        str(args.heavy),
+        "--seed",
+        str(args.seed),
+        "--searches",
+        str(args.searches),
+        "--case-requests",
+        str(args.case_requests),
+        "--referrals",
+        str(args.referrals),
+    ]
     try:
         completed = subprocess.run(command, env=env, check=False, cwd=PROJECT_DIR)  # noqa: S603 - this script
         if completed.returncode != 0 or not out.exists():
@@ -135,24 +153,37 @@ def run_database(db: str, args: argparse.Namespace, stamp: str) -> dict[str, Any
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Lantern benchmark: generate a synthetic city, time the key pages.")
+        description="Lantern benchmark: generate a synthetic city, time the key pages."
+    )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--heavy", type=int, default=2000,
-                        help="chronology entries of the heavy case (default 2000)")
+    parser.add_argument(
+        "--heavy",
+        type=int,
+        default=2000,
+        help="chronology entries of the heavy case (default 2000)",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument(
-        "--pg-url", default=os.environ.get("LANTERN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/"),
+        "--pg-url",
+        default=os.environ.get("LANTERN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/"),
         help=f"PostgreSQL server, without a database name; '{PG_DATABASE}' is created on it "
-             "and dropped afterwards")
+        "and dropped afterwards",
+    )
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--searches", type=int, default=240, help="person searches (default 240)")
-    parser.add_argument("--case-requests", type=int, default=25,
-                        help="requests for each of the three case page views (default 25)")
-    parser.add_argument("--referrals", type=int, default=200,
-                        help="referral form POSTs (default 200)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the benchmark databases (and say where they are)")
+    parser.add_argument(
+        "--case-requests",
+        type=int,
+        default=25,
+        help="requests for each of the three case page views (default 25)",
+    )
+    parser.add_argument(
+        "--referrals", type=int, default=200, help="referral form POSTs (default 200)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the benchmark databases (and say where they are)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -168,11 +199,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("\n=========================== Lantern benchmark ===========================")
     report.print_table(collected)
-    failed = [f"{r['database']}: {v['measure']}" for r in collected for v in r["verdicts"]
-              if not v["pass"]]
+    failed = [
+        f"{r['database']}: {v['measure']}"
+        for r in collected
+        for v in r["verdicts"]
+        if not v["pass"]
+    ]
     skipped = [db for db in databases if db not in {_name(r) for r in collected}]
-    print("\n" + ("ALL PASS" if not failed else "FAILED: " + "; ".join(failed))
-          + (f" (not run: {', '.join(skipped)})" if skipped else ""))
+    print(
+        "\n"
+        + ("ALL PASS" if not failed else "FAILED: " + "; ".join(failed))
+        + (f" (not run: {', '.join(skipped)})" if skipped else "")
+    )
     return 0 if not failed and not skipped else 1
 
 

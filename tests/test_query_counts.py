@@ -72,7 +72,9 @@ def _refer(actor: Actor, *, person: Person | None = None, **details: Any) -> Ref
 
 def _open_case(p: Partnership, referral: Referral) -> Case:
     decision = referral_services.triage_decide(
-        actor=p.practitioner, referral=referral, outcome="hub_case",
+        actor=p.practitioner,
+        referral=referral,
+        outcome="hub_case",
         rationale="Pattern of going missing with an older adult; police hold intelligence.",
     )
     assert decision.case is not None
@@ -84,15 +86,17 @@ def _open_case(p: Partnership, referral: Referral) -> Case:
 
 def _entry_makers(p: Partnership) -> cycle[tuple[Actor, str]]:
     """Who adds what: five agencies' worth of events, a third of them restricted."""
-    return cycle([
-        (p.school_lead, "school_absence"),
-        (p.police_officer, "missing_episode"),
-        (p.police_officer, "intelligence"),              # restricted: informant
-        (p.nurse, "sexual_health_attendance"),           # restricted: sexual health
-        (p.practitioner, "allegation"),                  # restricted: unproven allegation
-        (p.housing_officer, "housing_contact"),
-        (p.practitioner, "disclosure"),
-    ])
+    return cycle(
+        [
+            (p.school_lead, "school_absence"),
+            (p.police_officer, "missing_episode"),
+            (p.police_officer, "intelligence"),  # restricted: informant
+            (p.nurse, "sexual_health_attendance"),  # restricted: sexual health
+            (p.practitioner, "allegation"),  # restricted: unproven allegation
+            (p.housing_officer, "housing_contact"),
+            (p.practitioner, "disclosure"),
+        ]
+    )
 
 
 def _add_entries(case: Case, makers: cycle[tuple[Actor, str]], count: int, start: int) -> None:
@@ -100,8 +104,11 @@ def _add_entries(case: Case, makers: cycle[tuple[Actor, str]], count: int, start
     for n in range(start, start + count):
         actor, event_type = next(makers)
         case_services.chronology_add(
-            actor=actor, case=case, occurred_on=today - timedelta(days=n % 400),
-            occurred_time=time(n % 24, 15) if n % 2 else None, event_type=event_type,
+            actor=actor,
+            case=case,
+            occurred_on=today - timedelta(days=n % 400),
+            occurred_time=time(n % 24, 15) if n % 2 else None,
+            event_type=event_type,
             summary=f"Event {n}: recorded by {actor.agency.name}.",
         )
 
@@ -114,9 +121,13 @@ def heavy_case(partnership: Partnership) -> Case:
     for agency in (p.police, p.housing):
         case_services.case_add_agency(actor=p.practitioner, case=case, agency_id=agency.pk)
     RestrictedAccessGrant.objects.create(  # no service grants access yet: the row it would write
-        person=case.person, category=RestrictedCategory.UNPROVEN_ALLEGATION,
-        user=p.practitioner.user, agency=p.hub, reason="Planning a strategy discussion.",
-        approved_by=p.manager.user, approved_at=timezone.now(),
+        person=case.person,
+        category=RestrictedCategory.UNPROVEN_ALLEGATION,
+        user=p.practitioner.user,
+        agency=p.hub,
+        reason="Planning a strategy discussion.",
+        approved_by=p.manager.user,
+        approved_at=timezone.now(),
     )
     return case
 
@@ -134,16 +145,26 @@ def test_case_page_queries_do_not_grow_with_the_chronology(
     }
     # Hub without restricted categories (masked entries, one grant), hub with one,
     # the manager with all, and a member agency (case visible through its membership).
-    readers = {"practitioner": p.practitioner, "nurse": p.nurse, "manager": p.manager,
-               "school": p.school_lead}
+    readers = {
+        "practitioner": p.practitioner,
+        "nurse": p.nurse,
+        "manager": p.manager,
+        "school": p.school_lead,
+    }
     makers = _entry_makers(p)
 
     _add_entries(heavy_case, makers, SMALL, start=0)
-    small = {(who, view): _count(as_user(actor), url, params)
-             for who, actor in readers.items() for view, params in views.items()}
+    small = {
+        (who, view): _count(as_user(actor), url, params)
+        for who, actor in readers.items()
+        for view, params in views.items()
+    }
     _add_entries(heavy_case, makers, LARGE - SMALL, start=SMALL)
-    large = {(who, view): _count(as_user(actor), url, params)
-             for who, actor in readers.items() for view, params in views.items()}
+    large = {
+        (who, view): _count(as_user(actor), url, params)
+        for who, actor in readers.items()
+        for view, params in views.items()
+    }
 
     assert heavy_case.person.chronology.count() == LARGE
     assert large == small, "the case page makes more queries when the chronology is longer"
@@ -177,26 +198,47 @@ def _grow_person(p: Partnership, person: Person, rounds: int) -> None:
     said = {"source_agency": p.police, "recorded_by": p.police_officer.user, "source": "test"}
     for n in range(rounds):
         alias = f"Alias{n}"
-        PersonName.objects.create(person=person, kind=NameKind.ALIAS, given_name=alias,
-                                  family_name="Hollis", **name_fields(alias, "Hollis"), **said)
-        Identifier.objects.create(person=person, scheme=IdentifierScheme.POLICE,
-                                  value=f"NK/{1000 + n}", **said)
-        Address.objects.create(person=person, line=f"{n + 1} Tanner's Row", postcode="NK1 2AB",
-                               from_date=date(2020, 1, 1) + timedelta(days=30 * n), **said)
-        ContactDetail.objects.create(person=person, kind=ContactKind.PHONE,
-                                     value=f"+447700900{n:03d}", **said)
+        PersonName.objects.create(
+            person=person,
+            kind=NameKind.ALIAS,
+            given_name=alias,
+            family_name="Hollis",
+            **name_fields(alias, "Hollis"),
+            **said,
+        )
+        Identifier.objects.create(
+            person=person, scheme=IdentifierScheme.POLICE, value=f"NK/{1000 + n}", **said
+        )
+        Address.objects.create(
+            person=person,
+            line=f"{n + 1} Tanner's Row",
+            postcode="NK1 2AB",
+            from_date=date(2020, 1, 1) + timedelta(days=30 * n),
+            **said,
+        )
+        ContactDetail.objects.create(
+            person=person, kind=ContactKind.PHONE, value=f"+447700900{n:03d}", **said
+        )
         CareNeed.objects.create(person=person, code="learning_disability", **said)
         StatusFlag.objects.create(person=person, code="looked_after_child", **said)
         for referrer in (p.school_lead, p.police_officer, p.housing_officer):
             if referrer is not p.school_lead:
-                person_share(actor=p.practitioner, person=person, agency_id=referrer.agency.pk,
-                             purpose="joint safeguarding work", lawful_basis="")
+                person_share(
+                    actor=p.practitioner,
+                    person=person,
+                    agency_id=referrer.agency.pk,
+                    purpose="joint safeguarding work",
+                    lawful_basis="",
+                )
             referral = _refer(referrer, person=person)
             if referrer is p.police_officer:
                 case = _open_case(p, referral)
                 case_services.case_update(
-                    actor=p.practitioner, case=case, status=CaseStatus.CLOSED,
-                    lead_professional_id=p.practitioner.user.pk, summary="Closed after review.",
+                    actor=p.practitioner,
+                    case=case,
+                    status=CaseStatus.CLOSED,
+                    lead_professional_id=p.practitioner.user.pk,
+                    summary="Closed after review.",
                 )
 
 
@@ -205,8 +247,12 @@ def test_person_page_queries_do_not_grow_with_the_record(
 ) -> None:
     p = partnership
     referral = _refer(
-        p.school_lead, nhs_number=nhs_number(42), postcode="NK1 4AB",
-        address_line="12 Canal Row", phone="07700 900123", email="jade.h@example.org",
+        p.school_lead,
+        nhs_number=nhs_number(42),
+        postcode="NK1 4AB",
+        address_line="12 Canal Row",
+        phone="07700 900123",
+        email="jade.h@example.org",
         known_as="JJ",
     )
     person = referral.person
@@ -230,9 +276,16 @@ def test_person_page_and_search_within_the_ceiling(
     partnership: Partnership, as_user: Any, django_assert_max_num_queries: Any
 ) -> None:
     p = partnership
-    people = [_refer(p.school_lead, given_name=f"Jade{n}", nhs_number=nhs_number(n),
-                     postcode="NK2 3AB", address_line=f"{n} Mill Lane").person
-              for n in range(30)]
+    people = [
+        _refer(
+            p.school_lead,
+            given_name=f"Jade{n}",
+            nhs_number=nhs_number(n),
+            postcode="NK2 3AB",
+            address_line=f"{n} Mill Lane",
+        ).person
+        for n in range(30)
+    ]
     _grow_person(p, people[0], rounds=3)
     client = as_user(p.practitioner)
     detail = reverse("people:detail", args=[people[0].pk])

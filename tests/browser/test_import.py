@@ -39,8 +39,14 @@ EXTRACT = (
 
 def run_worker() -> None:
     Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="browser-test", excluded_queue_names=[],
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
     ).run()
 
 
@@ -115,7 +121,10 @@ def fix_a_quarantined_row(walk: Walk) -> None:
 
 
 def test_an_analyst_imports_an_extract_and_fixes_a_quarantined_row(
-    walk: Walk, partnership: Partnership, tmp_path: Path, settings: Any,
+    walk: Walk,
+    partnership: Partnership,
+    tmp_path: Path,
+    settings: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")

@@ -60,7 +60,11 @@ def school_records_already_linked(p: Partnership) -> SourceRecord:
             date_of_birth=f"{1 + i % 28:02d}/0{1 + i % 9}/20{10 - i % 5:02d}",
         )
     jade = add_record(
-        school, "S1", first_name="Jade", last_name="HOLLIS", date_of_birth="2011",
+        school,
+        "S1",
+        first_name="Jade",
+        last_name="HOLLIS",
+        date_of_birth="2011",
         postcode="NK2 7QT",
     )
     services.run_start(actor=p.analyst, background=False)
@@ -140,7 +144,10 @@ def unmerge(walk: Walk, merge: PersonMerge) -> None:
 
 
 def test_import_review_a_pair_and_unmerge(
-    walk: Walk, partnership: Partnership, model_settings: dict[str, Any], tmp_path: Path,
+    walk: Walk,
+    partnership: Partnership,
+    model_settings: dict[str, Any],
+    tmp_path: Path,
     settings: Any,
 ) -> None:
     settings.LANTERN_IMPORT_DIR = str(tmp_path / "uploads")

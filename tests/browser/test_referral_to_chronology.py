@@ -32,7 +32,7 @@ EVENT_DATE = (TODAY - timedelta(days=3)).strftime("%d/%m/%Y")
 WHAT_WAS_SEEN = (
     "Tamsin has been collected from the school gate by a man in his twenties in a grey car "
     "three times this month. She has a new phone she will not explain and said: "
-    "\"he looks after me\"."
+    '"he looks after me".'
 )
 EVENT_SUMMARY = (
     "Reported missing after school; found at 02:10 at a takeaway in the city centre with two "
@@ -77,8 +77,10 @@ def stranger(partnership: Partnership) -> Any:
     referral = referral_services.referral_submit(
         actor=partnership.police_officer,
         new_person=new_person(
-            given_name="Morgan", family_name="Ellery",
-            date_of_birth=parse_date_of_birth("02/12/2008"), nhs_number=nhs_number(4242),
+            given_name="Morgan",
+            family_name="Ellery",
+            date_of_birth=parse_date_of_birth("02/12/2008"),
+            nhs_number=nhs_number(4242),
         ),
         concern_categories=["places_and_travel"],
         what_was_seen="Seen at a hotel late at night with older adults not known to her family.",
@@ -239,7 +241,8 @@ def test_referral_to_corrected_chronology(
 
     # Chromium logs the refused page load itself; anything else is a real error (a CSP
     # violation among them). And the markup typed into the chronology never ran.
-    refusal_noise = [e for e in walk.watch.console_errors[errors_before_refusal:]
-                     if "status of 403" in e]
+    refusal_noise = [
+        e for e in walk.watch.console_errors[errors_before_refusal:] if "status of 403" in e
+    ]
     assert [e for e in walk.watch.console_errors if e not in refusal_noise] == []
     assert walk.watch.dialogs == []

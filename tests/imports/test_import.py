@@ -47,9 +47,17 @@ def test_a_standard_extract_becomes_normalised_source_records(
         [
             standard_row("NP1"),
             standard_row(
-                "NP2", first_name="Zoë", middle_names="", last_name="O'Brien-Smith",
-                date_of_birth="2009", sex="", nhs_number="", postcode="", address="",
-                phone="+44 113 496 0123", email="",
+                "NP2",
+                first_name="Zoë",
+                middle_names="",
+                last_name="O'Brien-Smith",
+                date_of_birth="2009",
+                sex="",
+                nhs_number="",
+                postcode="",
+                address="",
+                phone="+44 113 496 0123",
+                email="",
             ),
             standard_row("NP3", source="", date_of_birth="May 2010", sex="male"),
         ],
@@ -352,8 +360,11 @@ def test_a_file_lantern_cannot_read_is_refused_at_upload(
     path.write_text(content, encoding="utf-8")
     with path.open("rb") as upload, pytest.raises(ValidationError) as caught:
         services.extract_create(
-            actor=partnership.analyst, upload=upload, file_name=name,
-            agency=partnership.police, sharing_agreement=AGREEMENT,
+            actor=partnership.analyst,
+            upload=upload,
+            file_name=name,
+            agency=partnership.police,
+            sharing_agreement=AGREEMENT,
         )
     assert message in caught.value.message_dict["file"][0]
     assert not list((tmp_path / "uploads").glob("*"))  # nothing kept
@@ -421,7 +432,9 @@ def _person(partnership: Partnership) -> Person:
 
 
 def test_withdrawing_an_extract_withdraws_what_only_it_supplied(
-    tmp_path: Path, import_file: ImportFile, partnership: Partnership,
+    tmp_path: Path,
+    import_file: ImportFile,
+    partnership: Partnership,
     linkage_hooks: dict[str, list[Any]],
 ) -> None:
     older = import_file(write_csv(tmp_path / "old.csv", [standard_row("NP1"), standard_row("NP2")]))
@@ -498,7 +511,9 @@ def test_a_running_import_cannot_be_withdrawn(
 
 
 def test_a_fixed_quarantined_row_is_imported(
-    tmp_path: Path, import_file: ImportFile, partnership: Partnership,
+    tmp_path: Path,
+    import_file: ImportFile,
+    partnership: Partnership,
     linkage_hooks: dict[str, list[Any]],
 ) -> None:
     rows = [standard_row("NP1"), standard_row("NP2", phone="ask for mum", email="x@")]
@@ -515,7 +530,8 @@ def test_a_fixed_quarantined_row_is_imported(
     assert row.status == QuarantineStatus.OPEN
 
     record = services.quarantine_resubmit(
-        actor=partnership.analyst, row=row,
+        actor=partnership.analyst,
+        row=row,
         values=values | {"phone": "07700 900999", "email": ""},
     )
 
@@ -541,7 +557,8 @@ def test_a_fix_cannot_take_another_rows_record_id(
 
     with pytest.raises(ValidationError) as caught:
         services.quarantine_resubmit(
-            actor=partnership.analyst, row=row,
+            actor=partnership.analyst,
+            row=row,
             values=dict(row.raw) | {"record_id": "NP1", "phone": ""},
         )
     assert "given twice in this extract" in caught.value.message_dict["record_id"][0]
@@ -571,8 +588,11 @@ def test_an_import_stops_with_a_reason_when_the_file_goes_bad(
     path.write_bytes(b"record_id,first_name\n" + good + b"NP-LAST,Zo\xeb\n")
     with path.open("rb") as upload:
         extract = services.extract_create(
-            actor=partnership.analyst, upload=upload, file_name=path.name,
-            agency=partnership.police, sharing_agreement=AGREEMENT,
+            actor=partnership.analyst,
+            upload=upload,
+            file_name=path.name,
+            agency=partnership.police,
+            sharing_agreement=AGREEMENT,
         )
     done = services.extract_run(extract_id=extract.pk, batch_size=1000)
 
@@ -593,8 +613,11 @@ def test_the_import_runs_as_the_uploaders_membership_only_while_it_is_active(
     path = write_csv(tmp_path / "a.csv", [standard_row("NP1")])
     with path.open("rb") as upload:
         extract = services.extract_create(
-            actor=partnership.analyst, upload=upload, file_name=path.name,
-            agency=partnership.police, sharing_agreement=AGREEMENT,
+            actor=partnership.analyst,
+            upload=upload,
+            file_name=path.name,
+            agency=partnership.police,
+            sharing_agreement=AGREEMENT,
         )
     Membership.objects.filter(pk=partnership.analyst.membership_id).update(is_active=False)
 

@@ -112,9 +112,11 @@ PROFILE_TEXT = st.text(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    codes=st.dictionaries(PROFILE_TEXT.filter(lambda s: s.strip() != ""), st.sampled_from(
-        ["female", "male", "other", "not_known"]
-    ), max_size=6),
+    codes=st.dictionaries(
+        PROFILE_TEXT.filter(lambda s: s.strip() != ""),
+        st.sampled_from(["female", "male", "other", "not_known"]),
+        max_size=6,
+    ),
     columns=st.lists(PROFILE_TEXT.filter(lambda s: s.strip() != ""), min_size=1, max_size=4),
     nulls=st.lists(PROFILE_TEXT, max_size=4, unique=True),
 )

@@ -41,9 +41,10 @@ def test_a_10_mb_extract_imports_in_bounded_memory(
     # are otherwise the generator's, errors and all.
     write_standard_extract(path, seed=11, rows=28_000)
     padding = ", The Old Ropeworks Industrial Estate, Riverside Quay"
-    with path.open(encoding="utf-8", newline="") as source, (tmp_path / "ten.csv").open(
-        "w", encoding="utf-8", newline=""
-    ) as out:
+    with (
+        path.open(encoding="utf-8", newline="") as source,
+        (tmp_path / "ten.csv").open("w", encoding="utf-8", newline="") as out,
+    ):
         writer = csv.writer(out)
         for number, row in enumerate(csv.reader(source)):
             if number:

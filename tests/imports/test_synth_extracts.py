@@ -88,8 +88,10 @@ def test_everyone_is_known_to_one_to_four_agencies(extracts: Any) -> None:
 
 def test_everything_is_synthetic(extracts: Any) -> None:
     _, rows = extracts
-    drama = tuple(phone_e164(prefix + "0" * (11 - len(prefix.replace(" ", ""))))[:-3]
-                  for prefix, _ in DRAMA_RANGES)
+    drama = tuple(
+        phone_e164(prefix + "0" * (11 - len(prefix.replace(" ", ""))))[:-3]
+        for prefix, _ in DRAMA_RANGES
+    )
     for row in (r for code_rows in rows.values() for r in code_rows):
         digits = row["nhs_number"].replace(" ", "")
         if digits and len(digits) == 10:
@@ -115,8 +117,13 @@ def test_the_extracts_carry_the_errors_real_ones_do(extracts: Any) -> None:
         return sum(1 for row in everyone if test(row)) / len(everyone)
 
     # NHS numbers that fail their check digit, and records with none.
-    typos = share(lambda r: r["nhs_number"] and len(r["nhs_number"].replace(" ", "")) == 10
-                  and not is_valid_nhs_number(r["nhs_number"]))
+    typos = share(
+        lambda r: (
+            r["nhs_number"]
+            and len(r["nhs_number"].replace(" ", "")) == 10
+            and not is_valid_nhs_number(r["nhs_number"])
+        )
+    )
     assert 0.001 < typos < 0.02
     assert 0.3 < share(lambda r: not r["nhs_number"]) < 0.8
     assert 0.01 < share(lambda r: len(r["date_of_birth"]) == 4) < 0.08  # year only
@@ -124,7 +131,8 @@ def test_the_extracts_carry_the_errors_real_ones_do(extracts: Any) -> None:
     assert share(lambda r: "-" in r["last_name"] or " " in r["last_name"]) > 0.01
     # The same person under different first names (nicknames, variants, typos).
     differing = sum(
-        1 for records in by_person.values()
+        1
+        for records in by_person.values()
         if len({normalise_name(r["first_name"]) for r in records}) > 1
     )
     assert differing > len(by_person) * 0.05
@@ -163,8 +171,17 @@ def test_one_combined_file_of_exactly_n_rows(tmp_path: Path) -> None:
 def test_the_command_writes_extracts(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command(
-        "synth", "extracts", "--out", str(tmp_path), "--people", "200", "--seed", "9",
-        "--agencies", "police,school", stdout=out,
+        "synth",
+        "extracts",
+        "--out",
+        str(tmp_path),
+        "--people",
+        "200",
+        "--seed",
+        "9",
+        "--agencies",
+        "police,school",
+        stdout=out,
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["police.csv", "school.csv", "truth.csv"]
     assert "Synthetic extracts: 200 people" in out.getvalue()

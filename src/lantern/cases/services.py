@@ -50,9 +50,7 @@ def _join(actor: Actor, case: Case, agency_id: int) -> None:
     )
 
 
-def case_open_or_join(
-    *, actor: Actor, person: Person, referral: Referral, outcome: str
-) -> Case:
+def case_open_or_join(*, actor: Actor, person: Person, referral: Referral, outcome: str) -> Case:
     """Called by triage inside its transaction: the person's open case, or a new one."""
     case = Case.objects.filter(person=person, status=CaseStatus.OPEN).order_by("opened_at").first()
     created = case is None

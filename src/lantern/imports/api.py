@@ -281,8 +281,11 @@ def _profile_problems(exc: ProfileError, request: Request) -> Response:
 
 def _require_importer(actor: Any, row: QuarantinedRow) -> None:
     access.require(
-        actor, access.may_import(actor), "fix quarantined rows",
-        object_type="quarantined_row", object_id=row.pk,
+        actor,
+        access.may_import(actor),
+        "fix quarantined rows",
+        object_type="quarantined_row",
+        object_id=row.pk,
     )
 
 
@@ -361,8 +364,11 @@ class ExtractWithdrawView(ActorAPIView):
     def post(self, request: Request, pk: int) -> Response:
         extract = queries.extract_get(self.actor, pk, purpose="withdraw the extract")
         access.require(
-            self.actor, access.may_import(self.actor), "withdraw agency extracts",
-            object_type="extract", object_id=extract.pk,
+            self.actor,
+            access.may_import(self.actor),
+            "withdraw agency extracts",
+            object_type="extract",
+            object_id=extract.pk,
         )
         body = ImportReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -390,9 +396,7 @@ class QuarantineListView(ActorListAPIView):
 
     @extend_schema(
         operation_id="imports_quarantine_list",
-        parameters=[
-            OpenApiParameter("status", str, enum=QuarantineStatus.values, required=False)
-        ],
+        parameters=[OpenApiParameter("status", str, enum=QuarantineStatus.values, required=False)],
         responses={200: QuarantinedRowSerializer(many=True), **problems(400, 401, 403, 404)},
         tags=TAGS,
     )

@@ -62,9 +62,7 @@ class ExtractUploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agency_field: Any = self.fields["agency"]
-        agency_field.queryset = Agency.objects.filter(is_active=True).exclude(
-            kind=AgencyKind.HUB
-        )
+        agency_field.queryset = Agency.objects.filter(is_active=True).exclude(kind=AgencyKind.HUB)
         profile_field: Any = self.fields["profile"]
         profile_field.choices = [
             (STANDARD_LAYOUT, "Standard layout (no profile)"),
@@ -142,9 +140,7 @@ class WithdrawExtractForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = (
-            "Say why this extract is being withdrawn"
-        )
+        self.fields["reason"].error_messages["required"] = "Say why this extract is being withdrawn"
 
 
 class ProfileUploadForm(forms.Form):

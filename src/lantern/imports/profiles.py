@@ -45,9 +45,7 @@ class ProfileLoader(yaml.SafeLoader):
 
 
 ProfileLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 ProfileLoader.add_implicit_resolver(
@@ -158,13 +156,20 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if validator == "type":
         kinds = error.validator_value
         kinds = kinds if isinstance(kinds, list) else [kinds]
-        words = {"string": "text", "array": "a list", "object": "a mapping of names to values",
-                 "integer": "a whole number", "boolean": "true or false"}
+        words = {
+            "string": "text",
+            "array": "a list",
+            "object": "a mapping of names to values",
+            "integer": "a whole number",
+            "boolean": "true or false",
+        }
         return "Should be " + " or ".join(words.get(str(k), str(k)) for k in kinds)
     if validator == "pattern":
         name = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
-        return _PATTERN_HINTS.get(name, _PATTERN_HINTS["source"]) if name != "formats" else (
-            "A date format uses strptime codes such as %d/%m/%Y"
+        return (
+            _PATTERN_HINTS.get(name, _PATTERN_HINTS["source"])
+            if name != "formats"
+            else ("A date format uses strptime codes such as %d/%m/%Y")
         )
     if validator == "oneOf":
         return "Give one column name, or a list of column names"
@@ -272,9 +277,7 @@ def _semantic_problems(data: dict[str, Any], lines: _Lines) -> list[ProfileProbl
     return problems
 
 
-def _agency_problems(
-    data: dict[str, Any], lines: _Lines, known: set[str]
-) -> list[ProfileProblem]:
+def _agency_problems(data: dict[str, Any], lines: _Lines, known: set[str]) -> list[ProfileProblem]:
     codes = (data.get("values") or {}).get("agency") or {}
     return [
         ProfileProblem(

@@ -67,9 +67,9 @@ def open_quarantine_count(extract: Extract) -> int:
     return extract.quarantine.filter(status=QuarantineStatus.OPEN).count()
 
 
-def quarantine_list(actor: Actor, extract: Extract, *, status: str = "open") -> QuerySet[
-    QuarantinedRow
-]:
+def quarantine_list(
+    actor: Actor, extract: Extract, *, status: str = "open"
+) -> QuerySet[QuarantinedRow]:
     """An extract's quarantined rows (the rows as supplied, with the reasons); audited."""
     access.require_imports(actor, object_type="extract", object_id=extract.pk)
     audit.record(
@@ -98,9 +98,7 @@ def quarantined_row_get(actor: Actor, pk: int) -> QuarantinedRow:
 def extract_records(actor: Actor, extract: Extract) -> QuerySet[SuppliedRecord]:
     """What the extract supplied, row by row, with the record each row became."""
     access.require_imports(actor, object_type="extract", object_id=extract.pk)
-    audit.record(
-        actor, AuditAction.VIEW, object_type="extract_records", object_id=extract.pk
-    )
+    audit.record(actor, AuditAction.VIEW, object_type="extract_records", object_id=extract.pk)
     return (
         SuppliedRecord.objects.filter(extract=extract)
         .select_related("record")
@@ -130,9 +128,7 @@ def source_record_get(actor: Actor, pk: int) -> RecordHistory:
     )
     return RecordHistory(
         record=record,
-        revisions=list(
-            record.revisions.select_related("extract").order_by("-version")
-        ),
+        revisions=list(record.revisions.select_related("extract").order_by("-version")),
         supplied_by=list(
             record.supplied_by.select_related("extract", "extract__agency").order_by(
                 "-extract__created_at"
@@ -145,9 +141,7 @@ def profile_list(actor: Actor) -> list[MappingProfile]:
     """The latest version of each profile (profiles are not person data; not audited)."""
     access.require_imports(actor, object_type="mapping_profile")
     latest: dict[str, MappingProfile] = {}
-    for profile in MappingProfile.objects.select_related("created_by").order_by(
-        "name", "-version"
-    ):
+    for profile in MappingProfile.objects.select_related("created_by").order_by("name", "-version"):
         latest.setdefault(profile.name, profile)
     return list(latest.values())
 

@@ -166,8 +166,15 @@ def _xlsx_table(path: Path, *, header_row: int, sheet: str | None) -> Iterator[T
         workbook.close()
 
 
-def count_rows(path: Path, *, kind: str, encoding: str, delimiter: str, header_row: int,
-               sheet: str | None = None) -> int | None:
+def count_rows(
+    path: Path,
+    *,
+    kind: str,
+    encoding: str,
+    delimiter: str,
+    header_row: int,
+    sheet: str | None = None,
+) -> int | None:
     """How many rows follow the header, for the progress bar; None if not cheaply known.
 
     A CSV is read through once more (a few seconds for a million rows); an XLSX file says

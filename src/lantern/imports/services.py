@@ -156,9 +156,7 @@ def _check_header(path: Path, kind: str, mapping: Mapping) -> None:
         plan = plan_columns(mapping, table.header)
     if "record_id" not in plan.indexes:
         wanted = ", ".join(mapping.columns["record_id"])
-        layout = (
-            "the standard layout (docs/imports.md)" if mapping.is_standard else "its profile"
-        )
+        layout = "the standard layout (docs/imports.md)" if mapping.is_standard else "its profile"
         raise ExtractFileError(
             f"The file has no {wanted} column, which {layout} needs for the record ID."
         )
@@ -308,7 +306,13 @@ _RECORD_KEYS = ("id", "source", "record_id", "version", "extract_id", "withdrawn
 #: Columns written for a new or changed record; an existing record keeps ``created_at``
 #: and its link to a person (linkage's to change).
 _RECORD_COLUMNS = (
-    "source", "record_id", "created_at", "updated_at", "extract_id", "version", "withdrawn_at",
+    "source",
+    "record_id",
+    "created_at",
+    "updated_at",
+    "extract_id",
+    "version",
+    "withdrawn_at",
     *TRACKED_FIELDS,
 )
 _RECORD_UPDATES = [c for c in _RECORD_COLUMNS if c not in {"source", "record_id", "created_at"}]
@@ -386,7 +390,12 @@ def _apply_batch(extract: Extract, candidates: list[_Candidate]) -> BatchResult:
             result.updated += 1
         writes.append(
             (
-                *key, now, now, extract.pk, version, None,
+                *key,
+                now,
+                now,
+                extract.pk,
+                version,
+                None,
                 *(values[name] for name in TRACKED_FIELDS),
             )
         )
@@ -394,16 +403,23 @@ def _apply_batch(extract: Extract, candidates: list[_Candidate]) -> BatchResult:
     # One upsert for new and changed records. Between two imports of the same records
     # running at once, the later write wins (both extracts still list the record).
     bulk.write_rows(
-        SourceRecord, _RECORD_COLUMNS, writes, conflict=("source", "record_id"),
+        SourceRecord,
+        _RECORD_COLUMNS,
+        writes,
+        conflict=("source", "record_id"),
         update=_RECORD_UPDATES,
     )
     new_keys = [c.values["record_id"] for c, pk, _, _ in supplied if pk is None]
-    new_ids = {
-        (src, rid): pk
-        for pk, src, rid in SourceRecord.objects.filter(
-            source__in=sources, record_id__in=new_keys
-        ).values_list("id", "source", "record_id")
-    } if new_keys else {}
+    new_ids = (
+        {
+            (src, rid): pk
+            for pk, src, rid in SourceRecord.objects.filter(
+                source__in=sources, record_id__in=new_keys
+            ).values_list("id", "source", "record_id")
+        }
+        if new_keys
+        else {}
+    )
     bulk.write_rows(
         SourceRecordRevision,
         ("record_id", "version", "previous", "extract_id", "changed_at"),
@@ -504,15 +520,16 @@ def extract_run(
     claimed = Extract.objects.filter(pk=extract_id, status=ExtractStatus.QUEUED).update(
         status=ExtractStatus.RUNNING, started_at=timezone.now()
     )
-    extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(
-        pk=extract_id
-    )
+    extract = Extract.objects.select_related("agency", "profile", "uploaded_by").get(pk=extract_id)
     if not claimed:
         return extract
     try:
         actor = _runner_actor(extract)
         access.require(
-            actor, access.may_import(actor), "import agency extracts", object_type="extract",
+            actor,
+            access.may_import(actor),
+            "import agency extracts",
+            object_type="extract",
             object_id=extract.pk,
         )
         _import_rows(extract, actor, progress, batch_size)
@@ -798,7 +815,10 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
     extract supplied; its open quarantine is discarded; its stored file is deleted.
     """
     access.require(
-        actor, access.may_import(actor), "withdraw agency extracts", object_type="extract",
+        actor,
+        access.may_import(actor),
+        "withdraw agency extracts",
+        object_type="extract",
         object_id=extract.pk,
     )
     if not reason.strip():
@@ -825,7 +845,11 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
         locked.withdrawal_reason = reason.strip()
         locked.save(
             update_fields=[
-                "status", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"
+                "status",
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_reason",
+                "updated_at",
             ]
         )
         _records_withdrawn(withdrawn_ids)
@@ -887,7 +911,10 @@ def _restore_version(record: SourceRecord, version: int, extract: Extract, now: 
         return
     current = {name: getattr(record, name) for name in (*_RECORD_KEYS, *TRACKED_FIELDS)}
     SourceRecordRevision.objects.create(
-        record=record, version=record.version, previous=_snapshot(current), extract=extract,
+        record=record,
+        version=record.version,
+        previous=_snapshot(current),
+        extract=extract,
         changed_at=now,
     )
     previous = revision.previous

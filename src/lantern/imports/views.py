@@ -166,8 +166,11 @@ def quarantine_fix(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Correct a quarantined row and import it, or discard it with a reason."""
     row = queries.quarantined_row_get(actor, pk)
     access.require(
-        actor, access.may_import(actor), "fix quarantined rows",
-        object_type="quarantined_row", object_id=row.pk,
+        actor,
+        access.may_import(actor),
+        "fix quarantined rows",
+        object_type="quarantined_row",
+        object_id=row.pk,
     )
     mapping = services.mapping_for(row.extract.profile)
     discarding = request.method == "POST" and "discard" in request.POST
@@ -230,8 +233,11 @@ def _discard(
 def extract_withdraw(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     extract = queries.extract_get(actor, pk, purpose="withdraw the extract")
     access.require(
-        actor, access.may_import(actor), "withdraw agency extracts",
-        object_type="extract", object_id=extract.pk,
+        actor,
+        access.may_import(actor),
+        "withdraw agency extracts",
+        object_type="extract",
+        object_id=extract.pk,
     )
     form = WithdrawExtractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -301,6 +301,8 @@ def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
     changed = []
     for comparison in settings["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        if any(lv.get("fix_m_probability") for lv in levels):
+            continue  # weights set by design (spec.family), not learnt
         name = comparison["output_column_name"]
         for level in levels:
             label = level.get("label_for_charts", level["sql_condition"])

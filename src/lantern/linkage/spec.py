@@ -44,12 +44,26 @@ class Level:
     test: Test
     is_null: bool = False
     tf_column: str | None = None
+    #: A match weight set by design, never trained (m and u fixed): see :func:`family`.
+    fixed_weight: float | None = None
 
     def creator(self, *, term_frequencies: bool = True) -> Any:
         level = self.splink().configure(label_for_charts=self.label)
         if self.tf_column and term_frequencies:
             level.configure(tf_adjustment_column=self.tf_column, tf_adjustment_weight=1.0)
+        if self.fixed_weight is not None:
+            u = FIXED_U
+            level.configure(
+                m_probability=u * 2.0**self.fixed_weight,
+                u_probability=u,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            )
         return level
+
+
+#: The u probability given to a level of fixed weight (its m follows from the weight).
+FIXED_U = 0.5
 
 
 @dataclass(frozen=True)
@@ -520,6 +534,160 @@ def email() -> Comparison:
     )
 
 
+# --- family likeness: what the independence assumption gets wrong -----------------------
+
+#: Match weight (log2 of the Bayes factor) of a pair that looks like two members of one
+#: family rather than one person written twice. Fixed, not trained: random pairs (which
+#: estimate u) almost never share a date of birth or a full name, so a trained level would
+#: count the shared family facts as evidence for a match, once in each comparison.
+#: Chosen on the tuning set (the generator's extracts); docs/decisions/0007-blocking-recall.md.
+FAMILY_WEIGHT = -14.0
+#: The same for twins whose first names begin alike: as often one name mistyped past
+#: recognition (Sadny for Sandra) as two names, so a smaller penalty.
+SAME_INITIAL_WEIGHT = -6.0
+#: Years of birth at least this far apart are a generation, not a typing error.
+GENERATION_YEARS = 12
+#: First names less alike than this (Jaro-Winkler) are different names.
+UNLIKE_NAMES = 0.8
+
+
+class _CrossedSimilar(ComparisonLevelCreator):
+    """A first name alike (Jaro-Winkler) to the other record's last name: names swapped and
+    one of them mistyped."""
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        one = cll.JaroWinklerLevel("first_name", UNLIKE_NAMES).create_sql(sql_dialect)
+        crossed = one.replace("first_name_r", "last_name_r")
+        other = one.replace("first_name_l", "last_name_l")
+        return f"coalesce(({crossed}), false) OR coalesce(({other}), false)"
+
+    def create_label_for_charts(self) -> str:
+        return "first name alike to the other's last name"
+
+
+class UnlikeFirstNamesLevel(ComparisonLevelCreator):
+    """Same date of birth (to the day), first names that are not one name written in any way
+    the first-name comparison knows (same, short form, one slip, sounding alike, alike by
+    Jaro-Winkler at :data:`UNLIKE_NAMES`, a middle or last name crossed over, an initial):
+    twins. A CASE, so the fuzzy functions run only on pairs born the same day.
+
+    With ``same_initial`` the names begin with the same letter (a nickname mistyped, a
+    spelling variant: Tiimmy and Timothy, Niamh and Neve), else with different letters."""
+
+    def __init__(self, *, same_initial: bool) -> None:
+        self.same_initial = same_initial
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        def sql(level: ComparisonLevelCreator) -> str:
+            return f"coalesce(({level.create_sql(sql_dialect)}), false)"
+
+        alike = " OR ".join(
+            [
+                sql(ArraysOverlapLevel("first_group")),
+                sql(cll.DamerauLevenshteinLevel("first_name", 1)),
+                sql(cll.JaroWinklerLevel("first_name", UNLIKE_NAMES)),
+                "coalesce(first_key_l = first_key_r, false)",
+                "coalesce(first_name_l = middle_name_r OR middle_name_l = first_name_r, false)",
+                "coalesce(first_name_l = last_name_r OR last_name_l = first_name_r, false)",
+                "length(first_name_l) = 1 OR length(first_name_r) = 1",
+                _CrossedSimilar().create_sql(sql_dialect),
+            ]
+        )
+        initials = "=" if self.same_initial else "<>"
+        return (
+            "CASE WHEN dob_l = dob_r AND first_name_l <> first_name_r "
+            f"AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1) "
+            f"THEN NOT ({alike}) ELSE FALSE END"
+        )
+
+    def create_label_for_charts(self) -> str:
+        which = "same" if self.same_initial else "different"
+        return f"Same date of birth, different first names, {which} initial"
+
+
+def _jw_alike(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    return jellyfish.jaro_winkler_similarity(a, b) >= UNLIKE_NAMES
+
+
+def _unlike_first_names(a: Record, b: Record, *, same_initial: bool | None = None) -> bool:
+    if not (_eq(a["dob"], b["dob"]) and _both(a["first_name"], b["first_name"])):
+        return False
+    first_a, first_b = a["first_name"], b["first_name"]
+    if first_a == first_b:
+        return False
+    if same_initial is not None and (first_a[:1] == first_b[:1]) != same_initial:
+        return False
+    alike = (
+        bool(set(a["first_group"] or ()) & set(b["first_group"] or ()))
+        or jellyfish.damerau_levenshtein_distance(first_a, first_b) <= 1
+        or jellyfish.jaro_winkler_similarity(first_a, first_b) >= UNLIKE_NAMES
+        or _eq(a["first_key"], b["first_key"])
+        or _eq(first_a, b["middle_name"])
+        or _eq(a["middle_name"], first_b)
+        or _eq(first_a, b["last_name"])
+        or _eq(a["last_name"], first_b)
+        or len(first_a) == 1
+        or len(first_b) == 1
+        or _jw_alike(first_a, b["last_name"])
+        or _jw_alike(a["last_name"], first_b)
+    )
+    return not alike
+
+
+def _generation_apart(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["first_name"], b["first_name"])
+        and _eq(a["last_name"], b["last_name"])
+        and _both(a["dob_year"], b["dob_year"])
+        and abs(a["dob_year"] - b["dob_year"]) >= GENERATION_YEARS
+        and not (_eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]))
+    )
+
+
+def family() -> Comparison:
+    """Two members of one family, not one person: twins (born the same day, different first
+    names) and a parent and child of the same name (born a generation apart, on different
+    days: a mistyped year keeps the day and month). Each of these pairs agrees on much that
+    the other comparisons count as evidence (surname, address, phone, date of birth or full
+    name); this comparison takes it back, by a fixed weight. Every other pair: no weight."""
+    return Comparison(
+        "family",
+        "Family likeness",
+        (
+            Level(
+                "Same date of birth, different first names and initials (twins)",
+                lambda: UnlikeFirstNamesLevel(same_initial=False),
+                lambda a, b: _unlike_first_names(a, b, same_initial=False),
+                fixed_weight=FAMILY_WEIGHT,
+            ),
+            Level(
+                "Same date of birth, different first names with the same initial",
+                lambda: UnlikeFirstNamesLevel(same_initial=True),
+                lambda a, b: _unlike_first_names(a, b, same_initial=True),
+                fixed_weight=SAME_INITIAL_WEIGHT,
+            ),
+            Level(
+                "Same names, born a generation apart (parent and child)",
+                _custom(
+                    "first_name_l = first_name_r AND last_name_l = last_name_r "
+                    f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
+                    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false)"
+                ),
+                _generation_apart,
+                fixed_weight=FAMILY_WEIGHT,
+            ),
+            Level(
+                "Nothing says two members of one family",
+                cll.ElseLevel,
+                lambda _a, _b: True,
+                fixed_weight=0.0,
+            ),
+        ),
+    )
+
+
 LANTERN_COMPARISONS: tuple[Callable[[], Comparison], ...] = (
     first_name,
     middle_name,
@@ -530,6 +698,7 @@ LANTERN_COMPARISONS: tuple[Callable[[], Comparison], ...] = (
     home,
     phone,
     email,
+    family,
 )
 
 

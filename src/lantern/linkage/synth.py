@@ -57,8 +57,10 @@ def add_agency_extracts(*, seed: int, people: int, analyst: str = "hub.analyst")
             records += extract.rows_created
             quarantined += extract.rows_quarantined
     runs = []
-    for run_id in LinkageRun.objects.filter(status=RunStatus.QUEUED).order_by("pk").values_list(
-        "pk", flat=True
+    for run_id in (
+        LinkageRun.objects.filter(status=RunStatus.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ):
         runs.append(services.run_execute(run_id=run_id))
     return DemoLinkage(

@@ -141,58 +141,169 @@ class AgencyStyle:
 
 AGENCY_STYLES: tuple[AgencyStyle, ...] = (
     AgencyStyle(
-        code="police", source="police-niche", id_prefix="NP", id_digits=7, reach=1.0,
-        nickname=0.12, typo=0.05, swap_names=0.03, middle_kept=0.5, upper_surname=True,
-        dob_missing=0.02, dob_year_only=0.02, dob_swap=0.03, sex_codes=("F", "M", "U"),
-        sex_missing=0.03, nhs_present=0.10, address_old=0.30, postcode_missing=0.08,
-        phone_present=0.5, email_present=0.1, duplicate=0.04,
+        code="police",
+        source="police-niche",
+        id_prefix="NP",
+        id_digits=7,
+        reach=1.0,
+        nickname=0.12,
+        typo=0.05,
+        swap_names=0.03,
+        middle_kept=0.5,
+        upper_surname=True,
+        dob_missing=0.02,
+        dob_year_only=0.02,
+        dob_swap=0.03,
+        sex_codes=("F", "M", "U"),
+        sex_missing=0.03,
+        nhs_present=0.10,
+        address_old=0.30,
+        postcode_missing=0.08,
+        phone_present=0.5,
+        email_present=0.1,
+        duplicate=0.04,
     ),
     AgencyStyle(
-        code="health", source="health-pas", id_prefix="RNK", id_digits=7, reach=0.9,
-        nickname=0.03, typo=0.02, swap_names=0.005, middle_kept=0.65, dob_format="%Y-%m-%d",
-        dob_missing=0.0, dob_year_only=0.0, dob_swap=0.01, sex_codes=("2", "1", "0"),
-        sex_missing=0.01, nhs_present=0.97, nhs_spaced=0.0, address_old=0.20,
-        postcode_missing=0.02, phone_present=0.7, email_present=0.3, duplicate=0.02,
+        code="health",
+        source="health-pas",
+        id_prefix="RNK",
+        id_digits=7,
+        reach=0.9,
+        nickname=0.03,
+        typo=0.02,
+        swap_names=0.005,
+        middle_kept=0.65,
+        dob_format="%Y-%m-%d",
+        dob_missing=0.0,
+        dob_year_only=0.0,
+        dob_swap=0.01,
+        sex_codes=("2", "1", "0"),
+        sex_missing=0.01,
+        nhs_present=0.97,
+        nhs_spaced=0.0,
+        address_old=0.20,
+        postcode_missing=0.02,
+        phone_present=0.7,
+        email_present=0.3,
+        duplicate=0.02,
     ),
     AgencyStyle(
-        code="sexual-health", source="sexual-health-clinic", id_prefix="SH", id_digits=6,
-        reach=0.5, min_age=13, nickname=0.20, typo=0.04, middle_kept=0.35,
-        dob_missing=0.05, dob_year_only=0.01, sex_codes=("Female", "Male", "Other"),
-        nhs_present=0.45, address_old=0.25, postcode_missing=0.15, phone_present=0.85,
+        code="sexual-health",
+        source="sexual-health-clinic",
+        id_prefix="SH",
+        id_digits=6,
+        reach=0.5,
+        min_age=13,
+        nickname=0.20,
+        typo=0.04,
+        middle_kept=0.35,
+        dob_missing=0.05,
+        dob_year_only=0.01,
+        sex_codes=("Female", "Male", "Other"),
+        nhs_present=0.45,
+        address_old=0.25,
+        postcode_missing=0.15,
+        phone_present=0.85,
         email_present=0.6,
     ),
     AgencyStyle(
-        code="childrens", source="childrens-lcs", id_prefix="", id_digits=6, reach=0.8,
-        max_age=21, nickname=0.04, typo=0.02, middle_kept=0.7, sex_codes=("Female", "Male",
-        "Not known"), sex_missing=0.01, nhs_present=0.75, address_old=0.35,
-        postcode_missing=0.03, phone_present=0.4, email_present=0.1,
+        code="childrens",
+        source="childrens-lcs",
+        id_prefix="",
+        id_digits=6,
+        reach=0.8,
+        max_age=21,
+        nickname=0.04,
+        typo=0.02,
+        middle_kept=0.7,
+        sex_codes=("Female", "Male", "Not known"),
+        sex_missing=0.01,
+        nhs_present=0.75,
+        address_old=0.35,
+        postcode_missing=0.03,
+        phone_present=0.4,
+        email_present=0.1,
     ),
     AgencyStyle(
-        code="adults", source="adults-las", id_prefix="AS", id_digits=6, reach=0.45,
-        min_age=18, nickname=0.05, typo=0.02, middle_kept=0.6, dob_format="%d-%m-%Y",
-        sex_codes=("female", "male", "not_known"), nhs_present=0.70, address_old=0.25,
-        phone_present=0.7, email_present=0.3,
+        code="adults",
+        source="adults-las",
+        id_prefix="AS",
+        id_digits=6,
+        reach=0.45,
+        min_age=18,
+        nickname=0.05,
+        typo=0.02,
+        middle_kept=0.6,
+        dob_format="%d-%m-%Y",
+        sex_codes=("female", "male", "not_known"),
+        nhs_present=0.70,
+        address_old=0.25,
+        phone_present=0.7,
+        email_present=0.3,
     ),
     AgencyStyle(
-        code="school", source="school-mis", id_prefix="UPN", id_digits=8, reach=0.9,
-        max_age=17, nickname=0.03, typo=0.02, swap_names=0.005, middle_kept=0.6,
-        dob_missing=0.0, dob_year_only=0.0, dob_swap=0.01, sex_codes=("F", "M", "X"),
-        sex_missing=0.0, nhs_present=0.0, address_old=0.2, postcode_missing=0.02,
-        phone_present=0.3, email_present=0.05,
+        code="school",
+        source="school-mis",
+        id_prefix="UPN",
+        id_digits=8,
+        reach=0.9,
+        max_age=17,
+        nickname=0.03,
+        typo=0.02,
+        swap_names=0.005,
+        middle_kept=0.6,
+        dob_missing=0.0,
+        dob_year_only=0.0,
+        dob_swap=0.01,
+        sex_codes=("F", "M", "X"),
+        sex_missing=0.0,
+        nhs_present=0.0,
+        address_old=0.2,
+        postcode_missing=0.02,
+        phone_present=0.3,
+        email_present=0.05,
     ),
     AgencyStyle(
-        code="housing", source="housing-hms", id_prefix="HA", id_digits=6, reach=0.45,
-        min_age=16, nickname=0.05, typo=0.03, middle_kept=0.3, dob_format="%d %b %Y",
-        dob_missing=0.01, dob_year_only=0.005, sex_codes=("F", "M", "U"), sex_missing=0.10,
-        nhs_present=0.05, address_old=0.15, postcode_missing=0.02, phone_present=0.9,
+        code="housing",
+        source="housing-hms",
+        id_prefix="HA",
+        id_digits=6,
+        reach=0.45,
+        min_age=16,
+        nickname=0.05,
+        typo=0.03,
+        middle_kept=0.3,
+        dob_format="%d %b %Y",
+        dob_missing=0.01,
+        dob_year_only=0.005,
+        sex_codes=("F", "M", "U"),
+        sex_missing=0.10,
+        nhs_present=0.05,
+        address_old=0.15,
+        postcode_missing=0.02,
+        phone_present=0.9,
         email_present=0.5,
     ),
     AgencyStyle(
-        code="voluntary", source="voluntary-crm", id_prefix="SHN", id_digits=6, reach=0.4,
-        nickname=0.25, typo=0.05, swap_names=0.01, middle_kept=0.2, dob_missing=0.20,
-        dob_year_only=0.15, dob_swap=0.02, sex_codes=("Female", "Male", "Other"),
-        sex_missing=0.08, nhs_present=0.10, address_old=0.25, postcode_missing=0.15,
-        phone_present=0.8, email_present=0.45,
+        code="voluntary",
+        source="voluntary-crm",
+        id_prefix="SHN",
+        id_digits=6,
+        reach=0.4,
+        nickname=0.25,
+        typo=0.05,
+        swap_names=0.01,
+        middle_kept=0.2,
+        dob_missing=0.20,
+        dob_year_only=0.15,
+        dob_swap=0.02,
+        sex_codes=("Female", "Male", "Other"),
+        sex_missing=0.08,
+        nhs_present=0.10,
+        address_old=0.25,
+        postcode_missing=0.15,
+        phone_present=0.8,
+        email_present=0.45,
     ),
 )
 STYLES = {style.code: style for style in AGENCY_STYLES}
@@ -252,16 +363,63 @@ SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
     "Zain": ("Zayn", "Zaine"),
 }
 STREETS = (
-    "Marlow", "Tanner's", "Castle", "Station", "Mill", "Church", "Quayside", "Eastfield",
-    "Northgate", "Riverside", "Victoria", "Albert", "Park", "Chapel", "Market", "Bridge",
-    "Moor", "Heaton", "Byker", "Elswick", "Fenham", "Benwell", "Walker", "Westgate",
-    "Tyne", "Bede", "Cuthbert", "Grey", "Clayton", "Percy", "Collingwood", "Dean",
-    "Pilgrim", "Blackett", "Shields", "Gosforth", "Jesmond", "Sandyford", "Osborne",
-    "Wingrove", "Cowgate", "Kenton", "Denton", "Scotswood", "Lemington", "Newburn",
+    "Marlow",
+    "Tanner's",
+    "Castle",
+    "Station",
+    "Mill",
+    "Church",
+    "Quayside",
+    "Eastfield",
+    "Northgate",
+    "Riverside",
+    "Victoria",
+    "Albert",
+    "Park",
+    "Chapel",
+    "Market",
+    "Bridge",
+    "Moor",
+    "Heaton",
+    "Byker",
+    "Elswick",
+    "Fenham",
+    "Benwell",
+    "Walker",
+    "Westgate",
+    "Tyne",
+    "Bede",
+    "Cuthbert",
+    "Grey",
+    "Clayton",
+    "Percy",
+    "Collingwood",
+    "Dean",
+    "Pilgrim",
+    "Blackett",
+    "Shields",
+    "Gosforth",
+    "Jesmond",
+    "Sandyford",
+    "Osborne",
+    "Wingrove",
+    "Cowgate",
+    "Kenton",
+    "Denton",
+    "Scotswood",
+    "Lemington",
+    "Newburn",
 )
 STREET_KINDS = (
-    ("Road", "Rd"), ("Street", "St"), ("Avenue", "Ave"), ("Close", "Cl"), ("Lane", "Ln"),
-    ("Court", "Ct"), ("Gardens", "Gdns"), ("Terrace", "Ter"), ("Way", "Way"),
+    ("Road", "Rd"),
+    ("Street", "St"),
+    ("Avenue", "Ave"),
+    ("Close", "Cl"),
+    ("Lane", "Ln"),
+    ("Court", "Ct"),
+    ("Gardens", "Gdns"),
+    ("Terrace", "Ter"),
+    ("Way", "Way"),
     ("Crescent", "Cres"),
 )
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -358,8 +516,9 @@ def _name_lists() -> dict[str, _Weighted]:
     return {
         "female": _zipf(female),
         "male": _zipf(male),
-        "family": _Weighted([*surnames, *OTHER_SURNAMES],
-                            [*weights, *([share] * len(OTHER_SURNAMES))]),
+        "family": _Weighted(
+            [*surnames, *OTHER_SURNAMES], [*weights, *([share] * len(OTHER_SURNAMES))]
+        ),
     }
 
 
@@ -472,8 +631,12 @@ class _People:
     def _dob(self) -> date:
         rng = self.rng
         roll = rng.random()
-        age = rng.randint(10, 17) if roll < 0.55 else rng.randint(18, 25) if roll < 0.9 else (
-            rng.randint(26, 45)
+        age = (
+            rng.randint(10, 17)
+            if roll < 0.55
+            else rng.randint(18, 25)
+            if roll < 0.9
+            else (rng.randint(26, 45))
         )
         return self.as_of - timedelta(days=age * 365 + rng.randint(0, 364))
 
@@ -503,8 +666,8 @@ class _People:
                     dob = other.dob
             middle_roll = rng.random()
             middles = tuple(
-                self._given(sex) for _ in range(2 if middle_roll < 0.10 else 1 if middle_roll
-                                                < 0.65 else 0)
+                self._given(sex)
+                for _ in range(2 if middle_roll < 0.10 else 1 if middle_roll < 0.65 else 0)
             )
             addresses = [self._address() for _ in range(rng.choice((1, 1, 2, 3)))]
             person = SynthPerson(key, sex, given, middles, family, dob, self._nhs(), addresses)
@@ -529,8 +692,15 @@ class _People:
         while given == sibling.given:
             given = self._given(sex)
         twin = SynthPerson(
-            key, sex, given, (), sibling.family, sibling.dob, self._nhs(),
-            list(sibling.addresses), list(sibling.phones[:1]) if rng.random() < 0.3 else [],
+            key,
+            sex,
+            given,
+            (),
+            sibling.family,
+            sibling.dob,
+            self._nhs(),
+            list(sibling.addresses),
+            list(sibling.phones[:1]) if rng.random() < 0.3 else [],
         )
         if rng.random() < 0.75:
             twin.phones.append(self.phone())
@@ -545,7 +715,7 @@ class _Recorder:
         self.counters: dict[str, int] = dict.fromkeys(STYLES, 0)
         id_rng = random.Random(seed * 7919 + 17)
         self.ids = {
-            code: _Permutation(id_rng, 10 ** style.id_digits) for code, style in STYLES.items()
+            code: _Permutation(id_rng, 10**style.id_digits) for code, style in STYLES.items()
         }
         self.bad = 0
 
@@ -561,7 +731,8 @@ class _Recorder:
         rng = self.rng
         age = person.age_on(as_of)
         eligible = [
-            s for s in AGENCY_STYLES
+            s
+            for s in AGENCY_STYLES
             if s.min_age <= age <= s.max_age
             and not (s.code == "childrens" and age >= 18 and rng.random() > 0.3)
         ]
@@ -586,8 +757,13 @@ class _Recorder:
             roll = rng.random()
             first, second = family.split("-", 1)
             family = (
-                family if roll < 0.5 else f"{first} {second}" if roll < 0.7 else first
-                if roll < 0.85 else second
+                family
+                if roll < 0.5
+                else f"{first} {second}"
+                if roll < 0.7
+                else first
+                if roll < 0.85
+                else second
             )
         if rng.random() < style.typo:
             given = _typo(rng, given)
@@ -653,7 +829,10 @@ class _Recorder:
         else:
             roll = rng.random()
             postcode = (
-                postcode.replace(" ", "") if roll < 0.15 else postcode.lower() if roll < 0.2
+                postcode.replace(" ", "")
+                if roll < 0.15
+                else postcode.lower()
+                if roll < 0.2
                 else postcode
             )
         roll = rng.random()

@@ -7,142 +7,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('people', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MappingProfile',
+            name="MappingProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.SlugField(max_length=60)),
-                ('version', models.PositiveIntegerField()),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('definition', models.JSONField()),
-                ('source_text', models.TextField(help_text='The YAML as uploaded')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.SlugField(max_length=60)),
+                ("version", models.PositiveIntegerField()),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("definition", models.JSONField()),
+                ("source_text", models.TextField(help_text="The YAML as uploaded")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', '-version'],
+                "ordering": ["name", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Extract',
+            name="Extract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.CharField(help_text="The agency system the records come from, e.g. 'police-rms'", max_length=60)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('sharing_agreement', models.CharField(max_length=200)),
-                ('lawful_basis', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Failed'), ('withdrawn', 'Withdrawn')], default='queued', max_length=10)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('rows_created', models.PositiveIntegerField(default=0)),
-                ('rows_updated', models.PositiveIntegerField(default=0)),
-                ('rows_unchanged', models.PositiveIntegerField(default=0)),
-                ('rows_quarantined', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extracts', to='agencies.agency')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(blank=True, help_text='Empty for the standard person-extract layout', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='extracts', to='imports.mappingprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="The agency system the records come from, e.g. 'police-rms'",
+                        max_length=60,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                ("sharing_agreement", models.CharField(max_length=200)),
+                ("lawful_basis", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("rows_created", models.PositiveIntegerField(default=0)),
+                ("rows_updated", models.PositiveIntegerField(default=0)),
+                ("rows_unchanged", models.PositiveIntegerField(default=0)),
+                ("rows_quarantined", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extracts",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the standard person-extract layout",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extracts",
+                        to="imports.mappingprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedRow',
+            name="QuarantinedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('raw', models.JSONField()),
-                ('errors', models.JSONField(help_text='{"field": "message", …}')),
-                ('status', models.CharField(choices=[('open', 'Waiting for a fix'), ('resubmitted', 'Fixed and imported'), ('discarded', 'Discarded')], default='open', max_length=12)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('extract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quarantine', to='imports.extract')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("raw", models.JSONField()),
+                ("errors", models.JSONField(help_text='{"field": "message", …}')),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for a fix"),
+                            ("resubmitted", "Fixed and imported"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "extract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quarantine",
+                        to="imports.extract",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['extract', 'row_number'],
+                "ordering": ["extract", "row_number"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.CharField(max_length=60)),
-                ('record_id', models.CharField(max_length=100)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('middle_names', models.CharField(blank=True, max_length=200)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('dob_precision', models.CharField(blank=True, choices=[('day', 'Exact date'), ('month', 'Month and year'), ('year', 'Year only')], max_length=5)),
-                ('sex', models.CharField(blank=True, max_length=10)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('nhs_number_valid', models.BooleanField(default=False)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('raw', models.JSONField(default=dict, help_text='The row as supplied, after mapping')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('extract', models.ForeignKey(help_text='The extract that last created or changed it', on_delete=django.db.models.deletion.PROTECT, related_name='records', to='imports.extract')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_records', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("source", models.CharField(max_length=60)),
+                ("record_id", models.CharField(max_length=100)),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("middle_names", models.CharField(blank=True, max_length=200)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "dob_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("day", "Exact date"),
+                            ("month", "Month and year"),
+                            ("year", "Year only"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("sex", models.CharField(blank=True, max_length=10)),
+                ("nhs_number", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("nhs_number_valid", models.BooleanField(default=False)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                (
+                    "raw",
+                    models.JSONField(default=dict, help_text="The row as supplied, after mapping"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "extract",
+                    models.ForeignKey(
+                        help_text="The extract that last created or changed it",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="imports.extract",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="source_records",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SourceRecordRevision',
+            name="SourceRecordRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('previous', models.JSONField()),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('extract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.extract')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='imports.sourcerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("previous", models.JSONField()),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "extract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="imports.extract",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="imports.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['record', 'version'],
+                "ordering": ["record", "version"],
             },
         ),
         migrations.AddConstraint(
-            model_name='mappingprofile',
-            constraint=models.UniqueConstraint(fields=('name', 'version'), name='profile_version_once'),
+            model_name="mappingprofile",
+            constraint=models.UniqueConstraint(
+                fields=("name", "version"), name="profile_version_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['last_name', 'first_name'], name='imports_sou_last_na_30385c_idx'),
+            model_name="sourcerecord",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="imports_sou_last_na_30385c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['date_of_birth'], name='imports_sou_date_of_6bcb5d_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["date_of_birth"], name="imports_sou_date_of_6bcb5d_idx"),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['postcode'], name='imports_sou_postcod_f22774_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["postcode"], name="imports_sou_postcod_f22774_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('source', 'record_id'), name='source_record_once'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("source", "record_id"), name="source_record_once"
+            ),
         ),
     ]

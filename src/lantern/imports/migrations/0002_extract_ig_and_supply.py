@@ -5,41 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('imports', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("imports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='extract',
-            name='uploaded_as',
-            field=models.ForeignKey(blank=True, help_text='The membership (agency and role) the uploader acted as; the import runs as it', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.membership'),
+            model_name="extract",
+            name="uploaded_as",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The membership (agency and role) the uploader acted as; the import runs as it",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="agencies.membership",
+            ),
         ),
         migrations.AddField(
-            model_name='extract',
-            name='warnings',
-            field=models.JSONField(blank=True, default=dict, help_text='Kept rows with a doubtful value: {"field": {"message", "count", "rows"}}'),
+            model_name="extract",
+            name="warnings",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Kept rows with a doubtful value: {"field": {"message", "count", "rows"}}',
+            ),
         ),
         migrations.AddField(
-            model_name='extract',
-            name='withdrawal_reason',
+            model_name="extract",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.CreateModel(
-            name='SuppliedRecord',
+            name="SuppliedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('version', models.PositiveIntegerField()),
-                ('outcome', models.CharField(choices=[('created', 'New record'), ('updated', 'Changed record'), ('unchanged', 'Already held, unchanged')], max_length=10)),
-                ('extract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplied', to='imports.extract')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplied_by', to='imports.sourcerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("created", "New record"),
+                            ("updated", "Changed record"),
+                            ("unchanged", "Already held, unchanged"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "extract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplied",
+                        to="imports.extract",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplied_by",
+                        to="imports.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['extract', 'row_number'],
-                'constraints': [models.UniqueConstraint(fields=('extract', 'record'), name='supplied_once_per_extract')],
+                "ordering": ["extract", "row_number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("extract", "record"), name="supplied_once_per_extract"
+                    )
+                ],
             },
         ),
     ]

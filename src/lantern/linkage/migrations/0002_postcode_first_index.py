@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_extract_ig_and_supply'),
-        ('linkage', '0001_initial'),
+        ("imports", "0002_extract_ig_and_supply"),
+        ("linkage", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='recordfeatures',
-            name='lk_dob_pc',
+            model_name="recordfeatures",
+            name="lk_dob_pc",
         ),
         migrations.AddIndex(
-            model_name='recordfeatures',
-            index=models.Index(fields=['pc_unit', 'dob'], name='lk_pc_dob'),
+            model_name="recordfeatures",
+            index=models.Index(fields=["pc_unit", "dob"], name="lk_pc_dob"),
         ),
     ]

@@ -62,9 +62,7 @@ class Command(BaseCommand):
             "--background", action="store_true", help="Queue for lantern db_worker instead"
         )
         parser.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
-        parser.add_argument(
-            "--no-progress", action="store_true", help="No progress bar (for logs)"
-        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar (for logs)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         target: list[str] = options["target"]

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=2018)
         parser.add_argument(
-            "--extract-people", type=int, default=600,
+            "--extract-people",
+            type=int,
+            default=600,
             help="People behind the synthetic agency extracts that are imported and linked",
         )
 

@@ -76,7 +76,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             report = write_extracts(
-                Path(options["out"]), seed=options["seed"], people=options["people"],
+                Path(options["out"]),
+                seed=options["seed"],
+                people=options["people"],
                 agencies=agencies,
             )
         except ValueError as exc:
