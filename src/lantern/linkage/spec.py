@@ -541,7 +541,7 @@ def email() -> Comparison:
 #: estimate u) almost never share a date of birth or a full name, so a trained level would
 #: count the shared family facts as evidence for a match, once in each comparison.
 #: Chosen on the tuning set (the generator's extracts); docs/decisions/0007-blocking-recall.md.
-FAMILY_WEIGHT = -14.0
+FAMILY_WEIGHT = -20.0
 #: The same for twins whose first names begin alike: as often one name mistyped past
 #: recognition (Sadny for Sandra) as two names, so a smaller penalty.
 SAME_INITIAL_WEIGHT = -6.0
@@ -597,12 +597,26 @@ class UnlikeFirstNamesLevel(ComparisonLevelCreator):
         return (
             "CASE WHEN dob_l = dob_r AND first_name_l <> first_name_r "
             f"AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1) "
-            f"THEN NOT ({alike}) ELSE FALSE END"
+            f"AND {_not_same_nhs_sql(sql_dialect)} THEN NOT ({alike}) ELSE FALSE END"
         )
 
     def create_label_for_charts(self) -> str:
         which = "same" if self.same_initial else "different"
         return f"Same date of birth, different first names, {which} initial"
+
+
+#: Family likeness never outweighs one NHS number (the same, or one slip apart): twins, a
+#: parent and a child each have their own, unlike in every digit but by chance.
+def _not_same_nhs_sql(sql_dialect: SplinkDialect) -> str:
+    one_slip = cll.DamerauLevenshteinLevel("nhs", 1).create_sql(sql_dialect)
+    return f"NOT coalesce(({one_slip}), false)"
+
+
+def _not_same_nhs(a: Record, b: Record) -> bool:
+    return not (
+        _both(a["nhs"], b["nhs"])
+        and jellyfish.damerau_levenshtein_distance(a["nhs"], b["nhs"]) <= 1
+    )
 
 
 def _jw_alike(a: str | None, b: str | None) -> bool:
@@ -613,6 +627,8 @@ def _jw_alike(a: str | None, b: str | None) -> bool:
 
 def _unlike_first_names(a: Record, b: Record, *, same_initial: bool | None = None) -> bool:
     if not (_eq(a["dob"], b["dob"]) and _both(a["first_name"], b["first_name"])):
+        return False
+    if not _not_same_nhs(a, b):
         return False
     first_a, first_b = a["first_name"], b["first_name"]
     if first_a == first_b:
@@ -636,9 +652,27 @@ def _unlike_first_names(a: Record, b: Record, *, same_initial: bool | None = Non
     return not alike
 
 
+class GenerationApartLevel(ComparisonLevelCreator):
+    """The same first and last name, years of birth :data:`GENERATION_YEARS` or more apart
+    and not the same birthday (a mistyped year keeps the day and month), no shared NHS
+    number: a parent and child of one name."""
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        return (
+            "CASE WHEN first_name_l = first_name_r AND last_name_l = last_name_r "
+            f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
+            "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false) "
+            f"THEN {_not_same_nhs_sql(sql_dialect)} ELSE FALSE END"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "Same names, born a generation apart"
+
+
 def _generation_apart(a: Record, b: Record) -> bool:
     return (
-        _eq(a["first_name"], b["first_name"])
+        _not_same_nhs(a, b)
+        and _eq(a["first_name"], b["first_name"])
         and _eq(a["last_name"], b["last_name"])
         and _both(a["dob_year"], b["dob_year"])
         and abs(a["dob_year"] - b["dob_year"]) >= GENERATION_YEARS
@@ -651,7 +685,8 @@ def family() -> Comparison:
     names) and a parent and child of the same name (born a generation apart, on different
     days: a mistyped year keeps the day and month). Each of these pairs agrees on much that
     the other comparisons count as evidence (surname, address, phone, date of birth or full
-    name); this comparison takes it back, by a fixed weight. Every other pair: no weight."""
+    name); this comparison takes it back, by a fixed weight, unless the two share an NHS
+    number (each member of a family has their own). Every other pair: no weight."""
     return Comparison(
         "family",
         "Family likeness",
@@ -670,11 +705,7 @@ def family() -> Comparison:
             ),
             Level(
                 "Same names, born a generation apart (parent and child)",
-                _custom(
-                    "first_name_l = first_name_r AND last_name_l = last_name_r "
-                    f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
-                    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false)"
-                ),
+                GenerationApartLevel,
                 _generation_apart,
                 fixed_weight=FAMILY_WEIGHT,
             ),
