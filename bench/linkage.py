@@ -62,6 +62,9 @@ TARGETS = {
     "dedupe_time_ratio": 1.5,
     "dedupe_peak_gib": 8.0,
     "match_p95_ms": 200.0,
+    "report_f1": 0.975,
+    "report_precision": 0.975,
+    "report_blocking_recall": 0.99,
 }
 #: The generator makes about this many records a person (all agencies).
 RECORDS_PER_PERSON = 2.17
@@ -80,6 +83,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-million", action="store_true", help="only FEBRL4 and the extracts (1 and 2)"
     )
     parser.add_argument("--skip-accuracy", action="store_true", help="only 3 and 4")
+    parser.add_argument(
+        "--report-people",
+        type=int,
+        default=20_000,
+        help="people in the report set (the yardstick generator, never tuned on)",
+    )
+    parser.add_argument(
+        "--skip-report", action="store_true", help="leave out the report set (the yardstick)"
+    )
     parser.add_argument(
         "--repeats",
         type=int,
@@ -205,8 +217,35 @@ def measure_extracts(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     report = write_extracts(folder / "extracts", seed=args.seed, people=args.people)
     records, truth = read_extracts(report.out_dir)
     _say(
-        f"2. Generator's extracts: {len(records):,} records of {args.people:,} people "
-        f"(seed {args.seed}), {len(report.by_agency)} agencies"
+        f"2. TUNING SET, the generator's extracts (the model and rules were chosen on it): "
+        f"{len(records):,} records of {args.people:,} people (seed {args.seed}), "
+        f"{len(report.by_agency)} agencies"
+    )
+    out = {
+        kind: _dedupe_frame(records, truth, kind, args.threshold) for kind in ("lantern", "plain")
+    }
+    for kind, r in out.items():
+        _say(_line(kind, r))
+        _rules(r)
+    return out
+
+
+def measure_report_set(args: argparse.Namespace, folder: Path) -> dict[str, Any] | None:
+    """The report set: the yardstick, a generator written independently of the model
+    (``lantern.synth.yardstick``, branch ``wt/yardstick``). Nothing was tuned on it: it is
+    run to report, after the model is fixed."""
+    try:
+        from lantern.synth.yardstick import write_yardstick  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        _say("2b. REPORT SET (yardstick): not available in this checkout; skipped")
+        return None
+    from lantern.linkage.datasets import read_extracts
+
+    report = write_yardstick(folder / "yardstick", people=args.report_people, seed=1)
+    records, truth = read_extracts(report.out_dir)
+    _say(
+        f"2b. REPORT SET, the yardstick (an independent generator; never tuned on): "
+        f"{len(records):,} records of {truth.nunique():,} people (seed 1)"
     )
     out = {
         kind: _dedupe_frame(records, truth, kind, args.threshold) for kind in ("lantern", "plain")
@@ -239,6 +278,11 @@ def _generate(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, Path, d
     records, truth = read_extracts(report.out_dir)
     records, truth = records.iloc[: args.records], truth.iloc[: args.records]
     path = folder / "records.csv"
+    # Each row's person, in the file's order: the children count the blocking recall.
+    pacsv.write_csv(
+        pa.table({"person": pa.array(truth.astype(str).to_numpy(), pa.string())}),
+        folder / "truth.csv",
+    )
     # The header unquoted (Arrow quotes it): files.read_standard reads it as plain text.
     with path.open("wb") as handle:
         handle.write((",".join(records.columns) + "\n").encode())
@@ -265,12 +309,27 @@ def _generate(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, Path, d
 
 def _child_dedupe(args: argparse.Namespace) -> int:
     """In a child process: what ``lantern link dedupe IN --out OUT --train --kind K`` does."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     from lantern.linkage import files
 
+    truth_file = args.input.parent / "truth.csv"
+    truth = None
+    if truth_file.exists():
+        types = pacsv.ConvertOptions(column_types={"person": pa.string()})
+        truth = pacsv.read_csv(truth_file, convert_options=types).column("person").to_pandas()
     started = time.perf_counter()
     result = files.dedupe_file(
-        args.input, args.out, kind=args.child_dedupe, threshold=args.threshold, backend="duckdb"
+        args.input,
+        args.out,
+        kind=args.child_dedupe,
+        threshold=args.threshold,
+        backend="duckdb",
+        truth=truth,
     )
+    # The truth count is no part of what the command does: not in the time.
+    counted = result.seconds.get("blocking_truth", 0.0)
     hwm = 0
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -281,8 +340,9 @@ def _child_dedupe(args: argparse.Namespace) -> int:
         "clusters": result.clusters,
         "pairs_scored": result.pairs_scored,
         "rule_counts": result.rule_counts,
+        "blocking": result.blocking.as_dict() if result.blocking else None,
         "seconds": result.seconds,
-        "dedupe_file_seconds": round(time.perf_counter() - started, 2),
+        "dedupe_file_seconds": round(time.perf_counter() - started - counted, 2),
         "vm_hwm_bytes": hwm,
         "training": {k: v for k, v in result.model.summary.items() if k != "parameters"},
         "settings": result.model.settings,
@@ -400,8 +460,11 @@ def _describe(kind: str, run: dict[str, Any]) -> None:
         f"{run['clusters']:,} clusters; P {run['precision']:.4f} R {run['recall']:.4f} "
         f"F1 {run['f1']:.4f}"
     )
-    for rule in run["rule_counts"]:
-        _say(f"      {rule['pairs']:>12,}  {rule['rule']}")
+    if run.get("blocking"):
+        _rules(run)
+    else:
+        for rule in run["rule_counts"]:
+            _say(f"      {rule['pairs']:>12,}  {rule['rule']}")
 
 
 # --- 4: real-time candidate matching against the records in SQLite --------------------------
@@ -727,6 +790,14 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         lantern, plain = results["extracts"]["lantern"], results["extracts"]["plain"]
         rows.append(
             (
+                "tuning set blocking recall (Lantern), info",
+                f"{lantern['blocking']['recall']:.4f}",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
                 "extracts F1: Lantern vs plain",
                 f"{lantern['f1']:.4f} vs {plain['f1']:.4f}",
                 "beats plain",
@@ -742,6 +813,28 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "aim met" if lantern["f1"] >= aim else "aim missed",
             )
         )
+    if "report_set" in results:
+        lantern, plain = results["report_set"]["lantern"], results["report_set"]["plain"]
+        rows += [
+            (
+                "REPORT SET F1: Lantern vs plain",
+                f"{lantern['f1']:.4f} vs {plain['f1']:.4f}",
+                f">= {TARGETS['report_f1']}",
+                judge(lantern["f1"] >= TARGETS["report_f1"]),
+            ),
+            (
+                "REPORT SET precision (Lantern)",
+                f"{lantern['precision']:.4f}",
+                f">= {TARGETS['report_precision']}",
+                judge(lantern["precision"] >= TARGETS["report_precision"]),
+            ),
+            (
+                "REPORT SET blocking recall (Lantern)",
+                f"{lantern['blocking']['recall']:.4f}",
+                f">= {TARGETS['report_blocking_recall']}",
+                judge(lantern["blocking"]["recall"] >= TARGETS["report_blocking_recall"]),
+            ),
+        ]
     if "dedupe" in results:
         d = results["dedupe"]
         lantern, plain, median = d["lantern"], d["plain"], d["median_round"]
@@ -817,6 +910,10 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     if not args.skip_accuracy:
         results["febrl4"] = measure_febrl(args)
         results["extracts"] = measure_extracts(args, folder)
+        if not args.skip_report:
+            report_set = measure_report_set(args, folder)
+            if report_set is not None:
+                results["report_set"] = report_set
     if not args.skip_million:
         _say(f"3. Dedupe of {args.records:,} records (DuckDB), each configuration in a process")
         records, truth, path, info = _generate(args, folder)
