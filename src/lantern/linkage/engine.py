@@ -175,6 +175,8 @@ def settings_for(
     A saved model is DuckDB SQL; to run it on Spark the same design is rebuilt for Spark
     and the trained m and u probabilities are copied across level by level. (Comparisons
     are matched by name: Splink's EM sessions change their order in the saved model.)
+    Levels of fixed weight keep the design's m and u; the others are matched in order (a
+    model trained on the design without the fixed levels has the same others, in order).
     """
     built = spec.settings(kind, retain_columns=retain).create_settings_dict(dialect)
     built["sql_dialect"] = dialect
@@ -184,9 +186,11 @@ def settings_for(
     by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
     for new in built["comparisons"]:
         old = by_name[new["output_column_name"]]
-        for new_level, old_level in zip(
-            new["comparison_levels"], old["comparison_levels"], strict=True
-        ):
+        old_levels = old["comparison_levels"]
+        new_levels = new["comparison_levels"]
+        if len(old_levels) != len(new_levels):  # trained without the fixed levels
+            new_levels = [lv for lv in new_levels if not lv.get("fix_m_probability")]
+        for new_level, old_level in zip(new_levels, old_levels, strict=True):
             for key in ("m_probability", "u_probability"):
                 if key in old_level:
                     new_level[key] = old_level[key]
@@ -223,7 +227,7 @@ def train(
     """
     started = time.perf_counter()
     table = api.register(features, dataset_display_name=_table_name(f"train_{kind}"))
-    design = spec.settings(kind, term_frequencies=term_frequencies)
+    design = spec.settings(kind, term_frequencies=term_frequencies, fixed=False)
     linker = Linker(table, design, log_level=SPLINK_LOG_LEVEL)
     deterministic = (
         spec.DETERMINISTIC_RULES if kind == "lantern" else spec.PLAIN_DETERMINISTIC_RULES
@@ -301,8 +305,9 @@ def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
     changed = []
     for comparison in settings["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        if any(lv.get("fix_m_probability") for lv in levels):
-            continue  # weights set by design (spec.family), not learnt
+        # Levels of fixed weight (spec's family likeness) keep their m and u as designed.
+        fixed = [lv for lv in levels if lv.get("fix_m_probability")]
+        levels = [lv for lv in levels if not lv.get("fix_m_probability")]
         name = comparison["output_column_name"]
         for level in levels:
             label = level.get("label_for_charts", level["sql_condition"])
@@ -318,8 +323,9 @@ def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
                 level["m_probability"] = M_FLOOR
                 changed.append(f"{name}: {label}: m raised to {M_FLOOR}")
         total = sum(float(level["m_probability"]) for level in levels)
+        share = 1.0 - sum(float(level["m_probability"]) for level in fixed)
         for level in levels:
-            level["m_probability"] = float(level["m_probability"]) / total
+            level["m_probability"] = float(level["m_probability"]) / total * share
     return changed
 
 

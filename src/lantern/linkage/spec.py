@@ -62,15 +62,16 @@ class Level:
         return level
 
 
-#: The u probability given to a level of fixed weight (its m follows from the weight).
-FIXED_U = 0.5
-
-
 @dataclass(frozen=True)
 class Comparison:
     name: str
     description: str
     levels: tuple[Level, ...]
+
+    def without_fixed(self) -> Comparison:
+        """The comparison without its levels of fixed weight."""
+        levels = tuple(level for level in self.levels if level.fixed_weight is None)
+        return Comparison(self.name, self.description, levels)
 
     def creator(self, *, term_frequencies: bool = True) -> Any:
         return cl.CustomComparison(
@@ -267,6 +268,104 @@ def _crossed(one: str, other: str) -> tuple[str, Test]:
     )
 
 
+# --- family likeness: what the independence assumption gets wrong -----------------------
+#
+# Unsupervised training estimates u (chance agreement) from random pairs, which almost never
+# share a date of birth or a full name; so a pair that shares a family's facts (surname,
+# address, phone, and the date of birth of twins or the full name of a parent and child) has
+# them counted as evidence once in each comparison. Two levels take it back where name and
+# date of birth meet: the first-name comparison's "different" level is split by the date of
+# birth (twins), and the date-of-birth comparison's by the names (parent and child). Their
+# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md), and
+# never apply where the NHS numbers agree or are one slip apart: each member of a family has
+# their own. As the last levels before "different", they cost nothing on other pairs.
+
+#: Match weight (log2 Bayes factor) of twins' first names: born the same day, first names
+#: different (no level of the first-name comparison agrees) with different initials.
+TWINS_WEIGHT = -25.0
+#: The same with the same initial: as often a nickname mistyped past recognition (Sadny for
+#: Sandra) as two names, so less.
+TWINS_SAME_INITIAL_WEIGHT = -11.0
+#: Match weight of a parent and child's dates of birth: the same first and last name, years
+#: of birth at least GENERATION_YEARS apart, not the same birthday (a mistyped year keeps
+#: the day and month).
+GENERATION_WEIGHT = -25.0
+GENERATION_YEARS = 12
+#: The u probability given to a level of fixed weight (its m follows from the weight): about
+#: the chance that two random records are born the same day.
+FIXED_U = 1e-4
+
+
+class UnlessNhsLevel(ComparisonLevelCreator):
+    """``condition`` (DuckDB SQL), unless the NHS numbers agree or are one slip apart.
+
+    A CASE, so the edit distance runs only where the condition holds."""
+
+    def __init__(self, condition_sql: str, label: str) -> None:
+        self.condition = cll.CustomLevel(condition_sql, base_dialect_str=DUCKDB)
+        self.label = label
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        near = cll.DamerauLevenshteinLevel("nhs", 1).create_sql(sql_dialect)
+        return (
+            f"CASE WHEN {self.condition.create_sql(sql_dialect)} "
+            f"THEN NOT coalesce(({near}), false) ELSE FALSE END"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return self.label
+
+
+def _nhs_near(a: Record, b: Record) -> bool:
+    return (
+        _both(a["nhs"], b["nhs"])
+        and jellyfish.damerau_levenshtein_distance(a["nhs"], b["nhs"]) <= 1
+    )
+
+
+def unless_nhs(label: str, condition: tuple[str, Test], weight: float) -> Level:
+    sql, test = condition
+    return Level(
+        label,
+        lambda: UnlessNhsLevel(sql, label),
+        lambda a, b: test(a, b) and not _nhs_near(a, b),
+        fixed_weight=weight,
+    )
+
+
+def _twins(*, same_initial: bool) -> tuple[str, Test]:
+    initials = "=" if same_initial else "<>"
+
+    def test(a: Record, b: Record) -> bool:
+        return (
+            _eq(a["dob"], b["dob"])
+            and _both(a["first_name"], b["first_name"])
+            and (a["first_name"][:1] == b["first_name"][:1]) == same_initial
+        )
+
+    return (
+        f"dob_l = dob_r AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
+        test,
+    )
+
+
+def _generation_apart(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["first_name"], b["first_name"])
+        and _eq(a["last_name"], b["last_name"])
+        and _both(a["dob_year"], b["dob_year"])
+        and abs(a["dob_year"] - b["dob_year"]) >= GENERATION_YEARS
+        and not (_eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]))
+    )
+
+
+_GENERATION_SQL = (
+    "first_name_l = first_name_r AND last_name_l = last_name_r "
+    f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
+    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false)"
+)
+
+
 # --- the Lantern model ---------------------------------------------------------------------
 
 
@@ -292,6 +391,16 @@ def first_name() -> Comparison:
             custom("Known by a middle name", _crossed("first_name", "middle_name")),
             custom("First and last name swapped", _crossed("first_name", "last_name")),
             custom("Initial agrees", _initial_only("first_name")),
+            unless_nhs(
+                "First name different, same date of birth and initial",
+                _twins(same_initial=True),
+                TWINS_SAME_INITIAL_WEIGHT,
+            ),
+            unless_nhs(
+                "First name different, same date of birth (twins)",
+                _twins(same_initial=False),
+                TWINS_WEIGHT,
+            ),
             otherwise("First name different"),
         ),
     )
@@ -425,6 +534,11 @@ def date_of_birth() -> Comparison:
                     _birthday,
                 ),
             ),
+            unless_nhs(
+                "Born a generation apart, same names (parent and child)",
+                (_GENERATION_SQL, _generation_apart),
+                GENERATION_WEIGHT,
+            ),
             otherwise("Date of birth different"),
         ),
     )
@@ -534,191 +648,6 @@ def email() -> Comparison:
     )
 
 
-# --- family likeness: what the independence assumption gets wrong -----------------------
-
-#: Match weight (log2 of the Bayes factor) of a pair that looks like two members of one
-#: family rather than one person written twice. Fixed, not trained: random pairs (which
-#: estimate u) almost never share a date of birth or a full name, so a trained level would
-#: count the shared family facts as evidence for a match, once in each comparison.
-#: Chosen on the tuning set (the generator's extracts); docs/decisions/0007-blocking-recall.md.
-FAMILY_WEIGHT = -20.0
-#: The same for twins whose first names begin alike: as often one name mistyped past
-#: recognition (Sadny for Sandra) as two names, so a smaller penalty.
-SAME_INITIAL_WEIGHT = -6.0
-#: Years of birth at least this far apart are a generation, not a typing error.
-GENERATION_YEARS = 12
-#: First names less alike than this (Jaro-Winkler) are different names.
-UNLIKE_NAMES = 0.8
-
-
-class _CrossedSimilar(ComparisonLevelCreator):
-    """A first name alike (Jaro-Winkler) to the other record's last name: names swapped and
-    one of them mistyped."""
-
-    def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        one = cll.JaroWinklerLevel("first_name", UNLIKE_NAMES).create_sql(sql_dialect)
-        crossed = one.replace("first_name_r", "last_name_r")
-        other = one.replace("first_name_l", "last_name_l")
-        return f"coalesce(({crossed}), false) OR coalesce(({other}), false)"
-
-    def create_label_for_charts(self) -> str:
-        return "first name alike to the other's last name"
-
-
-class UnlikeFirstNamesLevel(ComparisonLevelCreator):
-    """Same date of birth (to the day), first names that are not one name written in any way
-    the first-name comparison knows (same, short form, one slip, sounding alike, alike by
-    Jaro-Winkler at :data:`UNLIKE_NAMES`, a middle or last name crossed over, an initial):
-    twins. A CASE, so the fuzzy functions run only on pairs born the same day.
-
-    With ``same_initial`` the names begin with the same letter (a nickname mistyped, a
-    spelling variant: Tiimmy and Timothy, Niamh and Neve), else with different letters."""
-
-    def __init__(self, *, same_initial: bool) -> None:
-        self.same_initial = same_initial
-
-    def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        def sql(level: ComparisonLevelCreator) -> str:
-            return f"coalesce(({level.create_sql(sql_dialect)}), false)"
-
-        alike = " OR ".join(
-            [
-                sql(ArraysOverlapLevel("first_group")),
-                sql(cll.DamerauLevenshteinLevel("first_name", 1)),
-                sql(cll.JaroWinklerLevel("first_name", UNLIKE_NAMES)),
-                "coalesce(first_key_l = first_key_r, false)",
-                "coalesce(first_name_l = middle_name_r OR middle_name_l = first_name_r, false)",
-                "coalesce(first_name_l = last_name_r OR last_name_l = first_name_r, false)",
-                "length(first_name_l) = 1 OR length(first_name_r) = 1",
-                _CrossedSimilar().create_sql(sql_dialect),
-            ]
-        )
-        initials = "=" if self.same_initial else "<>"
-        return (
-            "CASE WHEN dob_l = dob_r AND first_name_l <> first_name_r "
-            f"AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1) "
-            f"AND {_not_same_nhs_sql(sql_dialect)} THEN NOT ({alike}) ELSE FALSE END"
-        )
-
-    def create_label_for_charts(self) -> str:
-        which = "same" if self.same_initial else "different"
-        return f"Same date of birth, different first names, {which} initial"
-
-
-#: Family likeness never outweighs one NHS number (the same, or one slip apart): twins, a
-#: parent and a child each have their own, unlike in every digit but by chance.
-def _not_same_nhs_sql(sql_dialect: SplinkDialect) -> str:
-    one_slip = cll.DamerauLevenshteinLevel("nhs", 1).create_sql(sql_dialect)
-    return f"NOT coalesce(({one_slip}), false)"
-
-
-def _not_same_nhs(a: Record, b: Record) -> bool:
-    return not (
-        _both(a["nhs"], b["nhs"])
-        and jellyfish.damerau_levenshtein_distance(a["nhs"], b["nhs"]) <= 1
-    )
-
-
-def _jw_alike(a: str | None, b: str | None) -> bool:
-    if a is None or b is None:
-        return False
-    return jellyfish.jaro_winkler_similarity(a, b) >= UNLIKE_NAMES
-
-
-def _unlike_first_names(a: Record, b: Record, *, same_initial: bool | None = None) -> bool:
-    if not (_eq(a["dob"], b["dob"]) and _both(a["first_name"], b["first_name"])):
-        return False
-    if not _not_same_nhs(a, b):
-        return False
-    first_a, first_b = a["first_name"], b["first_name"]
-    if first_a == first_b:
-        return False
-    if same_initial is not None and (first_a[:1] == first_b[:1]) != same_initial:
-        return False
-    alike = (
-        bool(set(a["first_group"] or ()) & set(b["first_group"] or ()))
-        or jellyfish.damerau_levenshtein_distance(first_a, first_b) <= 1
-        or jellyfish.jaro_winkler_similarity(first_a, first_b) >= UNLIKE_NAMES
-        or _eq(a["first_key"], b["first_key"])
-        or _eq(first_a, b["middle_name"])
-        or _eq(a["middle_name"], first_b)
-        or _eq(first_a, b["last_name"])
-        or _eq(a["last_name"], first_b)
-        or len(first_a) == 1
-        or len(first_b) == 1
-        or _jw_alike(first_a, b["last_name"])
-        or _jw_alike(a["last_name"], first_b)
-    )
-    return not alike
-
-
-class GenerationApartLevel(ComparisonLevelCreator):
-    """The same first and last name, years of birth :data:`GENERATION_YEARS` or more apart
-    and not the same birthday (a mistyped year keeps the day and month), no shared NHS
-    number: a parent and child of one name."""
-
-    def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        return (
-            "CASE WHEN first_name_l = first_name_r AND last_name_l = last_name_r "
-            f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
-            "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false) "
-            f"THEN {_not_same_nhs_sql(sql_dialect)} ELSE FALSE END"
-        )
-
-    def create_label_for_charts(self) -> str:
-        return "Same names, born a generation apart"
-
-
-def _generation_apart(a: Record, b: Record) -> bool:
-    return (
-        _not_same_nhs(a, b)
-        and _eq(a["first_name"], b["first_name"])
-        and _eq(a["last_name"], b["last_name"])
-        and _both(a["dob_year"], b["dob_year"])
-        and abs(a["dob_year"] - b["dob_year"]) >= GENERATION_YEARS
-        and not (_eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]))
-    )
-
-
-def family() -> Comparison:
-    """Two members of one family, not one person: twins (born the same day, different first
-    names) and a parent and child of the same name (born a generation apart, on different
-    days: a mistyped year keeps the day and month). Each of these pairs agrees on much that
-    the other comparisons count as evidence (surname, address, phone, date of birth or full
-    name); this comparison takes it back, by a fixed weight, unless the two share an NHS
-    number (each member of a family has their own). Every other pair: no weight."""
-    return Comparison(
-        "family",
-        "Family likeness",
-        (
-            Level(
-                "Same date of birth, different first names and initials (twins)",
-                lambda: UnlikeFirstNamesLevel(same_initial=False),
-                lambda a, b: _unlike_first_names(a, b, same_initial=False),
-                fixed_weight=FAMILY_WEIGHT,
-            ),
-            Level(
-                "Same date of birth, different first names with the same initial",
-                lambda: UnlikeFirstNamesLevel(same_initial=True),
-                lambda a, b: _unlike_first_names(a, b, same_initial=True),
-                fixed_weight=SAME_INITIAL_WEIGHT,
-            ),
-            Level(
-                "Same names, born a generation apart (parent and child)",
-                GenerationApartLevel,
-                _generation_apart,
-                fixed_weight=FAMILY_WEIGHT,
-            ),
-            Level(
-                "Nothing says two members of one family",
-                cll.ElseLevel,
-                lambda _a, _b: True,
-                fixed_weight=0.0,
-            ),
-        ),
-    )
-
-
 LANTERN_COMPARISONS: tuple[Callable[[], Comparison], ...] = (
     first_name,
     middle_name,
@@ -729,7 +658,6 @@ LANTERN_COMPARISONS: tuple[Callable[[], Comparison], ...] = (
     home,
     phone,
     email,
-    family,
 )
 
 
@@ -737,8 +665,16 @@ def lantern_model() -> list[Comparison]:
     return [make() for make in LANTERN_COMPARISONS]
 
 
-def lantern_comparisons(*, term_frequencies: bool = True) -> list[Any]:
-    return [comparison.creator(term_frequencies=term_frequencies) for comparison in lantern_model()]
+def lantern_comparisons(*, term_frequencies: bool = True, fixed: bool = True) -> list[Any]:
+    """The comparisons for Splink; without ``fixed``, without the levels of fixed weight
+    (the design training runs on: Splink's EM leaves a comparison unestimated when some of
+    its levels have a fixed m, so they are added to the trained model afterwards)."""
+    return [
+        comparison.without_fixed().creator(term_frequencies=term_frequencies)
+        if not fixed
+        else comparison.creator(term_frequencies=term_frequencies)
+        for comparison in lantern_model()
+    ]
 
 
 def plain_comparisons() -> list[Any]:
@@ -889,13 +825,18 @@ def blocking_rules(kind: ModelKind) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def settings(
-    kind: ModelKind = "lantern", *, retain_columns: bool = True, term_frequencies: bool = True
+    kind: ModelKind = "lantern",
+    *,
+    retain_columns: bool = True,
+    term_frequencies: bool = True,
+    fixed: bool = True,
 ) -> SettingsCreator:
     """The model's design for Splink. Without ``term_frequencies`` the levels carry no term
     frequency adjustment: training never uses one (u by random sampling, m by EM without
-    them), and Splink then has no frequency tables to build and join while it trains."""
+    them), and Splink then has no frequency tables to build and join while it trains.
+    Without ``fixed``, no levels of fixed weight (the design training runs on)."""
     comparisons = (
-        lantern_comparisons(term_frequencies=term_frequencies)
+        lantern_comparisons(term_frequencies=term_frequencies, fixed=fixed)
         if kind == "lantern"
         else plain_comparisons()
     )
