@@ -52,9 +52,11 @@ from lantern.synth.yardstick.population import REFERENCE_DATE, Population
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter
 
-__all__ = ["COLUMNS", "RATES", "REFERENCE_DATE", "TRUTH_COLUMNS", "YardstickReport", "write_yardstick"]
+__all__ = ["COLUMNS", "HARD_NEGATIVE_COLUMNS", "RATES", "REFERENCE_DATE", "TRUTH_COLUMNS", "YardstickReport", "write_yardstick"]
 
 TRUTH_COLUMNS = ("source", "record_id", "person_key")
+#: hard_negatives.csv: pairs of different people who look alike, for reading linkage errors.
+HARD_NEGATIVE_COLUMNS = ("kind", "person_key", "other_person_key")
 #: Rows kept in memory per agency before they are spread over temporary files to shuffle.
 _ROWS_IN_MEMORY = 60_000
 #: Counts that describe the data (how often a field is filled), not errors.
@@ -66,6 +68,8 @@ class YardstickReport:
     out_dir: Path
     files: list[Path]
     truth: Path
+    #: hard_negatives.csv: (kind, person_key, other_person_key) for each pair counted below.
+    hard_negative_pairs: Path
     records: int
     people: int
     seed: int
@@ -168,8 +172,13 @@ def write_yardstick(out_dir: Path, *, people: int = 20_000, seed: int = 1) -> Ya
                     out.writerow(COLUMNS)
                     shuffler.write(out, truth)
                 files.append(path)
+    pairs_path = out_dir / "hard_negatives.csv"
+    with pairs_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(HARD_NEGATIVE_COLUMNS)
+        writer.writerows(population.hard.pairs)
     return _report(
-        out_dir, files=files, truth=truth_path, seed=seed, people=made_people,
+        out_dir, files=files, truth=truth_path, hard_negative_pairs=pairs_path, seed=seed, people=made_people,
         shufflers=shufflers, tally=tally, population=population, names=names,
     )
 
@@ -179,6 +188,7 @@ def _report(
     *,
     files: list[Path],
     truth: Path,
+    hard_negative_pairs: Path,
     seed: int,
     people: int,
     shufflers: dict[str, _Shuffler],
@@ -186,13 +196,24 @@ def _report(
     population: Population,
     names: Counter[tuple[str, str]],
 ) -> YardstickReport:
-    hard = dict(vars(population.hard))
-    hard["common_name_people"] = sum(n for n in names.values() if n >= 5)
+    kinds = Counter(kind for kind, _, _ in population.hard.pairs)
+    hard = {
+        "twins": kinds["twins"],
+        "twins_similar_names": population.hard.twins_similar_names,
+        "twins_same_initial": population.hard.twins_same_initial,
+        "parent_child_same_name": kinds["parent_child_same_name"],
+        "siblings_sharing_phone_and_address": kinds["siblings_sharing_phone_and_address"],
+        "cousins_same_street": kinds["cousins_same_street"],
+        "common_name_close_dob": kinds["common_name_close_dob"],
+        # people whose first name and surname (as they are) are shared by at least 4 others
+        "common_name_people": sum(n for n in names.values() if n >= 5),
+    }
     errors = {k: v for k, v in sorted(tally.made.items()) if k not in _FILL_KINDS}
     return YardstickReport(
         out_dir=out_dir,
         files=files,
         truth=truth,
+        hard_negative_pairs=hard_negative_pairs,
         records=sum(s.count for s in shufflers.values()),
         people=people,
         seed=seed,

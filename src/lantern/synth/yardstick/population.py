@@ -221,13 +221,22 @@ class Person:
 
 @dataclass
 class HardNegatives:
-    twins: int = 0
+    """Pairs of different people who look alike, by kind: (kind, person key, person key)."""
+
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
     twins_similar_names: int = 0
     twins_same_initial: int = 0
-    parent_child_same_name: int = 0
-    siblings_sharing_phone_and_address: int = 0
-    cousins_same_street: int = 0
-    common_name_close_dob: int = 0
+    _pending: list[tuple[str, Person, Person]] = field(default_factory=list)
+
+    def pair(self, kind: str, one: Person, other: Person) -> None:
+        self._pending.append((kind, one, other))
+
+    def resolve(self) -> None:
+        """Keep the pairs whose people both appear in the extracts (have a key)."""
+        for kind, one, other in self._pending:
+            if one.key and other.key:
+                self.pairs.append((kind, one.key, other.key))
+        self._pending.clear()
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -274,7 +283,8 @@ class Population:
         self.surname_changes = 0
         self.looked_after_moves = 0
         self._keys = itertools.count(1)
-        self._last_dob: dict[tuple[str, str], date] = {}
+        self._last_named: dict[tuple[str, str], Person] = {}
+        self._dropped: set[str] = set()
 
     # ---- names ----------------------------------------------------------------------------
     def group(self) -> str:
@@ -377,6 +387,7 @@ class Population:
         subjects = [m for m in members if m.subject]
         for member in subjects:
             member.key = f"YP{next(self._keys):07d}"
+        self.hard.resolve()
         return subjects
 
     def households(self) -> Iterator[list[Person]]:
@@ -389,28 +400,34 @@ class Population:
             for household in kind():
                 subjects = household[: self.target - made]
                 made += len(subjects)
+                for dropped in household[len(subjects) :]:
+                    self._dropped.add(dropped.key)
                 if subjects:
                     yield subjects
+        self.hard.resolve()
+        self.hard.pairs = [
+            pair for pair in self.hard.pairs if not self._dropped.intersection(pair[1:])
+        ]
 
     # ---- household kinds ------------------------------------------------------------------
     def _common_name(self, group: str, person: Person, close_dob_ok: bool) -> None:
         female, male, _ = names.COMMON_NAMES[group]
         person.first = self.rng.choice(female if person.sex == "F" else male)
         name = (person.first, person.last)
-        previous = self._last_dob.get(name)
+        previous = self._last_named.get(name)
         if close_dob_ok and previous and self.rng.random() < 0.3:
-            shifted = previous + timedelta(days=self.rng.choice((-1, 1)) * self.rng.randint(1, 40))
+            shifted = previous.dob + timedelta(days=self.rng.choice((-1, 1)) * self.rng.randint(1, 40))
             if shifted < REFERENCE_DATE - timedelta(days=365 * 16):
                 person.dob = shifted
-                self.hard.common_name_close_dob += 1
-        self._last_dob[name] = person.dob
+                self.hard.pair("common_name_close_dob", previous, person)
+        self._last_named[name] = person
 
     def _household_surname(self, group: str, common: bool) -> str:
         if common:
             return self.rng.choice(names.COMMON_NAMES[group][2])
         return self.surname(group)
 
-    def family(self, street: Street | None = None, surname: str = "", group: str = "") -> Iterator[list[Person]]:
+    def family(self, street: Street | None = None, surname: str = "", group: str = "") -> Generator[list[Person], None, list[Person]]:
         rng = self.rng
         cousin = bool(surname)
         group = group or self.group()
@@ -441,26 +458,27 @@ class Population:
         if common:
             self._common_names(group, members)
         self._family_hard_negatives(mother, father, children)
+        self._siblings(children)
         household_phone = self.phones.new() if rng.random() < 0.15 else ""
         subjects = self.finish(members, household_phone)
-        parents = [p for p in (mother, father) if p]
-        contact_phone = household_phone or next((p.phone_on(REFERENCE_DATE) for p in parents if p.phones), "")
-        contact_email = next((p.email_on(REFERENCE_DATE) for p in parents if p.emails), "")
-        for child in children:
-            child.household_phone = contact_phone
-            child.household_email = contact_email
-        self._count_siblings(children)
+        self._parents_contacts([p for p in (mother, father) if p], children, household_phone)
         yield subjects
         if not cousin and rng.random() < 0.06:
-            cousin_subjects = yield from self._cousins(group, surname, addresses[-1][1].street)
-            self.hard.cousins_same_street += sum(1 for c in children if c.subject) * cousin_subjects
+            cousins = yield from self.family(addresses[-1][1].street, surname, group)
+            for child in children:
+                for other in cousins:
+                    if child.age_on(REFERENCE_DATE) < 25 and other.age_on(REFERENCE_DATE) < 25:
+                        self.hard.pair("cousins_same_street", child, other)
+        return children
 
-    def _cousins(self, group: str, surname: str, street: Street) -> Generator[list[Person], None, int]:
-        count = 0
-        for subjects in self.family(street, surname, group):
-            count += sum(1 for s in subjects if s.age_on(REFERENCE_DATE) < 25 and s.last == surname)
-            yield subjects
-        return count
+    @staticmethod
+    def _parents_contacts(parents: list[Person], children: list[Person], household_phone: str) -> None:
+        """Children's records may carry a parent's telephone number and e-mail address."""
+        phone = household_phone or next((p.phone_on(REFERENCE_DATE) for p in parents if p.phones), "")
+        email = next((p.email_on(REFERENCE_DATE) for p in parents if p.emails), "")
+        for child in children:
+            child.household_phone = phone
+            child.household_email = email
 
     def _common_names(self, group: str, members: list[Person]) -> None:
         used = {m.first for m in members}
@@ -534,7 +552,6 @@ class Population:
         while not twin.first or twin.first == child.first:
             twin.first = self.forename(child.group, twin.sex, child.dob)
         twin.middles = self.middles(child.group, twin.sex, child.dob, twin.first)
-        self.hard.twins += 1
         return twin
 
     def _same_initial(self, child: Person) -> str:
@@ -563,15 +580,14 @@ class Population:
                     child.first = parent.first
                     child.last = parent.last if not child.hyphenated else child.last
                     parent.subject = child.subject = True
-                    self.hard.parent_child_same_name += 1
+                    self.hard.pair("parent_child_same_name", parent, child)
 
-    def _count_siblings(self, children: list[Person]) -> None:
-        """Pairs of siblings (twins apart) in the extracts, with one address and contact phone."""
-        subjects = [c for c in children if c.subject]
-        for i, one in enumerate(subjects):
-            for other in subjects[i + 1 :]:
-                if one.dob != other.dob:
-                    self.hard.siblings_sharing_phone_and_address += 1
+    def _siblings(self, children: list[Person]) -> None:
+        """Pairs of twins, and of other siblings, sharing an address and a contact phone."""
+        for i, one in enumerate(children):
+            for other in children[i + 1 :]:
+                kind = "twins" if one.dob == other.dob else "siblings_sharing_phone_and_address"
+                self.hard.pair(kind, one, other)
 
     def young_adults(self) -> Iterator[list[Person]]:
         rng = self.rng
