@@ -194,7 +194,14 @@ def test_declared_errors_appear_at_their_declared_rates(yardstick: YardstickRepo
         tolerance = 4 * math.sqrt(expected) + 3
         assert abs(made - expected) <= tolerance, (kind, made, expected)
     drawn_somewhere = {k for k, rate in RATES.items() if rate > 0} | {"alias", "first_name_only"}
-    missing = {k for k in drawn_somewhere if not yardstick.errors.get(k)}
+    # every declared kind had its chances; each one expected a few times is really made (the
+    # rarest, two NHS digits wrong that pass the check, is also proved by its own test)
+    assert drawn_somewhere <= set(yardstick.error_expected)
+    missing = {
+        k
+        for k in drawn_somewhere
+        if yardstick.error_expected[k] >= 3 and not yardstick.errors.get(k)
+    }
     assert not missing, missing
     for kind in (
         "dob_missing",

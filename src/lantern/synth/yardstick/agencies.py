@@ -51,7 +51,7 @@ RATES: dict[str, float] = {
     # NHS number, when one is recorded
     "nhs_transposition": 0.003,
     "nhs_wrong_digit": 0.002,
-    "nhs_two_wrong_passing": 0.0005,
+    "nhs_two_wrong_passing": 0.001,
     # address, telephone, e-mail
     "address_not_updated": 0.08,
     "postcode_slip": 0.01,

@@ -146,10 +146,6 @@ COMMON_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
                       ("Smith", "Brown", "Taylor")),
     "south_asian": (("Fatima", "Aisha"), ("Mohammed", "Muhammad"), ("Khan", "Hussain", "Ali")),
     "somali_arabic": (("Amina",), ("Mohamed", "Abdirahman"), ("Mohamed", "Ahmed")),
-    "west_african": (("Blessing",), ("Emmanuel",), ("Okafor",)),
-    "caribbean": (("Aaliyah",), ("Jayden",), ("Campbell", "Williams")),
-    "eastern_european": (("Anna",), ("Jakub",), ("Nowak",)),
-    "chinese": (("Mei",), ("Wei",), ("Wang", "Li")),
 }
 
 #: Nicknames and short forms a record may use instead of the given name.

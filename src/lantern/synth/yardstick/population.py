@@ -297,10 +297,13 @@ class Population:
         female, male = names.FORENAMES[key]
         if sex == "X":
             sex = self.rng.choice("FM")
-        return _zipf_pick(self.rng, female if sex == "F" else male, 0.7)
+        skew = 0.35 if group == "white_british" else 0.6
+        return _zipf_pick(self.rng, female if sex == "F" else male, skew)
 
     def surname(self, group: str) -> str:
-        return _zipf_pick(self.rng, names.SURNAMES[group], 0.75)
+        # British surnames are spread thinly (Smith, the commonest, is about 1% of people);
+        # South Asian, Somali and Chinese surnames are far more concentrated.
+        return _zipf_pick(self.rng, names.SURNAMES[group], 0.45 if group == "white_british" else 0.75)
 
     def middles(self, group: str, sex: str, dob: date, first: str) -> tuple[str, ...]:
         share = 0.75 if group in {"white_british", "caribbean"} else 0.35
@@ -415,7 +418,7 @@ class Population:
         person.first = self.rng.choice(female if person.sex == "F" else male)
         name = (person.first, person.last)
         previous = self._last_named.get(name)
-        if close_dob_ok and previous and self.rng.random() < 0.3:
+        if close_dob_ok and previous and self.rng.random() < 0.5:
             shifted = previous.dob + timedelta(days=self.rng.choice((-1, 1)) * self.rng.randint(1, 40))
             if shifted < REFERENCE_DATE - timedelta(days=365 * 16):
                 person.dob = shifted
@@ -431,7 +434,7 @@ class Population:
         rng = self.rng
         cousin = bool(surname)
         group = group or self.group()
-        common = not cousin and rng.random() < 0.03
+        common = not cousin and group in names.COMMON_NAMES and rng.random() < 0.03
         surname = surname or self._household_surname(group, common)
         addresses = self.history(0.5, street)
         mother_age = rng.randint(20, 55)
@@ -467,7 +470,8 @@ class Population:
             cousins = yield from self.family(addresses[-1][1].street, surname, group)
             for child in children:
                 for other in cousins:
-                    if child.age_on(REFERENCE_DATE) < 25 and other.age_on(REFERENCE_DATE) < 25:
+                    young = child.age_on(REFERENCE_DATE) < 25 and other.age_on(REFERENCE_DATE) < 25
+                    if young and child.last == other.last:
                         self.hard.pair("cousins_same_street", child, other)
         return children
 
@@ -598,7 +602,7 @@ class Population:
             group = self.group()
             sex = "X" if rng.random() < 0.01 else ("F" if rng.random() < 0.55 else "M")
             person = self.person(group, sex, rng.randint(16, 30), self.surname(group), addresses, abroad_chance=0.35)
-            if group in names.COMMON_NAMES and rng.random() < 0.03:
+            if group in names.COMMON_NAMES and rng.random() < 0.05:
                 person.last = rng.choice(names.COMMON_NAMES[group][2])
                 self._common_name(group, person, close_dob_ok=True)
             members.append(person)
@@ -623,7 +627,7 @@ class Population:
         group = self.group()
         sex = "F" if rng.random() < 0.5 else "M"
         person = self.person(group, sex, rng.randint(30, 90), self.surname(group), self.history(0.4), abroad_chance=0.4)
-        if group in names.COMMON_NAMES and rng.random() < 0.03:
+        if group in names.COMMON_NAMES and rng.random() < 0.05:
             person.last = rng.choice(names.COMMON_NAMES[group][2])
             self._common_name(group, person, close_dob_ok=True)
         yield self.finish([person])
