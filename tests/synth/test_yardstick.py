@@ -61,9 +61,15 @@ def test_same_seed_same_bytes_and_another_seed_other_bytes(tmp_path: Path) -> No
     one = write_yardstick(tmp_path / "one", people=600, seed=7)
     two = write_yardstick(tmp_path / "two", people=600, seed=7)
     other = write_yardstick(tmp_path / "other", people=600, seed=8)
-    names = sorted(p.name for p in (tmp_path / "one").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "two").iterdir())
+    names = sorted(str(p.relative_to(tmp_path / "one")) for p in (tmp_path / "one").rglob("*.csv"))
+    assert names == sorted(
+        str(p.relative_to(tmp_path / "two")) for p in (tmp_path / "two").rglob("*.csv")
+    )
     assert "truth.csv" in names
+    assert "hard_negatives/pairs.csv" in names
+    # the top level holds the extracts and truth.csv only (no scratch files left behind)
+    top = sorted(p.name for p in (tmp_path / "one").iterdir() if p.is_file())
+    assert top == sorted([*(p.name for p in one.files), "truth.csv"])
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     assert one.errors == two.errors

@@ -55,7 +55,9 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "HARD_NEGATIVE_COLUMNS", "RATES", "REFERENCE_DATE", "TRUTH_COLUMNS", "YardstickReport", "write_yardstick"]
 
 TRUTH_COLUMNS = ("source", "record_id", "person_key")
-#: hard_negatives.csv: pairs of different people who look alike, for reading linkage errors.
+#: hard_negatives/pairs.csv: pairs of different people who look alike, for reading linkage
+#: errors. It is in a folder of its own so that the top level holds only the extracts and
+#: truth.csv, as ``lantern synth extracts`` writes them.
 HARD_NEGATIVE_COLUMNS = ("kind", "person_key", "other_person_key")
 #: Rows kept in memory per agency before they are spread over temporary files to shuffle.
 _ROWS_IN_MEMORY = 60_000
@@ -68,7 +70,7 @@ class YardstickReport:
     out_dir: Path
     files: list[Path]
     truth: Path
-    #: hard_negatives.csv: (kind, person_key, other_person_key) for each pair counted below.
+    #: hard_negatives/pairs.csv: (kind, person_key, other_person_key), each pair counted below.
     hard_negative_pairs: Path
     records: int
     people: int
@@ -172,7 +174,8 @@ def write_yardstick(out_dir: Path, *, people: int = 20_000, seed: int = 1) -> Ya
                     out.writerow(COLUMNS)
                     shuffler.write(out, truth)
                 files.append(path)
-    pairs_path = out_dir / "hard_negatives.csv"
+    pairs_path = out_dir / "hard_negatives" / "pairs.csv"
+    pairs_path.parent.mkdir(exist_ok=True)
     with pairs_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HARD_NEGATIVE_COLUMNS)

@@ -34,7 +34,9 @@ class Command(BaseCommand):
                 "yardstick: the independent report set (CSV files and truth.csv)"
             ),
         )
-        parser.add_argument("--out", default="", help="extracts: the folder to write to")
+        parser.add_argument(
+            "--out", default="", help="extracts, yardstick: the folder to write to"
+        )
         parser.add_argument(
             "--agencies", default="", help="extracts: agency codes, comma-separated (default all)"
         )
