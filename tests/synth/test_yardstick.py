@@ -6,6 +6,7 @@ that really are different people. It must also import without quarantine.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import random
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from lantern.core import normalisers
 from lantern.imports.rows import Mapping, RowChecker, plan_columns, raw_values
@@ -339,3 +341,17 @@ def test_dates_of_birth_parse(yardstick: YardstickReport) -> None:
             normalisers.parse_date_of_birth(value, today)
         except ValidationError as exc:  # pragma: no cover - reported with the value
             pytest.fail(f"{value!r}: {exc}")
+
+
+def test_the_command_writes_the_yardstick_and_prints_its_counts(tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command(
+        "synth", "yardstick", "--out", str(tmp_path), "--people", "200", "--seed", "3", stdout=out
+    )
+    text = out.getvalue()
+    assert (tmp_path / "truth.csv").exists()
+    assert "200 people" in text
+    assert "twins" in text
+    assert "tune nothing on it" in text
+    with pytest.raises(CommandError, match="--out"):
+        call_command("synth", "yardstick", "--people", "10", stdout=io.StringIO())

@@ -10,8 +10,9 @@ it.** See docs/yardstick.md.
 ``write_yardstick(out_dir, people=20_000, seed=1)`` writes one CSV per agency system in the
 standard person-extract layout (``record_id,source,first_name,middle_names,last_name,
 date_of_birth,sex,nhs_number,postcode,address,phone,email``) and ``truth.csv``
-(``source,record_id,person_key``), and returns a :class:`YardstickReport` with the count of
-each error and hard negative actually made. Output is a function of the seed alone.
+(``source,record_id,person_key``), with the pairs of different people who look alike in
+``hard_negatives/pairs.csv``, and returns a :class:`YardstickReport` with the count of each
+error and hard negative actually made. Output is a function of the seed alone.
 
 Where the rates come from (full table in docs/yardstick.md; "judgement" where no source gives
 a number):
