@@ -197,7 +197,7 @@ def test_declared_errors_appear_at_their_declared_rates(yardstick: YardstickRepo
         made = (
             yardstick.errors.get(kind, 0)
             if kind != "nhs_recorded"
-            else yardstick.population["nhs_recorded"]
+            else yardstick.population["records_with_nhs_number"]
         )
         tolerance = 4 * math.sqrt(expected) + 3
         assert abs(made - expected) <= tolerance, (kind, made, expected)

@@ -232,6 +232,6 @@ def _report(
             "surname_changes": population.surname_changes,
             "looked_after_placements": population.looked_after_moves,
             "dob_registered_as_1_january": population.jan1_registered,
-            "nhs_recorded": tally.made["nhs_recorded"],
+            "records_with_nhs_number": tally.made["nhs_recorded"],
         },
     )

@@ -131,6 +131,13 @@ class Command(BaseCommand):
         self.stdout.write("Hard negatives (different people who look alike):")
         for kind, count in report.hard_negatives.items():
             self.stdout.write(f"  {kind:36} {count:>7,}")
+        self.stdout.write("The people, and records with an NHS number:")
+        for kind, count in report.population.items():
+            self.stdout.write(f"  {kind:36} {count:>7,}")
+        self.stdout.write(
+            f"Telephone numbers dealt again once Ofcom's drama ranges ran out: "
+            f"{report.phones_reused:,}"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Yardstick: {report.people:,} people, {report.records:,} records, "
