@@ -11,9 +11,14 @@ In a temporary folder, on DuckDB (Splink) and a fresh SQLite database, it measur
    :func:`lantern.linkage.datasets.febrl4_standard`, as the accuracy tests do): Lantern's model
    trained on the file and deduped (``engine.train``, ``engine.dedupe``), pairwise precision,
    recall and F1 against the known pairs, and the wall time (prepare, train, dedupe);
-2. **the generator's UK agency extracts** (``write_extracts``, ``--people`` people) with their
-   truth file: the same for Lantern's model and for the plain Splink configuration (spec
-   ``plain``), each trained on the file;
+2. **the TUNING set**, the generator's UK agency extracts (``write_extracts``, ``--people``
+   people) with their truth file: the same for Lantern's model and for the plain Splink
+   configuration (spec ``plain``), each trained on the file. The model and blocking rules
+   were chosen on this set (and FEBRL4);
+2b. **the REPORT set**, the yardstick (``lantern.synth.yardstick.write_yardstick``,
+   ``--report-people`` people, seed 1): an independent generator, never tuned on, the same
+   two configurations; run to report once the model is fixed. For every set and
+   configuration: blocking recall and each rule's true and false pairs;
 3. **dedupe of ``--records`` records** (default 1,000,000, from the same generator, with
    truth): each configuration in its own process, exactly as ``lantern link dedupe IN.csv
    --out OUT --train --kind K`` does it (``files.dedupe_file``: read, prepare, train, predict,

@@ -194,8 +194,10 @@ def test_the_family_levels_choose_the_same_pairs_in_sql_and_in_python() -> None:
 def _filter(name: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     """The rules' extra conditions, written again in Python."""
     ya, yb = a["dob_year"], b["dob_year"]
-    if name == "~dob_missing":
-        return ya is None or yb is None
+    if name == "~dob_missing_l":
+        return ya is None
+    if name == "~dob_missing_r":
+        return yb is None
     if name == "~dob_year":
         return ya is None or yb is None or abs(ya - yb) <= 1
     if name == "~dob_month":

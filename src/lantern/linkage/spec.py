@@ -719,9 +719,16 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         ("first_name", "last_name", "dob_month", "dob_day"),
     ),
     # Issue 12 (docs/decisions/0007-blocking-recall.md): the errors the rules above miss.
+    # Split by which record of the pair has no date: each join then probes only the records
+    # without one (DuckDB pushes a condition on one side down to its scan), not every pair
+    # of namesakes in the file.
     (
-        "Same names, date of birth missing on one side",
-        ("first_name", "last_name", "~dob_missing"),
+        "Same names, date of birth missing on one side (the first)",
+        ("first_name", "last_name", "~dob_missing_l"),
+    ),
+    (
+        "Same names, date of birth missing on one side (the second)",
+        ("first_name", "last_name", "~dob_missing_r"),
     ),
     (
         "Same date of birth and initials (both names mistyped)",
@@ -804,8 +811,9 @@ RULE_FILTERS: dict[str, str] = {
         "(l.dob_month IS NULL OR r.dob_month IS NULL OR l.dob_month = r.dob_month "
         "OR (l.dob_month = r.dob_day AND l.dob_day = r.dob_month))"
     ),
-    # One of the two has no date of birth at all.
-    "~dob_missing": "(l.dob_year IS NULL OR r.dob_year IS NULL)",
+    # One of the two has no date of birth at all: the first, or the second.
+    "~dob_missing_l": "l.dob_year IS NULL",
+    "~dob_missing_r": "r.dob_year IS NULL",
 }
 
 
