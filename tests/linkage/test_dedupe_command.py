@@ -26,7 +26,14 @@ from tests.linkage.standard import (
     write_standard_input,
 )
 
-OUTPUT_COLUMNS = ["source", "record_id", "cluster_id", "match_probability_to_cluster"]
+OUTPUT_COLUMNS = [
+    "source",
+    "record_id",
+    "cluster_id",
+    "match_probability_to_cluster",
+    "cluster_weakest_link",
+    "cluster_check",
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +75,17 @@ def assert_clustered_well(
         # A record joined others through a pair at least this likely; one alone has none.
         if size[row["record_id"]] == 1:
             assert row["match_probability_to_cluster"] == "", row
+            assert row["cluster_weakest_link"] == "", row
         else:
             assert threshold <= float(row["match_probability_to_cluster"]) <= 1.0, row
+            # The weakest link a cluster cannot do without is no stronger than any member's
+            # strongest pair, and still reached the threshold.
+            weakest = float(row["cluster_weakest_link"])
+            assert threshold <= weakest <= float(row["match_probability_to_cluster"]), row
+    by_cluster: dict[str, set[str]] = {}
+    for row in rows:
+        by_cluster.setdefault(row["cluster_id"], set()).add(row["cluster_weakest_link"])
+    assert all(len(values) == 1 for values in by_cluster.values())  # one figure per cluster
     assert any(len(cluster) == 1 for cluster in clusters)
 
     for people in standard_input.duplicates:

@@ -2,8 +2,10 @@
 
 Reads the CSV with Arrow (every column as text, so nothing is guessed), prepares it, uses a
 saved model or trains one on the file, clusters, and writes ``source, record_id, cluster_id,
-match_probability_to_cluster`` (each record's own source and id beside its cluster, so the
-file is read without a join). A million rows fit in a few GiB.
+match_probability_to_cluster, cluster_weakest_link, cluster_check`` (each record's own source
+and id beside its cluster, so the file is read without a join; the cluster's weakest link,
+the probability at which it would fall apart; and a flag where its dates of birth disagree
+in a way no typing error explains, for a person to look at). A million rows fit in a few GiB.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from lantern.linkage import engine, features
+from lantern.linkage.clustering import dates_of_birth_disagree
 from lantern.linkage.spec import ModelKind
 
 DEFAULT_THRESHOLD = 0.99
@@ -78,7 +82,32 @@ def write_plain_csv(table: pa.Table, out: Path) -> None:
 
 
 #: The columns of the clusters file, in order.
-OUTPUT_COLUMNS = ("source", "record_id", "cluster_id", "match_probability_to_cluster")
+OUTPUT_COLUMNS = (
+    "source",
+    "record_id",
+    "cluster_id",
+    "match_probability_to_cluster",
+    "cluster_weakest_link",
+    "cluster_check",
+)
+#: ``cluster_check`` of a cluster whose dates of birth no error explains.
+DOB_CONFLICT = "dates of birth disagree"
+
+
+def _checks(prepared: pa.Table, clusters: pd.DataFrame) -> pa.Array:
+    """Each record's cluster flagged where its dates of birth disagree (empty otherwise)."""
+    if "dob_day" not in prepared.column_names:  # the plain configuration's columns
+        return pa.array([""] * len(clusters), pa.string())
+    rows = clusters["unique_id"].to_numpy()
+
+    def part(name: str) -> np.ndarray:
+        values = prepared.column(name).to_numpy(zero_copy_only=False)
+        return np.asarray(values[rows], dtype=np.float64)
+
+    bad = dates_of_birth_disagree(
+        clusters["cluster_id"].to_numpy(), part("dob_year"), part("dob_month"), part("dob_day")
+    )
+    return pa.array(np.where(bad, DOB_CONFLICT, ""), pa.string())
 
 
 @dataclass
@@ -137,6 +166,10 @@ def dedupe_file(
             "match_probability_to_cluster": pa.array(
                 clusters["match_probability_to_cluster"].round(6).to_numpy(), from_pandas=True
             ),
+            "cluster_weakest_link": pa.array(
+                clusters["cluster_weakest_link"].round(6).to_numpy(), from_pandas=True
+            ),
+            "cluster_check": _checks(prepared, clusters),
         }
     )
     write_plain_csv(output, out)

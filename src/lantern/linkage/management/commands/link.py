@@ -9,10 +9,12 @@
 the pages would, and are audited the same way. ``dedupe`` reads a file in the standard layout
 (``record_id, source, first_name, middle_names, last_name, date_of_birth, sex, nhs_number,
 postcode, address, phone, email``) and writes ``source, record_id, cluster_id,
-match_probability_to_cluster`` (the record's own source and id, its cluster, and its
-strongest pair in the cluster; empty for a record alone): with ``--model`` it uses that
-saved model, otherwise the database's model in use, otherwise (or with ``--train``) it
-trains one on the file. It prints the threshold used and the pairs each blocking rule made.
+match_probability_to_cluster, cluster_weakest_link, cluster_check`` (the record's own source
+and id, its cluster, its strongest pair in the cluster, the cluster's weakest link, empty
+for a record alone, and a flag where the cluster's dates of birth disagree): with
+``--model`` it uses that saved model, otherwise the database's model in use, otherwise (or
+with ``--train``) it trains one on the file. It prints the threshold used and the pairs
+each blocking rule made.
 """
 
 from __future__ import annotations
