@@ -11,9 +11,14 @@ In a temporary folder, on DuckDB (Splink) and a fresh SQLite database, it measur
    :func:`lantern.linkage.datasets.febrl4_standard`, as the accuracy tests do): Lantern's model
    trained on the file and deduped (``engine.train``, ``engine.dedupe``), pairwise precision,
    recall and F1 against the known pairs, and the wall time (prepare, train, dedupe);
-2. **the generator's UK agency extracts** (``write_extracts``, ``--people`` people) with their
-   truth file: the same for Lantern's model and for the plain Splink configuration (spec
-   ``plain``), each trained on the file;
+2. **the TUNING set**, the generator's UK agency extracts (``write_extracts``, ``--people``
+   people) with their truth file: the same for Lantern's model and for the plain Splink
+   configuration (spec ``plain``), each trained on the file. The model and blocking rules
+   were chosen on this set (and FEBRL4);
+2b. **the REPORT set**, the yardstick (``lantern.synth.yardstick.write_yardstick``,
+   ``--report-people`` people, seed 1): an independent generator, never tuned on, the same
+   two configurations; run to report once the model is fixed. For every set and
+   configuration: blocking recall and each rule's true and false pairs;
 3. **dedupe of ``--records`` records** (default 1,000,000, from the same generator, with
    truth): each configuration in its own process, exactly as ``lantern link dedupe IN.csv
    --out OUT --train --kind K`` does it (``files.dedupe_file``: read, prepare, train, predict,
@@ -62,6 +67,9 @@ TARGETS = {
     "dedupe_time_ratio": 1.5,
     "dedupe_peak_gib": 8.0,
     "match_p95_ms": 200.0,
+    "report_f1": 0.975,
+    "report_precision": 0.975,
+    "report_blocking_recall": 0.99,
 }
 #: The generator makes about this many records a person (all agencies).
 RECORDS_PER_PERSON = 2.17
@@ -80,6 +88,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-million", action="store_true", help="only FEBRL4 and the extracts (1 and 2)"
     )
     parser.add_argument("--skip-accuracy", action="store_true", help="only 3 and 4")
+    parser.add_argument(
+        "--report-people",
+        type=int,
+        default=20_000,
+        help="people in the report set (the yardstick generator, never tuned on)",
+    )
+    parser.add_argument(
+        "--skip-report", action="store_true", help="leave out the report set (the yardstick)"
+    )
     parser.add_argument(
         "--repeats",
         type=int,
@@ -138,15 +155,18 @@ def _dedupe_frame(records: Any, truth: Any, kind: str, threshold: float) -> dict
     api = engine.make_api("duckdb")
     model = engine.train(api, prepared, kind)  # type: ignore[arg-type]
     trained_at = time.perf_counter()
-    result = engine.dedupe(api, prepared, model, threshold=threshold)
-    seconds = time.perf_counter() - started
+    result = engine.dedupe(api, prepared, model, threshold=threshold, truth=truth)
+    seconds = time.perf_counter() - started - result.seconds.get("blocking_truth", 0.0)
     clusters = result.clusters.set_index("unique_id").loc[prepared.column("unique_id").to_numpy()]
     score = pairwise_score(clusters["cluster_id"], truth)
+    assert result.blocking is not None
     return {
         "kind": kind,
         "records": len(records),
         **score.as_dict(),
         "pairs_scored": result.pairs_scored,
+        "blocking": result.blocking.as_dict(),
+        "rule_counts": result.rule_counts,
         "seconds": {
             "prepare": round(prepared_at - started, 2),
             "train": round(trained_at - prepared_at, 2),
@@ -165,6 +185,22 @@ def _line(label: str, r: dict[str, Any]) -> str:
     )
 
 
+def _rules(r: dict[str, Any]) -> None:
+    """Blocking recall and, per rule in order, the pairs it adds (true, false, true per
+    thousand)."""
+    b = r["blocking"]
+    _say(
+        f"           blocking recall {b['recall']:.4f} ({b['found']:,} of {b['true_pairs']:,} "
+        f"true pairs put forward by any rule)"
+    )
+    for rule in r["rule_counts"]:
+        per_k = 1000 * rule["true_pairs"] / rule["pairs"] if rule["pairs"] else 0.0
+        _say(
+            f"      {rule['pairs']:>10,} pairs {rule['true_pairs']:>9,} true "
+            f"{rule['false_pairs']:>9,} false {per_k:6.1f}/k  {rule['rule']}"
+        )
+
+
 def measure_febrl(args: argparse.Namespace) -> dict[str, Any]:
     from lantern.linkage.datasets import febrl4_standard
 
@@ -175,6 +211,7 @@ def measure_febrl(args: argparse.Namespace) -> dict[str, Any]:
     out["plain"] = _dedupe_frame(records, truth, "plain", args.threshold)
     for kind, r in out.items():
         _say(_line(kind, r))
+        _rules(r)
     return out
 
 
@@ -185,14 +222,42 @@ def measure_extracts(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     report = write_extracts(folder / "extracts", seed=args.seed, people=args.people)
     records, truth = read_extracts(report.out_dir)
     _say(
-        f"2. Generator's extracts: {len(records):,} records of {args.people:,} people "
-        f"(seed {args.seed}), {len(report.by_agency)} agencies"
+        f"2. TUNING SET, the generator's extracts (the model and rules were chosen on it): "
+        f"{len(records):,} records of {args.people:,} people (seed {args.seed}), "
+        f"{len(report.by_agency)} agencies"
     )
     out = {
         kind: _dedupe_frame(records, truth, kind, args.threshold) for kind in ("lantern", "plain")
     }
     for kind, r in out.items():
         _say(_line(kind, r))
+        _rules(r)
+    return out
+
+
+def measure_report_set(args: argparse.Namespace, folder: Path) -> dict[str, Any] | None:
+    """The report set: the yardstick, a generator written independently of the model
+    (``lantern.synth.yardstick``, branch ``wt/yardstick``). Nothing was tuned on it: it is
+    run to report, after the model is fixed."""
+    try:
+        from lantern.synth.yardstick import write_yardstick  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        _say("2b. REPORT SET (yardstick): not available in this checkout; skipped")
+        return None
+    from lantern.linkage.datasets import read_extracts
+
+    report = write_yardstick(folder / "yardstick", people=args.report_people, seed=1)
+    records, truth = read_extracts(report.out_dir)
+    _say(
+        f"2b. REPORT SET, the yardstick (an independent generator; never tuned on): "
+        f"{len(records):,} records of {truth.nunique():,} people (seed 1)"
+    )
+    out = {
+        kind: _dedupe_frame(records, truth, kind, args.threshold) for kind in ("lantern", "plain")
+    }
+    for kind, r in out.items():
+        _say(_line(kind, r))
+        _rules(r)
     return out
 
 
@@ -218,6 +283,11 @@ def _generate(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, Path, d
     records, truth = read_extracts(report.out_dir)
     records, truth = records.iloc[: args.records], truth.iloc[: args.records]
     path = folder / "records.csv"
+    # Each row's person, in the file's order: the children count the blocking recall.
+    pacsv.write_csv(
+        pa.table({"person": pa.array(truth.astype(str).to_numpy(), pa.string())}),
+        folder / "truth.csv",
+    )
     # The header unquoted (Arrow quotes it): files.read_standard reads it as plain text.
     with path.open("wb") as handle:
         handle.write((",".join(records.columns) + "\n").encode())
@@ -244,12 +314,27 @@ def _generate(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, Path, d
 
 def _child_dedupe(args: argparse.Namespace) -> int:
     """In a child process: what ``lantern link dedupe IN --out OUT --train --kind K`` does."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     from lantern.linkage import files
 
+    truth_file = args.input.parent / "truth.csv"
+    truth = None
+    if truth_file.exists():
+        types = pacsv.ConvertOptions(column_types={"person": pa.string()})
+        truth = pacsv.read_csv(truth_file, convert_options=types).column("person").to_pandas()
     started = time.perf_counter()
     result = files.dedupe_file(
-        args.input, args.out, kind=args.child_dedupe, threshold=args.threshold, backend="duckdb"
+        args.input,
+        args.out,
+        kind=args.child_dedupe,
+        threshold=args.threshold,
+        backend="duckdb",
+        truth=truth,
     )
+    # The truth count is no part of what the command does: not in the time.
+    counted = result.seconds.get("blocking_truth", 0.0)
     hwm = 0
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -260,8 +345,9 @@ def _child_dedupe(args: argparse.Namespace) -> int:
         "clusters": result.clusters,
         "pairs_scored": result.pairs_scored,
         "rule_counts": result.rule_counts,
+        "blocking": result.blocking.as_dict() if result.blocking else None,
         "seconds": result.seconds,
-        "dedupe_file_seconds": round(time.perf_counter() - started, 2),
+        "dedupe_file_seconds": round(time.perf_counter() - started - counted, 2),
         "vm_hwm_bytes": hwm,
         "training": {k: v for k, v in result.model.summary.items() if k != "parameters"},
         "settings": result.model.settings,
@@ -379,8 +465,11 @@ def _describe(kind: str, run: dict[str, Any]) -> None:
         f"{run['clusters']:,} clusters; P {run['precision']:.4f} R {run['recall']:.4f} "
         f"F1 {run['f1']:.4f}"
     )
-    for rule in run["rule_counts"]:
-        _say(f"      {rule['pairs']:>12,}  {rule['rule']}")
+    if run.get("blocking"):
+        _rules(run)
+    else:
+        for rule in run["rule_counts"]:
+            _say(f"      {rule['pairs']:>12,}  {rule['rule']}")
 
 
 # --- 4: real-time candidate matching against the records in SQLite --------------------------
@@ -706,6 +795,14 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         lantern, plain = results["extracts"]["lantern"], results["extracts"]["plain"]
         rows.append(
             (
+                "tuning set blocking recall (Lantern), info",
+                f"{lantern['blocking']['recall']:.4f}",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
                 "extracts F1: Lantern vs plain",
                 f"{lantern['f1']:.4f} vs {plain['f1']:.4f}",
                 "beats plain",
@@ -721,6 +818,28 @@ def _verdicts(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "aim met" if lantern["f1"] >= aim else "aim missed",
             )
         )
+    if "report_set" in results:
+        lantern, plain = results["report_set"]["lantern"], results["report_set"]["plain"]
+        rows += [
+            (
+                "REPORT SET F1: Lantern vs plain",
+                f"{lantern['f1']:.4f} vs {plain['f1']:.4f}",
+                f">= {TARGETS['report_f1']}",
+                judge(lantern["f1"] >= TARGETS["report_f1"]),
+            ),
+            (
+                "REPORT SET precision (Lantern)",
+                f"{lantern['precision']:.4f}",
+                f">= {TARGETS['report_precision']}",
+                judge(lantern["precision"] >= TARGETS["report_precision"]),
+            ),
+            (
+                "REPORT SET blocking recall (Lantern)",
+                f"{lantern['blocking']['recall']:.4f}",
+                f">= {TARGETS['report_blocking_recall']}",
+                judge(lantern["blocking"]["recall"] >= TARGETS["report_blocking_recall"]),
+            ),
+        ]
     if "dedupe" in results:
         d = results["dedupe"]
         lantern, plain, median = d["lantern"], d["plain"], d["median_round"]
@@ -796,6 +915,10 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     if not args.skip_accuracy:
         results["febrl4"] = measure_febrl(args)
         results["extracts"] = measure_extracts(args, folder)
+        if not args.skip_report:
+            report_set = measure_report_set(args, folder)
+            if report_set is not None:
+                results["report_set"] = report_set
     if not args.skip_million:
         _say(f"3. Dedupe of {args.records:,} records (DuckDB), each configuration in a process")
         records, truth, path, info = _generate(args, folder)

@@ -13,7 +13,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lantern.linkage.clustering import Components, cluster_pairs
+from lantern.linkage.clustering import Components, cluster_pairs, dates_of_birth_disagree
 
 THRESHOLD = 0.9
 
@@ -67,9 +67,49 @@ def test_clusters_are_the_strongest_first_union_find_under_the_nhs_rule(
     assert frame["unique_id"].tolist() == ids
     got = {
         int(i): (int(c), None if np.isnan(p) else float(p))
-        for i, c, p in frame.itertuples(index=False)
+        for i, c, p in frame[
+            ["unique_id", "cluster_id", "match_probability_to_cluster"]
+        ].itertuples(index=False)
     }
     assert got == expected
+    cluster_of = {i: c for i, (c, _) in got.items()}
+    weakest = dict(zip(frame["unique_id"], frame["cluster_weakest_link"], strict=True))
+    for i, c in cluster_of.items():
+        expected_weakest = _weakest_link(cluster_of, edges, c)
+        if expected_weakest is None:
+            assert np.isnan(weakest[i])
+        else:
+            assert weakest[i] == expected_weakest
+
+
+def _weakest_link(
+    cluster_of: dict[int, int], edges: list[tuple[int, int, float]], cluster: int
+) -> float | None:
+    """The probability at which a cluster falls apart: add its own strong pairs strongest
+    first; the one that makes it whole."""
+    members = {i for i, c in cluster_of.items() if c == cluster}
+    if len(members) < 2:
+        return None
+    inside = sorted(
+        (e for e in edges if e[2] >= THRESHOLD and e[0] in members and e[1] in members),
+        key=lambda e: -e[2],
+    )
+    parent = {m: m for m in members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    parts = len(members)
+    for a, b, p in inside:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+            parts -= 1
+            if parts == 1:
+                return p
+    raise AssertionError("a cluster is connected by its own pairs")
 
 
 def test_two_valid_nhs_numbers_keep_a_chain_apart_at_its_weakest_link() -> None:
@@ -91,3 +131,18 @@ def test_no_pairs_leaves_everyone_alone() -> None:
     assert frame["cluster_id"].tolist() == [5, 7]
     none = cluster_pairs(np.array([], dtype=np.int64), pairs, threshold=THRESHOLD, nhs=empty)
     assert len(none) == 0
+
+
+def test_a_cluster_whose_dates_of_birth_no_error_explains_is_flagged() -> None:
+    """One record matched another strongly but its date of birth contradicts a third's: the
+    cluster is flagged for a person to look at (a typo, a transposition or a year only are
+    not contradictions)."""
+    nan = np.nan
+    cluster = np.array([1, 1, 2, 2, 3, 3, 4, 4, 5])
+    year = np.array([2001, 2001, 2001, 2011, 1980, 2005, 1990, nan, 1999], dtype=float)
+    month = np.array([5, 3, 5, 5, 1, 7, 4, nan, 2], dtype=float)
+    day = np.array([3, 5, 3, 3, 2, 9, 4, nan, 2], dtype=float)
+
+    flagged = dates_of_birth_disagree(cluster, year, month, day)
+
+    assert flagged.tolist() == [False, False, False, False, True, True, False, False, False]

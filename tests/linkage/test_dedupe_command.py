@@ -1,7 +1,8 @@
 """``lantern link dedupe IN.csv --out clusters.csv``: batch linkage of a file, outside the database.
 
-The command reads a file in the standard layout and writes ``record_id, cluster_id,
-match_probability_to_cluster``, using a saved model file, the database's model in use, or
+The command reads a file in the standard layout and writes ``source, record_id, cluster_id,
+match_probability_to_cluster`` (each record's own source and id, read without a join),
+using a saved model file, the database's model in use, or
 one it trains on the file.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from lantern.linkage import engine, features, files
+from lantern.linkage import engine, features, files, spec
 from tests.linkage.helpers import install_model
 from tests.linkage.standard import (
     StandardInput,
@@ -25,7 +26,14 @@ from tests.linkage.standard import (
     write_standard_input,
 )
 
-OUTPUT_COLUMNS = ["record_id", "cluster_id", "match_probability_to_cluster"]
+OUTPUT_COLUMNS = [
+    "source",
+    "record_id",
+    "cluster_id",
+    "match_probability_to_cluster",
+    "cluster_weakest_link",
+    "cluster_check",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +63,11 @@ def assert_clustered_well(
     record_ids = [row["record_id"] for row in rows]
     assert len(record_ids) == len(set(record_ids))
     assert set(record_ids) == set(standard_input.person)
+    # Each record's own source beside its id, as the input gave it.
+    _, inputs = read_clusters(standard_input.path)
+    source_of = {row["record_id"]: row["source"] for row in inputs}
+    assert all(row["source"] == source_of[row["record_id"]] for row in rows)
+    assert len({row["source"] for row in rows}) > 1
 
     clusters = partition(rows)
     size = {record: len(cluster) for cluster in clusters for record in cluster}
@@ -62,8 +75,17 @@ def assert_clustered_well(
         # A record joined others through a pair at least this likely; one alone has none.
         if size[row["record_id"]] == 1:
             assert row["match_probability_to_cluster"] == "", row
+            assert row["cluster_weakest_link"] == "", row
         else:
             assert threshold <= float(row["match_probability_to_cluster"]) <= 1.0, row
+            # The weakest link a cluster cannot do without is no stronger than any member's
+            # strongest pair, and still reached the threshold.
+            weakest = float(row["cluster_weakest_link"])
+            assert threshold <= weakest <= float(row["match_probability_to_cluster"]), row
+    by_cluster: dict[str, set[str]] = {}
+    for row in rows:
+        by_cluster.setdefault(row["cluster_id"], set()).add(row["cluster_weakest_link"])
+    assert all(len(values) == 1 for values in by_cluster.values())  # one figure per cluster
     assert any(len(cluster) == 1 for cluster in clusters)
 
     for people in standard_input.duplicates:
@@ -90,6 +112,10 @@ def test_with_no_model_anywhere_it_trains_on_the_file(
 
     assert "trained on the file" in said
     assert f"{len(standard_input.person):,} records in" in said
+    # The summary says at which probability records joined and what each rule put forward.
+    assert f"match probability {files.DEFAULT_THRESHOLD:g}" in said
+    for label, _ in spec.BLOCKING_RULES:
+        assert label in said
     assert_clustered_well(standard_input, out)
     assert '"' not in out.read_text(encoding="utf-8")  # plain ids: nothing quoted
 
@@ -116,6 +142,8 @@ def test_a_saved_model_file_is_used_as_it_is(
 
     assert "saved model" in said
     assert "trained" not in said
+    if layout == "lantern":  # the saved model's own threshold, and the summary says so
+        assert "match probability 0.99" in said
     assert_clustered_well(standard_input, out)
 
 
@@ -189,7 +217,7 @@ def test_record_ids_with_commas_or_quotes_come_back_as_they_went_in(
     """Agencies' record ids are text: a comma, a quote or a line break in one must not break
     the clusters file (it is quoted then; otherwise nothing is)."""
     path = tmp_path / "awkward.csv"
-    awkward = ['PX-1,2', 'HX "3"', "SC\n4"]
+    awkward = ["PX-1,2", 'HX "3"', "SC\n4"]
     lines = ["record_id,first_name,last_name,date_of_birth,postcode"]
     for record_id in awkward:
         quoted = '"' + record_id.replace('"', '""') + '"'

@@ -121,7 +121,8 @@ def cluster_pairs(
     threshold: float,
     nhs: pd.Series,
 ) -> pd.DataFrame:
-    """``unique_id, cluster_id, match_probability_to_cluster`` for every id.
+    """``unique_id, cluster_id, match_probability_to_cluster, cluster_weakest_link`` for
+    every id.
 
     ``pairs`` has ``unique_id_l, unique_id_r, match_probability``; those at or above
     ``threshold`` are joined strongest first under the constraints above. ``nhs`` is each
@@ -147,7 +148,12 @@ def cluster_pairs(
     vertices = _vertices(ids, left, right)
     if not len(vertices):
         return pd.DataFrame(
-            {"unique_id": ids, "cluster_id": ids, "match_probability_to_cluster": np.nan}
+            {
+                "unique_id": ids,
+                "cluster_id": ids,
+                "match_probability_to_cluster": np.nan,
+                "cluster_weakest_link": np.nan,
+            }
         )
     lv, rv = _positions(vertices, left), _positions(vertices, right)
     n = len(vertices)
@@ -179,10 +185,81 @@ def cluster_pairs(
     np.maximum.at(best, lv[same], prob[same])
     np.maximum.at(best, rv[same], prob[same])
     best[np.isneginf(best)] = np.nan
+    weakest = _weakest_links(n, lv[same], rv[same], prob[same], label)
     at = _positions(vertices, ids)
     return pd.DataFrame(
-        {"unique_id": ids, "cluster_id": label[at], "match_probability_to_cluster": best[at]}
+        {
+            "unique_id": ids,
+            "cluster_id": label[at],
+            "match_probability_to_cluster": best[at],
+            "cluster_weakest_link": weakest[at],
+        }
     )
+
+
+def _weakest_links(
+    n: int, lv: np.ndarray, rv: np.ndarray, prob: np.ndarray, label: np.ndarray
+) -> np.ndarray:
+    """For each vertex, its cluster's weakest link: the weakest pair the cluster cannot do
+    without (the smallest probability in its strongest spanning tree; the probability at
+    which the cluster would fall apart). NaN for a record alone."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    out = np.full(n, np.nan)
+    # One edge per pair of records (the strongest), none from a record to itself: the
+    # sparse matrix would add duplicates up.
+    edges = pd.DataFrame({"a": np.minimum(lv, rv), "b": np.maximum(lv, rv), "p": prob})
+    edges = edges[edges["a"] != edges["b"]].sort_values("p", ascending=False, kind="stable")
+    edges = edges.drop_duplicates(["a", "b"])
+    lv, rv = edges["a"].to_numpy(), edges["b"].to_numpy()
+    prob = edges["p"].to_numpy(dtype=np.float64)
+    if not len(lv):
+        return out
+    # Strongest spanning tree = minimum spanning tree over each pair's rank, strongest first
+    # (ranks from 1: every weight positive, and each maps back to its probability exactly).
+    order = np.argsort(-prob, kind="stable")
+    rank = np.empty(len(prob), dtype=np.float64)
+    rank[order] = np.arange(1, len(prob) + 1)
+    tree = minimum_spanning_tree(coo_matrix((rank, (lv, rv)), shape=(n, n))).tocoo()
+    tree_prob = prob[order[tree.data.astype(np.int64) - 1]]
+    weakest_by_vertex = np.full(n, np.inf)
+    np.minimum.at(weakest_by_vertex, tree.row, tree_prob)
+    np.minimum.at(weakest_by_vertex, tree.col, tree_prob)
+    # Spread each cluster's minimum to all its members (label is the cluster's name).
+    frame = pd.DataFrame({"label": label, "w": weakest_by_vertex})
+    per_cluster = frame.groupby("label")["w"].transform("min").to_numpy()
+    per_cluster[np.isinf(per_cluster)] = np.nan
+    return np.asarray(per_cluster, dtype=np.float64)
+
+
+def dates_of_birth_disagree(
+    cluster: np.ndarray, year: np.ndarray, month: np.ndarray, day: np.ndarray
+) -> np.ndarray:
+    """For each record, whether its cluster holds two dates of birth (known to the day) that
+    no error explains: not the same, not two of year, month and day in common (a typo in
+    one), not the day and month transposed. Such a cluster is flagged for a person to look
+    at rather than trusted: one member matched another strongly but contradicts a third.
+    Arrays are per record; a missing part is NaN."""
+    known = ~(np.isnan(year) | np.isnan(month) | np.isnan(day))
+    frame = pd.DataFrame(
+        {"c": cluster[known], "y": year[known], "m": month[known], "d": day[known]}
+    ).drop_duplicates()
+    several = frame[frame.duplicated("c", keep=False)]
+    # Every two distinct dates of one cluster, side by side (few: most clusters have one).
+    pairs = several.merge(several, on="c", suffixes=("_a", "_b"))
+    agree = (
+        (pairs["y_a"] == pairs["y_b"]).astype(int)
+        + (pairs["m_a"] == pairs["m_b"]).astype(int)
+        + (pairs["d_a"] == pairs["d_b"]).astype(int)
+    )
+    transposed = (
+        (pairs["y_a"] == pairs["y_b"])
+        & (pairs["m_a"] == pairs["d_b"])
+        & (pairs["d_a"] == pairs["m_b"])
+    )
+    bad = pairs.loc[(agree < 2) & ~transposed, "c"].unique()
+    return np.isin(cluster, np.asarray(bad, dtype=np.int64))
 
 
 def _vertices(ids: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:

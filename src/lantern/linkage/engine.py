@@ -175,6 +175,8 @@ def settings_for(
     A saved model is DuckDB SQL; to run it on Spark the same design is rebuilt for Spark
     and the trained m and u probabilities are copied across level by level. (Comparisons
     are matched by name: Splink's EM sessions change their order in the saved model.)
+    Levels of fixed weight keep the design's m and u; the others are matched in order (a
+    model trained on the design without the fixed levels has the same others, in order).
     """
     built = spec.settings(kind, retain_columns=retain).create_settings_dict(dialect)
     built["sql_dialect"] = dialect
@@ -184,9 +186,11 @@ def settings_for(
     by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
     for new in built["comparisons"]:
         old = by_name[new["output_column_name"]]
-        for new_level, old_level in zip(
-            new["comparison_levels"], old["comparison_levels"], strict=True
-        ):
+        old_levels = old["comparison_levels"]
+        new_levels = new["comparison_levels"]
+        if len(old_levels) != len(new_levels):  # trained without the fixed levels
+            new_levels = [lv for lv in new_levels if not lv.get("fix_m_probability")]
+        for new_level, old_level in zip(new_levels, old_levels, strict=True):
             for key in ("m_probability", "u_probability"):
                 if key in old_level:
                     new_level[key] = old_level[key]
@@ -223,7 +227,7 @@ def train(
     """
     started = time.perf_counter()
     table = api.register(features, dataset_display_name=_table_name(f"train_{kind}"))
-    design = spec.settings(kind, term_frequencies=term_frequencies)
+    design = spec.settings(kind, term_frequencies=term_frequencies, fixed=False)
     linker = Linker(table, design, log_level=SPLINK_LOG_LEVEL)
     deterministic = (
         spec.DETERMINISTIC_RULES if kind == "lantern" else spec.PLAIN_DETERMINISTIC_RULES
@@ -301,6 +305,9 @@ def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
     changed = []
     for comparison in settings["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        # Levels of fixed weight (spec's family likeness) keep their m and u as designed.
+        fixed = [lv for lv in levels if lv.get("fix_m_probability")]
+        levels = [lv for lv in levels if not lv.get("fix_m_probability")]
         name = comparison["output_column_name"]
         for level in levels:
             label = level.get("label_for_charts", level["sql_condition"])
@@ -316,8 +323,9 @@ def regularise(settings: dict[str, Any], *, u_sample: float) -> list[str]:
                 level["m_probability"] = M_FLOOR
                 changed.append(f"{name}: {label}: m raised to {M_FLOOR}")
         total = sum(float(level["m_probability"]) for level in levels)
+        share = 1.0 - sum(float(level["m_probability"]) for level in fixed)
         for level in levels:
-            level["m_probability"] = float(level["m_probability"]) / total
+            level["m_probability"] = float(level["m_probability"]) / total * share
     return changed
 
 
@@ -358,13 +366,63 @@ class Prediction:
     pairs: pd.DataFrame
     rule_counts: list[dict[str, Any]]
     seconds: float
+    blocking: BlockingRecall | None = None
 
 
-def _rule_counts(kind: ModelKind, counts: dict[int, int]) -> list[dict[str, Any]]:
-    return [
-        {"rule": label, "sql": _rule_sql(columns), "pairs": int(counts.get(i, 0))}
-        for i, (label, columns) in enumerate(spec.blocking_rules(kind))
-    ]
+def _rule_counts(
+    kind: ModelKind, counts: dict[int, int], true_counts: dict[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """Pairs each blocking rule adds (a pair counts for the first rule that makes it), and,
+    with the truth known, how many of them are true and false."""
+    rows = []
+    for i, (label, columns) in enumerate(spec.blocking_rules(kind)):
+        row: dict[str, Any] = {
+            "rule": label,
+            "sql": _rule_sql(columns),
+            "pairs": int(counts.get(i, 0)),
+        }
+        if true_counts is not None:
+            row["true_pairs"] = int(true_counts.get(i, 0))
+            row["false_pairs"] = row["pairs"] - row["true_pairs"]
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class BlockingRecall:
+    """How many of the true pairs (records of the same person, by the truth) any blocking
+    rule puts forward to be scored: a pair no rule makes can never be matched directly."""
+
+    true_pairs: int
+    found: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.true_pairs if self.true_pairs else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"true_pairs": self.true_pairs, "found": self.found, "recall": round(self.recall, 5)}
+
+
+def true_pair_count(truth: pd.Series) -> int:
+    """Pairs of records of the same person."""
+    sizes = truth.value_counts()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _truth_table(api: Any, features: pa.Table, truth: pd.Series) -> Any:
+    """The truth as a table ``unique_id, person`` on the backend: ``truth`` gives, for the
+    records of ``features`` in the same order, a person key."""
+    if len(truth) != features.num_rows:
+        msg = "the truth must give one person per record, in the records' order"
+        raise ValueError(msg)
+    table = pa.table(
+        {
+            "unique_id": features.column("unique_id"),
+            "person": pa.array(truth.astype(str).to_numpy(), pa.string()),
+        }
+    )
+    return api.register(table, dataset_display_name=_table_name("truth"))
 
 
 def linker_for(
@@ -388,6 +446,18 @@ def _count_by_rule(linker: Linker, table: str) -> dict[int, int]:
     return {int(k): int(n) for k, n in zip(counts["match_key"], counts["n"], strict=True)}
 
 
+def _true_by_rule(linker: Linker, table: str, truth: str) -> dict[int, int]:
+    """True pairs (the same person on both sides) among each rule's pairs."""
+    sql = (
+        f"SELECT p.match_key, count(*) AS n FROM {table} AS p "  # noqa: S608
+        f"JOIN {truth} AS tl ON p.unique_id_l = tl.unique_id "
+        f"JOIN {truth} AS tr ON p.unique_id_r = tr.unique_id "
+        "WHERE tl.person = tr.person GROUP BY p.match_key"
+    )
+    counts = _query(linker, sql)
+    return {int(k): int(n) for k, n in zip(counts["match_key"], counts["n"], strict=True)}
+
+
 def _select(linker: Linker, table: str, columns: str = "*", where: str = "") -> pd.DataFrame:
     sql = f"SELECT {columns} FROM {table}" + (f" WHERE {where}" if where else "")  # noqa: S608
     return _query(linker, sql)
@@ -400,18 +470,29 @@ def predict(
     *,
     threshold: float = 0.0,
     retain: bool = True,
+    truth: pd.Series | None = None,
 ) -> Prediction:
-    """Score every blocked pair; return those at or above ``threshold`` and the rule counts."""
+    """Score every blocked pair; return those at or above ``threshold`` and the rule counts
+    (with ``truth``, a person key per record in the records' order: each rule's true and
+    false pairs, and the blocking recall)."""
     started = time.perf_counter()
     linker, _ = linker_for(api, features, model, retain=retain)
     scored = linker.inference.predict(warning_mode="never")
     count_map = _count_by_rule(linker, scored.physical_name)
     pairs = _select(linker, scored.physical_name, where=f"match_probability >= {float(threshold)}")
+    true_map: dict[int, int] | None = None
+    blocking: BlockingRecall | None = None
+    if truth is not None:
+        truth_table = _truth_table(api, features, truth)
+        true_map = _true_by_rule(linker, scored.physical_name, truth_table.physical_name)
+        truth_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        blocking = BlockingRecall(true_pair_count(truth), sum(true_map.values()))
     scored.drop_table_from_database_and_remove_from_cache()
     return Prediction(
         pairs=pairs,
-        rule_counts=_rule_counts(model.kind, count_map),
+        rule_counts=_rule_counts(model.kind, count_map, true_map),
         seconds=round(time.perf_counter() - started, 2),
+        blocking=blocking,
     )
 
 
@@ -473,6 +554,8 @@ class DedupeResult:
     rule_counts: list[dict[str, Any]]
     pairs_scored: int
     seconds: dict[str, float]
+    #: With the truth known: the share of true pairs the blocking rules put forward.
+    blocking: BlockingRecall | None = None
 
 
 def valid_nhs(features: pa.Table) -> pd.Series:
@@ -492,12 +575,21 @@ def valid_nhs(features: pa.Table) -> pd.Series:
     )
 
 
-def dedupe(api: Any, features: pa.Table, model: TrainedModel, *, threshold: float) -> DedupeResult:
+def dedupe(
+    api: Any,
+    features: pa.Table,
+    model: TrainedModel,
+    *,
+    threshold: float,
+    truth: pd.Series | None = None,
+) -> DedupeResult:
     """Cluster records whose pairwise match probability reaches ``threshold``.
 
     The backend scores and counts; the strong pairs (about one per record) come back to
     :func:`lantern.linkage.clustering.cluster_pairs`, which joins them under its constraints
-    (one NHS number per person).
+    (one NHS number per person). With ``truth`` (a person key per record, in the records'
+    order) each rule's true and false pairs and the blocking recall are counted too (timed
+    apart, as ``blocking_truth``).
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -511,8 +603,17 @@ def dedupe(api: Any, features: pa.Table, model: TrainedModel, *, threshold: floa
         "unique_id_l, unique_id_r, match_probability",
         where=f"match_probability >= {float(threshold)}",
     )
-    scored.drop_table_from_database_and_remove_from_cache()
     timings["predict"] = round(time.perf_counter() - started, 2)
+    true_map: dict[int, int] | None = None
+    blocking: BlockingRecall | None = None
+    if truth is not None:
+        truth_started = time.perf_counter()
+        truth_table = _truth_table(api, features, truth)
+        true_map = _true_by_rule(linker, scored.physical_name, truth_table.physical_name)
+        truth_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        blocking = BlockingRecall(true_pair_count(truth), sum(true_map.values()))
+        timings["blocking_truth"] = round(time.perf_counter() - truth_started, 2)
+    scored.drop_table_from_database_and_remove_from_cache()
     cluster_started = time.perf_counter()
     clusters = cluster_pairs(
         features.column("unique_id").to_numpy(),
@@ -523,9 +624,10 @@ def dedupe(api: Any, features: pa.Table, model: TrainedModel, *, threshold: floa
     timings["cluster"] = round(time.perf_counter() - cluster_started, 2)
     return DedupeResult(
         clusters=clusters,
-        rule_counts=_rule_counts(model.kind, count_map),
+        rule_counts=_rule_counts(model.kind, count_map, true_map),
         pairs_scored=sum(count_map.values()),
         seconds=timings,
+        blocking=blocking,
     )
 
 

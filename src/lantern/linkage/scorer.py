@@ -92,6 +92,9 @@ class Scorer:
         trained = {c["output_column_name"]: c for c in settings["comparisons"]}
         self.comparisons: list[tuple[spec.Comparison, list[_LevelParams]]] = []
         for comparison in spec.lantern_model():
+            if comparison.name not in trained:
+                msg = f"the saved model has no {comparison.name} comparison (an older version)"
+                raise ValueError(msg)
             saved = trained[comparison.name]["comparison_levels"]
             if len(saved) != len(comparison.levels):
                 msg = f"the saved model's {comparison.name} levels differ from this version's"

@@ -44,11 +44,21 @@ class Level:
     test: Test
     is_null: bool = False
     tf_column: str | None = None
+    #: A match weight set by design, never trained (m and u fixed): see :func:`family`.
+    fixed_weight: float | None = None
 
     def creator(self, *, term_frequencies: bool = True) -> Any:
         level = self.splink().configure(label_for_charts=self.label)
         if self.tf_column and term_frequencies:
             level.configure(tf_adjustment_column=self.tf_column, tf_adjustment_weight=1.0)
+        if self.fixed_weight is not None:
+            u = FIXED_U
+            level.configure(
+                m_probability=u * 2.0**self.fixed_weight,
+                u_probability=u,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            )
         return level
 
 
@@ -57,6 +67,11 @@ class Comparison:
     name: str
     description: str
     levels: tuple[Level, ...]
+
+    def without_fixed(self) -> Comparison:
+        """The comparison without its levels of fixed weight."""
+        levels = tuple(level for level in self.levels if level.fixed_weight is None)
+        return Comparison(self.name, self.description, levels)
 
     def creator(self, *, term_frequencies: bool = True) -> Any:
         return cl.CustomComparison(
@@ -253,6 +268,104 @@ def _crossed(one: str, other: str) -> tuple[str, Test]:
     )
 
 
+# --- family likeness: what the independence assumption gets wrong -----------------------
+#
+# Unsupervised training estimates u (chance agreement) from random pairs, which almost never
+# share a date of birth or a full name; so a pair that shares a family's facts (surname,
+# address, phone, and the date of birth of twins or the full name of a parent and child) has
+# them counted as evidence once in each comparison. Two levels take it back where name and
+# date of birth meet: the first-name comparison's "different" level is split by the date of
+# birth (twins), and the date-of-birth comparison's by the names (parent and child). Their
+# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md), and
+# never apply where the NHS numbers agree or are one slip apart: each member of a family has
+# their own. As the last levels before "different", they cost nothing on other pairs.
+
+#: Match weight (log2 Bayes factor) of twins' first names: born the same day, first names
+#: different (no level of the first-name comparison agrees) with different initials.
+TWINS_WEIGHT = -25.0
+#: The same with the same initial: as often a nickname mistyped past recognition (Sadny for
+#: Sandra) as two names, so less.
+TWINS_SAME_INITIAL_WEIGHT = -11.0
+#: Match weight of a parent and child's dates of birth: the same first and last name, years
+#: of birth at least GENERATION_YEARS apart, not the same birthday (a mistyped year keeps
+#: the day and month).
+GENERATION_WEIGHT = -25.0
+GENERATION_YEARS = 12
+#: The u probability given to a level of fixed weight (its m follows from the weight): about
+#: the chance that two random records are born the same day.
+FIXED_U = 1e-4
+
+
+class UnlessNhsLevel(ComparisonLevelCreator):
+    """``condition`` (DuckDB SQL), unless the NHS numbers agree or are one slip apart.
+
+    A CASE, so the edit distance runs only where the condition holds."""
+
+    def __init__(self, condition_sql: str, label: str) -> None:
+        self.condition = cll.CustomLevel(condition_sql, base_dialect_str=DUCKDB)
+        self.label = label
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        near = cll.DamerauLevenshteinLevel("nhs", 1).create_sql(sql_dialect)
+        return (
+            f"CASE WHEN {self.condition.create_sql(sql_dialect)} "
+            f"THEN NOT coalesce(({near}), false) ELSE FALSE END"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return self.label
+
+
+def _nhs_near(a: Record, b: Record) -> bool:
+    return (
+        _both(a["nhs"], b["nhs"])
+        and jellyfish.damerau_levenshtein_distance(a["nhs"], b["nhs"]) <= 1
+    )
+
+
+def unless_nhs(label: str, condition: tuple[str, Test], weight: float) -> Level:
+    sql, test = condition
+    return Level(
+        label,
+        lambda: UnlessNhsLevel(sql, label),
+        lambda a, b: test(a, b) and not _nhs_near(a, b),
+        fixed_weight=weight,
+    )
+
+
+def _twins(*, same_initial: bool) -> tuple[str, Test]:
+    initials = "=" if same_initial else "<>"
+
+    def test(a: Record, b: Record) -> bool:
+        return (
+            _eq(a["dob"], b["dob"])
+            and _both(a["first_name"], b["first_name"])
+            and (a["first_name"][:1] == b["first_name"][:1]) == same_initial
+        )
+
+    return (
+        f"dob_l = dob_r AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
+        test,
+    )
+
+
+def _generation_apart(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["first_name"], b["first_name"])
+        and _eq(a["last_name"], b["last_name"])
+        and _both(a["dob_year"], b["dob_year"])
+        and abs(a["dob_year"] - b["dob_year"]) >= GENERATION_YEARS
+        and not (_eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]))
+    )
+
+
+_GENERATION_SQL = (
+    "first_name_l = first_name_r AND last_name_l = last_name_r "
+    f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
+    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false)"
+)
+
+
 # --- the Lantern model ---------------------------------------------------------------------
 
 
@@ -278,6 +391,16 @@ def first_name() -> Comparison:
             custom("Known by a middle name", _crossed("first_name", "middle_name")),
             custom("First and last name swapped", _crossed("first_name", "last_name")),
             custom("Initial agrees", _initial_only("first_name")),
+            unless_nhs(
+                "First name different, same date of birth and initial",
+                _twins(same_initial=True),
+                TWINS_SAME_INITIAL_WEIGHT,
+            ),
+            unless_nhs(
+                "First name different, same date of birth (twins)",
+                _twins(same_initial=False),
+                TWINS_WEIGHT,
+            ),
             otherwise("First name different"),
         ),
     )
@@ -411,6 +534,11 @@ def date_of_birth() -> Comparison:
                     _birthday,
                 ),
             ),
+            unless_nhs(
+                "Born a generation apart, same names (parent and child)",
+                (_GENERATION_SQL, _generation_apart),
+                GENERATION_WEIGHT,
+            ),
             otherwise("Date of birth different"),
         ),
     )
@@ -537,9 +665,15 @@ def lantern_model() -> list[Comparison]:
     return [make() for make in LANTERN_COMPARISONS]
 
 
-def lantern_comparisons(*, term_frequencies: bool = True) -> list[Any]:
+def lantern_comparisons(*, term_frequencies: bool = True, fixed: bool = True) -> list[Any]:
+    """The comparisons for Splink; without ``fixed``, without the levels of fixed weight
+    (the design training runs on: Splink's EM leaves a comparison unestimated when some of
+    its levels have a fixed m, so they are added to the trained model afterwards)."""
     return [
-        comparison.creator(term_frequencies=term_frequencies) for comparison in lantern_model()
+        comparison.without_fixed().creator(term_frequencies=term_frequencies)
+        if not fixed
+        else comparison.creator(term_frequencies=term_frequencies)
+        for comparison in lantern_model()
     ]
 
 
@@ -584,6 +718,27 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         "Same names and birthday, year of birth differs",
         ("first_name", "last_name", "dob_month", "dob_day"),
     ),
+    # Issue 12 (docs/decisions/0007-blocking-recall.md): the errors the rules above miss.
+    # Split by which record of the pair has no date: each join then probes only the records
+    # without one (DuckDB pushes a condition on one side down to its scan), not every pair
+    # of namesakes in the file.
+    (
+        "Same names, date of birth missing on one side (the first)",
+        ("first_name", "last_name", "~dob_missing_l"),
+    ),
+    (
+        "Same names, date of birth missing on one side (the second)",
+        ("first_name", "last_name", "~dob_missing_r"),
+    ),
+    (
+        "Same date of birth and initials (both names mistyped)",
+        ("dob", "first_name:1", "last_name:1"),
+    ),
+    (
+        "Same date of birth, initials crossed (names swapped and mistyped)",
+        ("dob", "first_name:1=last_name:1", "last_name:1=first_name:1"),
+    ),
+    ("Same phone number and first name", ("phone", "first_name")),
 ]
 
 #: The plain configuration blocks on the plain columns only.
@@ -624,7 +779,8 @@ PLAIN_DETERMINISTIC_RULES: list[tuple[str, ...]] = [
 
 
 def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The equalities of a rule: ``("a", "b=c")`` is ``l.a = r.a AND l.b = r.c``."""
+    """The equalities of a rule: ``("a", "b=c")`` is ``l.a = r.a AND l.b = r.c``; a key
+    ``"a:1"`` is the first letter of ``a`` (an initial)."""
     pairs = []
     for column in columns:
         if column.startswith("~"):
@@ -632,6 +788,18 @@ def rule_pairs(columns: tuple[str, ...]) -> list[tuple[str, str]]:
         left, _, right = column.partition("=")
         pairs.append((left, right or left))
     return pairs
+
+
+def _key_sql(side: str, key: str) -> str:
+    name, _, length = key.partition(":")
+    return f"substr({side}.{name}, 1, {int(length)})" if length else f"{side}.{name}"
+
+
+def key_value(record: Record, key: str) -> Any:
+    """The value a rule's key takes for one prepared record (Python, for the tests)."""
+    name, _, length = key.partition(":")
+    value = record[name]
+    return value[: int(length)] if length and value is not None else value
 
 
 #: Conditions a rule may add to its equalities, each true where either side is unknown.
@@ -643,6 +811,9 @@ RULE_FILTERS: dict[str, str] = {
         "(l.dob_month IS NULL OR r.dob_month IS NULL OR l.dob_month = r.dob_month "
         "OR (l.dob_month = r.dob_day AND l.dob_day = r.dob_month))"
     ),
+    # One of the two has no date of birth at all: the first, or the second.
+    "~dob_missing_l": "l.dob_year IS NULL",
+    "~dob_missing_r": "r.dob_year IS NULL",
 }
 
 
@@ -651,7 +822,9 @@ def rule_filters(columns: tuple[str, ...]) -> list[str]:
 
 
 def rule_sql(columns: tuple[str, ...]) -> str:
-    parts = [f"l.{left} = r.{right}" for left, right in rule_pairs(columns)]
+    parts = [
+        f"{_key_sql('l', left)} = {_key_sql('r', right)}" for left, right in rule_pairs(columns)
+    ]
     return " AND ".join(parts + rule_filters(columns))
 
 
@@ -660,13 +833,18 @@ def blocking_rules(kind: ModelKind) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def settings(
-    kind: ModelKind = "lantern", *, retain_columns: bool = True, term_frequencies: bool = True
+    kind: ModelKind = "lantern",
+    *,
+    retain_columns: bool = True,
+    term_frequencies: bool = True,
+    fixed: bool = True,
 ) -> SettingsCreator:
     """The model's design for Splink. Without ``term_frequencies`` the levels carry no term
     frequency adjustment: training never uses one (u by random sampling, m by EM without
-    them), and Splink then has no frequency tables to build and join while it trains."""
+    them), and Splink then has no frequency tables to build and join while it trains.
+    Without ``fixed``, no levels of fixed weight (the design training runs on)."""
     comparisons = (
-        lantern_comparisons(term_frequencies=term_frequencies)
+        lantern_comparisons(term_frequencies=term_frequencies, fixed=fixed)
         if kind == "lantern"
         else plain_comparisons()
     )

@@ -11,10 +11,13 @@ saves it as the next version (:func:`lantern.linkage.services_learning.model_lea
 ``train``, ``learn`` and ``run`` act as the named user's hub analyst or manager membership,
 exactly as the pages would, and are audited the same way. ``dedupe`` reads a file in the
 standard layout (``record_id, source, first_name, middle_names, last_name, date_of_birth,
-sex, nhs_number, postcode, address, phone, email``) and writes ``record_id, cluster_id,
-match_probability_to_cluster`` (the record's strongest pair in its cluster; empty for a
-record alone): with ``--model`` it uses that saved model, otherwise the
-database's model in use, otherwise (or with ``--train``) it trains one on the file.
+sex, nhs_number, postcode, address, phone, email``) and writes ``source, record_id,
+cluster_id, match_probability_to_cluster, cluster_weakest_link, cluster_check`` (the record's
+own source and id, its cluster, its strongest pair in the cluster, the cluster's weakest
+link, empty for a record alone, and a flag where the cluster's dates of birth disagree): with
+``--model`` it uses that saved model, otherwise the database's model in use, otherwise (or
+with ``--train``) it trains one on the file. It prints the threshold used and the pairs each
+blocking rule made.
 """
 
 from __future__ import annotations
@@ -177,6 +180,7 @@ class Command(BaseCommand):
             f"{result.records:,} records in {result.clusters:,} clusters "
             f"({result.pairs_scored:,} pairs scored on {backend}, {how}) -> {out}"
         )
+        self.stdout.write(f"Threshold: records join at match probability {result.threshold:g}")
         self._rules(result.rule_counts)
         times = ", ".join(f"{k} {v} s" for k, v in result.seconds.items())
         self.stdout.write(f"Time: {times}")
