@@ -61,6 +61,23 @@ def test_nhs_number_check_digit_is_known_without_refusing_the_number() -> None:
     assert (typo["nhs"], typo["nhs_valid"]) == ("9434765918", False)
 
 
+def test_words_for_not_known_are_no_value_at_all() -> None:
+    """Placeholders are missing values, as the import reads them: two records that both say
+    'N/K' for an NHS number or 'Unknown' for a name share nothing."""
+    for placeholder in ("N/K", "Unknown", "not known", " n/a ", "NULL", "-"):
+        row = _one(first_name=placeholder, nhs_number=placeholder, phone=placeholder)
+        assert (row["first_name"], row["nhs"], row["phone"]) == (None, None, None), placeholder
+    # An NHS number is digits: any other text in its place is no number.
+    assert _one(nhs_number="awaiting GP")["nhs"] is None
+    assert _one(nhs_number="943-476-5919")["nhs"] == "9434765919"
+
+
+def test_the_plain_configuration_reads_placeholders_the_same_way() -> None:
+    frame = pd.DataFrame([dict.fromkeys(features.STANDARD_COLUMNS, "N/K")])
+    plain = features.prepare_plain(frame).to_pylist()[0]
+    assert plain["nhs"] is None
+
+
 def test_postcodes_split_into_unit_sector_and_district() -> None:
     record = _one(postcode="nk14ab")
     assert (record["pc_unit"], record["pc_sector"], record["pc_district"]) == (

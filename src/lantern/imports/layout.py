@@ -21,3 +21,9 @@ PERSON_COLUMNS: tuple[str, ...] = (
 )
 #: The documented standard person-extract layout, in its column order.
 STANDARD_COLUMNS: tuple[str, ...] = ("record_id", "source", *PERSON_COLUMNS)
+
+#: Values that mean "not known", in any case: read as empty wherever a record is read (an
+#: import, or linkage reading a file or the records), unless a profile gives its own list.
+NOT_KNOWN_VALUES: frozenset[str] = frozenset(
+    {"", "null", "none", "n/a", "#n/a", "na", "n/k", "nk", "not known", "unknown", "-"}
+)

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 
 from lantern.core import normalisers
 from lantern.core.normalisers import PartialDate
-from lantern.imports.layout import STANDARD_COLUMNS
+from lantern.imports.layout import NOT_KNOWN_VALUES, STANDARD_COLUMNS
 from lantern.imports.profiles import date_format_precision
 from lantern.people.models import Sex
 
@@ -32,9 +32,7 @@ MAPPABLE_FIELDS: tuple[str, ...] = (*STANDARD_COLUMNS, "agency", "full_name")
 #: The fields an analyst corrects when fixing a quarantined row (a full name is split first).
 EDITABLE_FIELDS: tuple[str, ...] = (*STANDARD_COLUMNS, "agency")
 
-DEFAULT_NULL_VALUES = frozenset(
-    {"", "null", "none", "n/a", "#n/a", "na", "n/k", "nk", "not known", "unknown", "-"}
-)
+DEFAULT_NULL_VALUES = NOT_KNOWN_VALUES
 #: Sex codes every extract may use without a profile (NHS Data Dictionary codes included:
 #: 1 male, 2 female, 9 indeterminate, 0 and X not known).
 DEFAULT_SEX_CODES: dict[str, str] = {

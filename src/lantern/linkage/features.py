@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 
 from lantern.core.normalisers import normalise_name, parse_partial_date
+from lantern.imports.layout import NOT_KNOWN_VALUES
 from lantern.imports.layout import STANDARD_COLUMNS as STANDARD_COLUMNS  # noqa: PLC0414 - re-export
 
 #: Columns the Lantern model compares (besides ``unique_id``).
@@ -213,11 +214,17 @@ def _raw(frame: Frame, name: str) -> pa.Array:
 
 
 def _strings(frame: Frame, name: str) -> pa.Array:
-    """A column as Arrow strings, blanks and missing values as empty strings."""
+    """A column as Arrow strings; blanks, missing values and the words that mean "not known"
+    (``N/K``, ``Unknown``…: the import's list, :data:`lantern.imports.layout.NOT_KNOWN_VALUES`)
+    as empty strings, so that no placeholder is compared as if it were a value."""
     if not _has(frame, name):
         return pa.array([""] * len(frame), type=pa.string())
-    array = pc.cast(_raw(frame, name), pa.string())
-    return pc.utf8_trim_whitespace(pc.fill_null(array, ""))
+    array = pc.utf8_trim_whitespace(pc.fill_null(pc.cast(_raw(frame, name), pa.string()), ""))
+    placeholder = pc.is_in(pc.utf8_lower(array), value_set=_NOT_KNOWN)
+    return pc.if_else(placeholder, pa.scalar("", pa.string()), array)
+
+
+_NOT_KNOWN = pa.array(sorted(NOT_KNOWN_VALUES), type=pa.string())
 
 
 def _per_distinct(
@@ -309,6 +316,12 @@ def _house_number_column(value: str) -> tuple[str | None]:
     return (house_number(value),)
 
 
+def _digits_only(array: pa.Array) -> pa.Array:
+    """An NHS number is digits: anything else written in its place ("awaiting", "see
+    notes") is no number at all, so it neither blocks nor agrees."""
+    return pc.if_else(pc.match_substring_regex(array, r"^[0-9]*$"), array, pa.scalar(""))
+
+
 def _blank_to_null(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
@@ -359,7 +372,7 @@ PARALLEL_ROWS = 20_000
 def _compiled_columns(frame: Frame) -> dict[str, pa.Array]:
     """NHS number and its check, postcode parts, house numbers and e-mail: the columns that
     Arrow and DuckDB compute (in Python only for the odd value outside ASCII)."""
-    nhs = pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
+    nhs = _digits_only(pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", ""))
     if _has(frame, "nhs_number_valid"):
         nhs_valid = pc.fill_null(pc.cast(_raw(frame, "nhs_number_valid"), pa.bool_()), False)
     else:
@@ -481,7 +494,9 @@ def prepare_plain(frame: Frame, *, start_id: int = 0) -> pa.Table:
             "dob": pc.struct_field(parts, "iso"),
             "dob_year": pc.struct_field(parts, "year"),
             "nhs": _blank_to_null(
-                pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
+                _digits_only(
+                    pc.replace_substring_regex(_strings(frame, "nhs_number"), r"[\s-]", "")
+                )
             ),
             "pc_unit": unit,
             "phone": _per_distinct(_strings(frame, "phone"), phone_digits, pa.string()),
