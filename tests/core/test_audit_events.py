@@ -509,11 +509,12 @@ def test_a_linkage_run_is_checked_by_the_policy_before_it_starts(
 ) -> None:
     from lantern.linkage import services as linkage_services
     from lantern.linkage.models import LinkageRun, RunScope, RunStatus
+    from lantern.linkage.services import runs
 
     run = LinkageRun.objects.create(
         model=linkage_services._placeholder_model(), scope=RunScope.INCREMENTAL
     )
-    monkeypatch.setattr(linkage_services, "system_actor", lambda: partnership.practitioner)
+    monkeypatch.setattr(runs, "system_actor", lambda: partnership.practitioner)
     with pytest.raises(access.AccessRefused):
         linkage_services.run_execute(run_id=run.pk)
     run.refresh_from_db()
