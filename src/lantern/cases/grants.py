@@ -9,6 +9,7 @@ unproven allegations, informant intelligence) of one person's record
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -87,19 +88,7 @@ def grant_request(
         raise ConflictError(
             "You have already asked for this; a manager will decide", field="category"
         )
-    with transaction.atomic():
-        grant = RestrictedAccessGrant.objects.create(
-            person=person, category=category, user=actor.user, agency=actor.agency, reason=reason
-        )
-        audit.record(
-            actor,
-            Event.RESTRICTED_ACCESS_REQUESTED,
-            object_id=grant.pk,
-            person_id=person.pk,
-            purpose=reason[:200],
-            detail={"category": category},
-        )
-    return grant
+    return _grant_create(actor, person, category, reason, Event.RESTRICTED_ACCESS_REQUESTED)
 
 
 def break_glass(
@@ -108,6 +97,22 @@ def break_glass(
     """Take emergency access now: short-lived, flagged, and on the managers' review list."""
     reason = _check_request(actor, person, category, reason)
     now = timezone.now()
+    return _grant_create(
+        actor,
+        person,
+        category,
+        reason,
+        Event.BREAK_GLASS_USED,
+        requested_at=now,
+        approved_at=now,
+        break_glass=True,
+        expires_at=now + break_glass_period(),
+    )
+
+
+def _grant_create(
+    actor: Actor, person: Person, category: str, reason: str, event: Event, **fields: Any
+) -> RestrictedAccessGrant:
     with transaction.atomic():
         grant = RestrictedAccessGrant.objects.create(
             person=person,
@@ -115,14 +120,11 @@ def break_glass(
             user=actor.user,
             agency=actor.agency,
             reason=reason,
-            requested_at=now,
-            approved_at=now,
-            break_glass=True,
-            expires_at=now + break_glass_period(),
+            **fields,
         )
         audit.record(
             actor,
-            Event.BREAK_GLASS_USED,
+            event,
             object_id=grant.pk,
             person_id=person.pk,
             purpose=reason[:200],

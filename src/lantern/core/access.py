@@ -307,17 +307,20 @@ def refuse(
     return exc
 
 
+def refuse_unless(
+    actor: Actor, allowed: bool, reason: str, *, object_type: str = "", object_id: Any = ""
+) -> None:
+    """Refuse (and audit the refusal, with ``reason``) unless ``allowed``."""
+    if not allowed:
+        raise refuse(actor, reason, object_type=object_type, object_id=object_id)
+
+
 def check(
     actor: Actor, allowed: bool, what: str, *, object_type: str = "", object_id: Any = ""
 ) -> None:
     """Refuse (and audit the refusal) unless ``allowed``; ``what`` completes "cannot …"."""
-    if not allowed:
-        raise refuse(
-            actor,
-            f"Your role ({Role(actor.role).label}, {actor.agency.name}) cannot {what}.",
-            object_type=object_type,
-            object_id=object_id,
-        )
+    reason = f"Your role ({Role(actor.role).label}, {actor.agency.name}) cannot {what}."
+    refuse_unless(actor, allowed, reason, object_type=object_type, object_id=object_id)
 
 
 def refusal_text(actor: Actor, what: str) -> str:

@@ -42,7 +42,10 @@ def imports_refusal(actor: Actor) -> str:
 
 def require_imports(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
     """Refuse (and audit) anyone but a hub role reading imports or source records."""
-    if not may_see_imports(actor):
-        raise access.refuse(
-            actor, imports_refusal(actor), object_type=object_type, object_id=object_id
-        )
+    access.refuse_unless(
+        actor,
+        may_see_imports(actor),
+        imports_refusal(actor),
+        object_type=object_type,
+        object_id=object_id,
+    )

@@ -80,7 +80,10 @@ def linkage_refusal(actor: Actor) -> str:
 
 def require_linkage(actor: Actor, *, object_type: str = "", object_id: Any = "") -> None:
     """Refuse (and audit) anyone but a hub role reading linkage results."""
-    if not may_review_links(actor):
-        raise access.refuse(
-            actor, linkage_refusal(actor), object_type=object_type, object_id=object_id
-        )
+    access.refuse_unless(
+        actor,
+        may_review_links(actor),
+        linkage_refusal(actor),
+        object_type=object_type,
+        object_id=object_id,
+    )
