@@ -80,7 +80,8 @@ def test_an_xlsx_row_is_stored_as_values_not_formulas(tmp_path: Path) -> None:
 
 def test_every_csv_or_spreadsheet_writer_in_src_goes_through_the_helper() -> None:
     # An attacker's check: a new export that writes CSV or XLSX directly would skip the
-    # escape. Linkage's file dedupe (Arrow's CSV writer) is listed in SECURITY.md.
+    # escape. Linkage's file dedupe writes with Arrow and escapes whole columns with the
+    # same triggers (tests/linkage/test_dedupe_command.py checks it).
     writer = re.compile(
         r"csv\.(writer|DictWriter)\(|Workbook\(|write_csv\(|to_csv\(|to_excel\(|text/csv"
     )

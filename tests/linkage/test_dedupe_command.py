@@ -230,3 +230,21 @@ def test_record_ids_with_commas_or_quotes_come_back_as_they_went_in(
     assert [row["record_id"] for row in rows] == awkward
     assert all(row["cluster_id"].isdigit() for row in rows)
     assert out.read_text(encoding="utf-8").startswith(",".join(OUTPUT_COLUMNS) + "\n")
+
+
+def test_a_record_id_a_spreadsheet_would_run_as_a_formula_is_written_safely(
+    tmp_path: Path, file_model: engine.TrainedModel
+) -> None:
+    """The clusters file is opened in spreadsheets: a value starting =, +, - or @ gains an
+    apostrophe, as in every export Lantern writes (lantern.core.exports)."""
+    path = tmp_path / "formula.csv"
+    path.write_text(
+        "record_id,first_name,last_name,date_of_birth,postcode\n"
+        '"=HYPERLINK(""http://x"")",Tamsin,Achterberg,05/11/2008,NK1 4AB\n'
+        "SC-4,Tamsin,Achterberg,05/11/2008,NK1 4AB\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "clusters.csv"
+    files.dedupe_file(path, out, model=file_model, threshold=0.9)
+    _, rows = read_clusters(out)
+    assert [row["record_id"] for row in rows] == ['\'=HYPERLINK("http://x")', "SC-4"]

@@ -121,3 +121,13 @@ def test_the_phone_guard_keeps_every_number_one_digit_apart(number: str, data: A
     level = next(lv for lv in spec.phone().levels if lv.label == "Phone number one digit apart")
     for other in (changed, swapped):
         assert level.test({"phone": number}, {"phone": other})
+
+
+def test_a_memory_limit_that_is_not_a_size_is_refused_before_it_reaches_duckdb() -> None:
+    import pytest
+
+    from lantern.linkage import engine
+
+    with pytest.raises(ValueError, match="LANTERN_LINKAGE_MEMORY"):
+        engine.duckdb_api(memory_limit="1GB'; INSTALL httpfs; --")
+    assert engine.MEMORY_LIMIT.fullmatch("512MiB")

@@ -6,7 +6,6 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from lantern.cases.models import (
 )
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.core.vocab import vocabulary
@@ -134,7 +134,7 @@ def case_update(
     ).exists():
         errors["lead_professional"] = "The lead professional must be a member of the hub"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     with transaction.atomic():
         before = {"status": case.status, "lead": case.lead_professional_id}
         case.status = status
@@ -180,7 +180,7 @@ def _validate_entry(
     if restricted_category and restricted_category not in access.RestrictedCategory.values:
         errors["restricted_category"] = "Select a restricted category from the list"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     assert term is not None  # noqa: S101 - checked above  # nosec B101
     return {
         "significance": term.significance,
@@ -253,7 +253,7 @@ def chronology_add(
         and restricted_category not in actor.restricted_categories
         and not actor.is_hub
     ):
-        raise ValidationError(
+        raise InvalidError(
             {"restricted_category": "You can only restrict to a category your role holds"}
         )
     with transaction.atomic():
@@ -297,7 +297,7 @@ def chronology_amend(
             actor, "This entry is restricted.", object_type="chronology_entry", object_id=entry.pk
         )
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the entry is being corrected"})
+        raise InvalidError({"reason": "Say why the entry is being corrected"})
     _validate_entry(
         event_type,
         occurred_on,

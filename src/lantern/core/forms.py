@@ -103,7 +103,7 @@ def free_text(label: str, *, required: bool = True, help_text: str = "") -> form
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:
     """Show a service's error on the form, field by field where it names fields."""
-    if isinstance(exc, DomainError):
+    if isinstance(exc, DomainError) and not isinstance(exc, ValidationError):
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return
     if hasattr(exc, "error_dict"):

@@ -82,7 +82,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     request = context.get("request")
     # The path only: a query string may carry search text (people's names).
     instance = request.path if request is not None else ""
-    if isinstance(exc, DomainError):
+    if isinstance(exc, DomainError) and not isinstance(exc, ValidationError):
         return problem_response(
             exc.status,
             exc.message,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -65,16 +66,26 @@ def _setting_backend() -> str:
 # --- backends --------------------------------------------------------------------------
 
 
+#: A DuckDB memory size: digits, then a unit (5GB, 512MiB, 1.5 GB).
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
 def duckdb_api(*, memory_limit: str | None = None, threads: int | None = None) -> Any:
     """An in-memory DuckDB that spills to a temporary directory rather than run out."""
     import duckdb
     from splink import DuckDBAPI
 
     connection = duckdb.connect(":memory:")
-    limit = memory_limit or os.environ.get("LANTERN_LINKAGE_MEMORY", "5GB")
+    limit = (memory_limit or os.environ.get("LANTERN_LINKAGE_MEMORY", "5GB")).strip()
+    if not MEMORY_LIMIT.fullmatch(limit):
+        raise ValueError(
+            f"LANTERN_LINKAGE_MEMORY must be a size such as 5GB or 512MiB (got {limit!r})"
+        )
+    # SET takes no parameters: the size is checked above and the path's quotes doubled.
     connection.execute(f"SET memory_limit = '{limit}'")
     connection.execute("SET preserve_insertion_order = false")
-    connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/lantern-duckdb'")
+    spill = f"{tempfile.gettempdir()}/lantern-duckdb".replace("'", "''")
+    connection.execute(f"SET temp_directory = '{spill}'")
     if threads:
         connection.execute(f"SET threads = {int(threads)}")
     return DuckDBAPI(connection)

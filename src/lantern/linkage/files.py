@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from lantern.core.exports import FORMULA_TRIGGERS
 from lantern.linkage import engine, features
 from lantern.linkage.clustering import dates_of_birth_disagree
 from lantern.linkage.spec import ModelKind
@@ -70,6 +73,7 @@ def write_plain_csv(table: pa.Table, out: Path) -> None:
     file needs them (Arrow's writer: several times faster than pandas' on a million rows;
     its "needed" style quotes every text value, so it is the fallback, not the rule)."""
     header = (",".join(table.column_names) + "\n").encode()
+    table = _formula_safe(table)
     for style in ("none", "needed"):
         with out.open("wb") as handle:
             handle.write(header)
@@ -79,6 +83,20 @@ def write_plain_csv(table: pa.Table, out: Path) -> None:
             except pa.ArrowInvalid:  # a value holds a comma, a quote or a line break
                 continue
             return
+
+
+def _formula_safe(table: pa.Table) -> pa.Table:
+    """Text that a spreadsheet would read as a formula gains a leading apostrophe, as in
+    every export (:func:`lantern.core.exports.escape_cell`, here over whole Arrow columns)."""
+    triggers = "^[" + "".join(re.escape(c) for c in FORMULA_TRIGGERS) + "]"
+    columns = []
+    for column in table.columns:
+        safe = column
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, triggers), False)
+            safe = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(safe)
+    return pa.table(columns, names=table.column_names)
 
 
 #: The columns of the clusters file, in order.

@@ -12,12 +12,12 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports.models import SourceRecord
 from lantern.linkage import access as linkage_access
@@ -131,7 +131,7 @@ def model_learn(*, actor: Actor, activate: bool = True) -> LinkageModel:
     base = services.active_model()
     trained = base is not None and bool(base.splink_settings.get("comparisons"))
     if base is None or not trained or base.kind != "lantern":
-        raise ValidationError(
+        raise InvalidError(
             "There is no trained Lantern model in use to re-estimate. Train one first.",
             code="no_model",
         )
@@ -139,7 +139,7 @@ def model_learn(*, actor: Actor, activate: bool = True) -> LinkageModel:
         _decided(services.latest_labels().values()), key=lambda x: (x.record_l_id, x.record_r_id)
     )
     if not labels:
-        raise ValidationError(
+        raise InvalidError(
             "No pair has been decided as a match or not a match yet: there is nothing to learn.",
             code="no_labels",
         )

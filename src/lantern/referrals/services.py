@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from lantern.agencies.models import Agency
 from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.errors import ConflictError
+from lantern.core.errors import ConflictError, InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.core.vocab import vocabulary
@@ -67,7 +66,7 @@ def _validate_referral(categories: list[str], what_was_seen: str, urgency: str) 
     if urgency not in Urgency.values:
         errors["urgency"] = "Select how urgent this is"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
 
 
 def referral_submit(
@@ -90,7 +89,7 @@ def referral_submit(
     """
     access.check(actor, referrals_access.may_refer(actor), "make a referral")
     if (person is None) == (new_person is None):
-        raise ValidationError("Refer either an existing person or a new one")
+        raise InvalidError("Refer either an existing person or a new one")
     if person is not None:
         people_access.require_person(actor, person)
     _validate_referral(concern_categories, what_was_seen, urgency)
@@ -179,7 +178,7 @@ def _validate_decision(
     ):
         errors["single_agency"] = "Select the agency that will respond"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
 
 
 def triage_decide(
@@ -208,7 +207,7 @@ def triage_decide(
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.SUBMITTED:
-            raise ValidationError(
+            raise InvalidError(
                 {"outcome": "A decision has already been recorded for this referral"}
             )
         case = None

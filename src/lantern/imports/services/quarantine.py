@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports.models import (
@@ -35,11 +35,11 @@ def _open_row(actor: Actor, row: QuarantinedRow, what: str) -> None:
         object_id=row.pk,
     )
     if row.status != QuarantineStatus.OPEN:
-        raise ValidationError(
+        raise InvalidError(
             f"This row has already been {row.get_status_display().lower()}.", code="resolved"
         )
     if row.extract.status == ExtractStatus.WITHDRAWN:
-        raise ValidationError("Its extract has been withdrawn.", code="withdrawn")
+        raise InvalidError("Its extract has been withdrawn.", code="withdrawn")
 
 
 def quarantine_resubmit(
@@ -55,12 +55,12 @@ def quarantine_resubmit(
     checker = checker_for(extract, mapping_for(extract.profile))
     checked = checker.check({k: str(v) for k, v in values.items()})
     if checked.errors:
-        raise ValidationError(checked.errors)
+        raise InvalidError(checked.errors)
     candidate = _Candidate(row.row_number, checked.values, checked.warnings, dict(values))
     with transaction.atomic():
         result = _apply_batch(extract, [candidate])
         if result.quarantined:
-            raise ValidationError(result.quarantined[0].errors)
+            raise InvalidError(result.quarantined[0].errors)
         record = SourceRecord.objects.get(pk=result.record_ids[0])
         row.status = QuarantineStatus.RESUBMITTED
         row.resolved_by = actor.user
@@ -91,7 +91,7 @@ def quarantine_discard(*, actor: Actor, row: QuarantinedRow, reason: str) -> Qua
     """Set a quarantined row aside without importing it, with the reason."""
     _open_row(actor, row, "discard quarantined rows")
     if not reason.strip():
-        raise ValidationError({"reason": "Say why this row is being discarded"})
+        raise InvalidError({"reason": "Say why this row is being discarded"})
     with transaction.atomic():
         row.status = QuarantineStatus.DISCARDED
         row.resolved_by = actor.user

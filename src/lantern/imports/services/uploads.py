@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lantern.agencies.models import Agency
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports.models import (
@@ -77,7 +77,7 @@ def _store_checked(
     try:
         path, sha256, size = _store_upload(upload, Path(name).suffix.lower())
     except ExtractFileError as exc:
-        raise ValidationError({"file": str(exc)}) from exc
+        raise InvalidError({"file": str(exc)}) from exc
     try:
         if size == 0:
             raise ExtractFileError("The file is empty.")
@@ -86,7 +86,7 @@ def _store_checked(
         _check_header(path, kind, mapping)
     except ExtractFileError as exc:
         path.unlink(missing_ok=True)
-        raise ValidationError({"file": str(exc)}) from exc
+        raise InvalidError({"file": str(exc)}) from exc
     return path, sha256, size
 
 
@@ -154,7 +154,7 @@ def extract_create(
     except ExtractFileError as exc:
         errors["file"] = str(exc)
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     path, sha256, size = _store_checked(_prepend(head, upload), name, kind, mapping)
     try:
         with transaction.atomic():

@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports import access as imports_access
 from lantern.imports import linking
@@ -55,11 +55,11 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
         object_id=extract.pk,
     )
     if not reason.strip():
-        raise ValidationError({"reason": "Say why this extract is being withdrawn"})
+        raise InvalidError({"reason": "Say why this extract is being withdrawn"})
     if extract.status == ExtractStatus.WITHDRAWN:
-        raise ValidationError("This extract has already been withdrawn.", code="withdrawn")
+        raise InvalidError("This extract has already been withdrawn.", code="withdrawn")
     if extract.status == ExtractStatus.RUNNING:
-        raise ValidationError(
+        raise InvalidError(
             "This extract is being imported. Withdraw it when the import has finished.",
             code="running",
         )
@@ -67,7 +67,7 @@ def extract_withdraw(*, actor: Actor, extract: Extract, reason: str) -> Withdraw
     with transaction.atomic():
         locked = Extract.objects.select_for_update().get(pk=extract.pk)
         if locked.status in (ExtractStatus.RUNNING, ExtractStatus.WITHDRAWN):
-            raise ValidationError("This extract is being imported or was withdrawn just now.")
+            raise InvalidError("This extract is being imported or was withdrawn just now.")
         withdrawn_ids, restored = _withdraw_records(locked, now)
         discarded = QuarantinedRow.objects.filter(
             extract=locked, status=QuarantineStatus.OPEN

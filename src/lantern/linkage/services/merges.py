@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports.models import SourceRecord
 from lantern.linkage import access as linkage_access
@@ -49,7 +49,7 @@ def people_merge(*, actor: Actor, survivor: Person, absorbed: Person, reason: st
     if survivor.pk == absorbed.pk:
         errors["other"] = "Choose a different person to merge with"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     with transaction.atomic():
         return _merge(
             actor=actor, survivor=survivor, absorbed=absorbed, reason=reason, kind=MergeKind.MANUAL
@@ -72,7 +72,7 @@ def _merge(
     }
     for person in locked.values():
         if person.merged_into_id:
-            raise ValidationError(
+            raise InvalidError(
                 f"{person.reference} has already been merged into another person.",
                 code="merged",
             )
@@ -220,12 +220,12 @@ def merge_undo(
     )
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why these are different people"})
+        raise InvalidError({"reason": "Say why these are different people"})
     choices = choices or {}
     with transaction.atomic():
         locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if locked.is_undone:
-            raise ValidationError("This merge has already been undone.", code="undone")
+            raise InvalidError("This merge has already been undone.", code="undone")
         people = {
             p.pk: p
             for p in Person.objects.select_for_update().filter(
@@ -234,13 +234,13 @@ def merge_undo(
         }
         survivor, absorbed = people[locked.survivor_id], people[locked.absorbed_id]
         if survivor.merged_into_id:
-            raise ValidationError(
+            raise InvalidError(
                 f"{survivor.reference} has since been merged into another person. "
                 "Undo that merge first.",
                 code="later_merge",
             )
         if absorbed.merged_into_id != survivor.pk:
-            raise ValidationError("These people are no longer merged.", code="not_merged")
+            raise InvalidError("These people are no longer merged.", code="not_merged")
         placements = undo_placements(locked)
         placed = {}
         for placement in placements:

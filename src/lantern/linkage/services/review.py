@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.imports.models import SourceRecord
 from lantern.linkage import access as linkage_access
@@ -55,10 +56,10 @@ def pair_claim(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
     with transaction.atomic():
         locked = _pair_locked(pair)
         if locked.status != PairStatus.PENDING:
-            raise ValidationError("This pair has already been decided.", code="decided")
+            raise InvalidError("This pair has already been decided.", code="decided")
         taken = _claimed_by_someone_else(actor, locked)
         if taken:
-            raise ValidationError(taken, code="claimed")
+            raise InvalidError(taken, code="claimed")
         locked.claimed_by = actor.user
         locked.claimed_at = timezone.now()
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
@@ -124,17 +125,17 @@ def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str =
     if decision == Decision.MATCH:
         access.check(actor, linkage_access.may_merge_people(actor), "merge people")
     if decision not in Decision.values:
-        raise ValidationError({"decision": "Choose match, not a match or not sure"})
+        raise InvalidError({"decision": "Choose match, not a match or not sure"})
     note = note.strip()
     if decision == Decision.UNSURE and not note:
-        raise ValidationError({"note": "Say what you are not sure about, for the next reviewer"})
+        raise InvalidError({"note": "Say what you are not sure about, for the next reviewer"})
     with transaction.atomic():
         locked = _pair_locked(pair)
         if locked.status != PairStatus.PENDING:
-            raise ValidationError("This pair has already been decided.", code="decided")
+            raise InvalidError("This pair has already been decided.", code="decided")
         taken = _claimed_by_someone_else(actor, locked)
         if taken:
-            raise ValidationError(taken, code="claimed")
+            raise InvalidError(taken, code="claimed")
         label = PairLabel.objects.create(
             record_l_id=locked.record_l_id,
             record_r_id=locked.record_r_id,

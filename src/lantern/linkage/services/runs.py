@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event, ObjectType
 from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, features
@@ -51,7 +52,7 @@ def run_start(
     of its own setting (``LANTERN_LINKAGE_BACKEND``).
     """
     if background and backend:
-        raise ValidationError(
+        raise InvalidError(
             "The background worker links on the backend it was started with; "
             "choose a backend only for a run here and now.",
             code="backend_in_background",
@@ -59,7 +60,7 @@ def run_start(
     access.check(actor, linkage_access.may_run_linkage(actor), "start record linkage")
     model = active_model()
     if model is None:
-        raise ValidationError("Train a linkage model first.", code="no_model")
+        raise InvalidError("Train a linkage model first.", code="no_model")
     with transaction.atomic():
         run = LinkageRun.objects.create(
             model=model, scope=scope, record_ids=record_ids or [], started_by=actor.user

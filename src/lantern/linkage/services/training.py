@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.linkage import access as linkage_access
 from lantern.linkage import engine, features
@@ -127,7 +127,7 @@ def model_train(
     access.check(actor, linkage_access.may_run_linkage(actor), "train record linkage models")
     rows = _record_rows(active_records())
     if len(rows) < MIN_TRAINING_RECORDS:
-        raise ValidationError(
+        raise InvalidError(
             f"There are {len(rows)} active agency records; a model needs at least "
             f"{MIN_TRAINING_RECORDS}. Import more extracts first.",
             code="too_few_records",
@@ -194,7 +194,7 @@ def model_set_thresholds(
     if not errors and lower >= upper:
         errors["lower_threshold"] = "The review threshold must be below the automatic one"
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     with transaction.atomic():
         before = {"upper": model.upper_threshold, "lower": model.lower_threshold}
         model.upper_threshold, model.lower_threshold = upper, lower

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.cases import access as cases_access
 from lantern.core import audit
 from lantern.core.access import Actor
+from lantern.core.errors import InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.people.models import Person
@@ -67,11 +67,11 @@ def _check_subject(
     if case is not None:
         cases_access.require_case(actor, case)
         if case.person_id != person.pk:
-            raise ValidationError({"case": "That case is about someone else"})
+            raise InvalidError({"case": "That case is about someone else"})
     if referral is not None:
         referrals_access.require_referral(actor, referral)
         if referral.person_id != person.pk:
-            raise ValidationError({"referral": "That referral is about someone else"})
+            raise InvalidError({"referral": "That referral is about someone else"})
 
 
 def _validate_answers(
@@ -196,11 +196,11 @@ def screening_record(
     today = timezone.localdate()
     expected = instrument_for(person, today, audience=audience)
     if expected is None:
-        raise ValidationError(
+        raise InvalidError(
             "No screening instrument is in use; ask the administrator to load one"
         )
     if expected.pk != instrument_version.pk:
-        raise ValidationError(
+        raise InvalidError(
             {
                 "instrument_version": (
                     f"This screening must use {expected.name}, version {expected.version} "
@@ -223,7 +223,7 @@ def screening_record(
         desired_outcomes=desired_outcomes,
     )
     if errors:
-        raise ValidationError(errors)
+        raise InvalidError(errors)
     assert chosen is not None  # noqa: S101 - checked above  # nosec B101
 
     by_indicator = {a.indicator: a for a in answers}
