@@ -9,10 +9,13 @@ bounded so that the whole run stays well under a minute.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -87,6 +90,23 @@ def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None
     run()
 
 
+@pytest.fixture
+def wsgi_keeps_the_test_connection() -> Iterator[None]:
+    """Requests go straight to the WSGI application, not through Django's test client, so
+    Django would close the database connection after each one (as it does in production).
+    Do what the test client does and leave it open; and the fuzzing test runs on a
+    transactional database (committed set-up, tables flushed after), because on PostgreSQL a
+    request through the bare WSGI handler otherwise finds the test's connection closed."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("transactional_db", "wsgi_keeps_the_test_connection")
 def test_the_api_answers_every_generated_request_within_its_schema(
     bearer: dict[str, str],
 ) -> None:
