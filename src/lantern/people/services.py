@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lantern.core import access, audit
 from lantern.core.access import Actor
+from lantern.core.bulkload import insert_instances
 from lantern.core.events import Event
 from lantern.core.normalisers import (
     PartialDate,
@@ -357,3 +358,15 @@ def person_share(
             purpose=purpose,
             lawful_basis=lawful_basis or DEFAULT_LAWFUL_BASIS,
         )
+
+
+#: The tables people's services write (and the synthetic city loads through them).
+PEOPLE_TABLES: tuple[type[Any], ...] = (Person, *FACT_MODELS, Involvement)
+
+
+def people_bulk_insert(model: type[Any], objs: list[Any]) -> None:
+    """Load many unsaved rows of one of people's tables at once (the synthetic city's
+    builder; no checks or audit per row: the builder audits the city it made)."""
+    if model not in PEOPLE_TABLES:
+        raise ValueError(f"{model.__name__} is not one of people's tables")
+    insert_instances(model, objs)

@@ -12,27 +12,27 @@ explicit keys, so 100,000 people and 1,000,000 chronology events take a few minu
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import Enum
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
 from faker.providers.person.en_GB import Provider as GBNames
 
 from lantern.agencies.models import Agency, AgencyKind, Membership
 from lantern.cases.models import Case, CaseAgency, CaseStatus, ChronologyEntry
 from lantern.core import audit, system
 from lantern.core.access import RestrictedCategory, Role
+from lantern.core.bulkload import insert_instances
 from lantern.core.events import Event
 from lantern.core.normalisers import age_on, nhs_check_digit
 from lantern.core.vocab import vocabulary
 from lantern.core.workdays import add_working_days
+from lantern.people import services as people_services
 from lantern.people.models import (
     Address,
     CareNeed,
@@ -49,7 +49,7 @@ from lantern.people.models import (
     Sex,
     StatusFlag,
 )
-from lantern.people.services import name_fields
+from lantern.people.services import PEOPLE_TABLES, name_fields
 from lantern.referrals.models import (
     URGENCY_RANK,
     Outcome,
@@ -267,76 +267,6 @@ def _phone(rng: random.Random) -> str:
     return f"+44{city}496{rng.randint(0, 999):04d}"
 
 
-def _converter(field: models.Field[Any, Any], now: datetime) -> Callable[[Any], Any]:
-    """How one field's value goes to the database, decided once per batch, not per value.
-
-    What ``bulk_create`` does per value (``pre_save`` and ``get_db_prep_save``), for the
-    field types the generator writes; anything else falls back to ``get_db_prep_save``.
-    """
-    ops = connection.ops
-    name = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        stamp = ops.adapt_datetimefield_value(now)
-        return lambda obj: stamp
-    if isinstance(field, models.DateTimeField):
-        adapt = ops.adapt_datetimefield_value
-    elif isinstance(field, models.DateField):
-        adapt = ops.adapt_datefield_value
-    elif isinstance(field, models.TimeField):
-        adapt = ops.adapt_timefield_value
-    elif isinstance(
-        field,
-        models.CharField
-        | models.TextField
-        | models.IntegerField
-        | models.BooleanField
-        | models.ForeignKey,
-    ):
-        # Choices enums (TextChoices) become their plain value, as the field would make them.
-        def plain(obj: Any) -> Any:
-            value = getattr(obj, name)
-            return value.value if isinstance(value, Enum) else value
-
-        return plain
-    else:
-        return lambda obj: field.get_db_prep_save(getattr(obj, name), connection)
-
-    def adapted(obj: Any) -> Any:
-        value = getattr(obj, name)
-        return None if value is None else adapt(value)
-
-    return adapted
-
-
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert unsaved instances fast: ``bulk_create`` compiles SQL per batch and prepares
-    every value through the ORM, which dominated generation time at 1,000,000 events.
-
-    SQLite gets one prepared ``INSERT`` run by ``executemany``; PostgreSQL gets ``COPY``.
-    Instances either all carry explicit primary keys or all leave them to the database.
-    """
-    meta = model._meta
-    explicit_pk = getattr(objs[0], meta.pk.attname) is not None
-    fields = [f for f in meta.concrete_fields if explicit_pk or not f.primary_key]
-    now = timezone.now()
-    converters = [_converter(f, now) for f in fields]
-    rows = [tuple(convert(obj) for convert in converters) for obj in objs]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from model metadata  # nosec B608
-                rows,
-            )
-
-
 class CityBuilder:
     def __init__(self, config: CityConfig) -> None:
         self.config = config
@@ -386,8 +316,10 @@ class CityBuilder:
         ]
         for m in order if model is None else [model]:
             rows = self.pending.pop(m, [])
-            if rows:
-                _insert(m, rows)
+            if rows and m in PEOPLE_TABLES:
+                people_services.people_bulk_insert(m, rows)
+            elif rows:
+                insert_instances(m, rows)
 
     def moment(self, day: date, hour: int | None = None) -> datetime:
         # Today's events happen early in the morning, so nothing is dated later than now.
