@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 
 from lantern.imports.models import SourceRecord
-from lantern.linkage import services
-from lantern.linkage.models import CandidatePair
+from lantern.linkage import matching, services
+from lantern.linkage.models import CandidatePair, LinkageModel
 from lantern.referrals import services as referral_services
 from tests.conftest import Partnership
 from tests.factories import new_person, nhs_number
@@ -212,3 +212,21 @@ def test_a_referral_shows_the_hub_the_likely_agency_records_and_the_referrer_not
     assert "Test Police" in rows[0]
     assert "agency-matches" not in referrer_page
     assert "NP1" not in referrer_page
+
+
+def test_a_model_from_an_earlier_version_finds_nothing_rather_than_failing(
+    records: Records, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After an upgrade whose comparisons changed, searching must not break the pages."""
+    model = LinkageModel.objects.get(is_active=True)
+    settings = model.splink_settings
+    first = next(c for c in settings["comparisons"] if c["output_column_name"] == "first_name")
+    first["comparison_levels"] = first["comparison_levels"][:-1]  # one level fewer: older
+    model.splink_settings = settings
+    model.save(update_fields=["splink_settings"])
+    matching.clear_caches()
+
+    found = matching.match(model, matching.prepare_details(MISTYPED))
+
+    assert found == []
+    assert "trained again" in caplog.text

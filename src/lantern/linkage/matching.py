@@ -9,6 +9,7 @@ counted from the same index. No access checks or audit here: the query layer doe
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from django.db.models import Max, Q
 from lantern.linkage import features
 from lantern.linkage.models import LinkageModel, RecordFeatures
 from lantern.linkage.scorer import Score, Scorer
+
+logger = logging.getLogger(__name__)
 
 #: Rows taken per lookup: enough for the true match to be among them for any name.
 PER_RULE = 150
@@ -141,8 +144,22 @@ def match(
     exclude: Iterable[int] = (),
     pool: list[dict[str, Any]] | None = None,
 ) -> list[Match]:
-    """The best-scoring active records for ``record`` (prepared), strongest first."""
-    scorer = scorer_for(model)
+    """The best-scoring active records for ``record`` (prepared), strongest first.
+
+    A model saved by an earlier version of Lantern, whose comparisons differ from this
+    version's, cannot be scored here: searches find nothing (and say why in the log) until
+    an analyst trains the model again, rather than failing the pages that search.
+    """
+    try:
+        scorer = scorer_for(model)
+    except ValueError as exc:
+        logger.warning(
+            "Real-time matching is off until the linkage model is trained again "
+            "(lantern link train): model v%s: %s",
+            model.version,
+            exc,
+        )
+        return []
     frequencies = term_frequencies(scorer, record)
 
     def tf(column: str, value: Any) -> float | None:
