@@ -203,5 +203,8 @@ def test_the_pages_keep_what_was_typed_and_take_a_request_to_a_decision(
     assert decided.status_code == 302
     grant.refresh_from_db()
     assert grant.status == "active"
+    # Opening a request is a read of the person's record, and audited as one.
+    assert _events("restricted_access.viewed") == 1
+    assert manager.get(reverse("cases:access_decide", args=[grant.pk + 999])).status_code == 404
     # The school is refused the manager's list.
     assert as_user(p.school_lead).get(reverse("cases:access_requests")).status_code == 403

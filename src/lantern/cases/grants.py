@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lantern.cases.access import restricted_access_decide, restricted_access_request
@@ -134,13 +135,7 @@ def _grant_create(
 
 
 def _check_decider(actor: Actor, grant: RestrictedAccessGrant, what: str) -> None:
-    access.check(
-        actor,
-        access.may(restricted_access_decide, actor),
-        what,
-        object_type=OBJECT,
-        object_id=grant.pk,
-    )
+    _require_manager(actor, what, object_id=grant.pk)
     if grant.user_id == actor.user.pk:
         raise access.refuse(
             actor,
@@ -208,12 +203,7 @@ def break_glass_review(
 
 def for_decision(actor: Actor) -> QuerySet[RestrictedAccessGrant]:
     """Requests waiting for a manager, oldest first (refused, and audited, to others)."""
-    access.check(
-        actor,
-        access.may(restricted_access_decide, actor),
-        "see requests for restricted access",
-        object_type=OBJECT,
-    )
+    _require_manager(actor, "see requests for restricted access")
     audit.record(actor, Event.RESTRICTED_ACCESS_LISTED, purpose="requests to decide")
     return (
         RestrictedAccessGrant.objects.pending()
@@ -224,12 +214,8 @@ def for_decision(actor: Actor) -> QuerySet[RestrictedAccessGrant]:
 
 def for_review(actor: Actor) -> QuerySet[RestrictedAccessGrant]:
     """Emergency access not yet reviewed by a manager, oldest first."""
-    access.check(
-        actor,
-        access.may(restricted_access_decide, actor),
-        "review emergency access",
-        object_type=OBJECT,
-    )
+    _require_manager(actor, "review emergency access")
+    audit.record(actor, Event.RESTRICTED_ACCESS_LISTED, purpose="emergency access to review")
     return (
         RestrictedAccessGrant.objects.filter(break_glass=True, reviewed_at__isnull=True)
         .select_related("person", "user", "agency")
@@ -238,14 +224,25 @@ def for_review(actor: Actor) -> QuerySet[RestrictedAccessGrant]:
 
 
 def get_for_manager(actor: Actor, pk: int) -> RestrictedAccessGrant:
+    _require_manager(actor, "decide requests for restricted access", object_id=pk)
+    grant: RestrictedAccessGrant = get_object_or_404(
+        RestrictedAccessGrant.objects.select_related("person", "user", "agency"), pk=pk
+    )
+    audit.record(
+        actor, Event.RESTRICTED_ACCESS_VIEWED, object_id=grant.pk, person_id=grant.person_id
+    )
+    return grant
+
+
+def _require_manager(actor: Actor, what: str, *, object_id: Any = "") -> None:
+    """Deciding and reviewing restricted access is for the hub's managers (refusal audited)."""
     access.check(
         actor,
         access.may(restricted_access_decide, actor),
-        "decide requests for restricted access",
+        what,
         object_type=OBJECT,
-        object_id=pk,
+        object_id=object_id,
     )
-    return RestrictedAccessGrant.objects.select_related("person", "user", "agency").get(pk=pk)
 
 
 def mine(actor: Actor, person: Person) -> QuerySet[RestrictedAccessGrant]:

@@ -209,6 +209,12 @@ class Event(enum.StrEnum):
         T.RESTRICTED_ACCESS_GRANT,
         "Listed requests for restricted access",
     )
+    RESTRICTED_ACCESS_VIEWED = (
+        "restricted_access.viewed",
+        A.VIEW,
+        T.RESTRICTED_ACCESS_GRANT,
+        "Viewed a request for restricted access",
+    )
 
     # --- screening --------------------------------------------------------------------------
     SCREENING_VIEWED = "screening.viewed", A.VIEW, T.SCREENING, "Viewed a screening"
