@@ -1,0 +1,503 @@
+"""One in-memory analysis graph of entities and links, updated in place.
+
+Storage (docs/intelligence-engine.md says why):
+
+- entities in a list, with compact columns (kind, status) for the rules; an entity's
+  position (its vertex) never changes and vertices are never deleted;
+- links as columns in :mod:`array` arrays (ends, type, date, agency, grading, alive), so a
+  million entities and five million links fit in well under 4 GiB;
+- adjacency for local work (ego networks, paths, rules) as a compressed sparse row index
+  built once by :meth:`AnalysisGraph.build`, plus a small per-vertex list of links added
+  since; adding a link is O(1);
+- an igraph graph for whole-graph work (components, communities, betweenness). igraph
+  re-indexes its edge list on every insertion (about a second at five million edges), so
+  links added since are appended to it in one batch the next time a whole-graph function
+  runs; withdrawn links are marked and left out of the view those functions use.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import igraph  # type: ignore[import-untyped,unused-ignore]
+import leidenalg  # type: ignore[import-untyped,unused-ignore]
+import numpy as np
+
+from lantern.intelligence.vocab import location_types
+from lantern.intelligence.engine.model import (
+    ASSESSMENTS,
+    ENTITY_KINDS,
+    SOURCE_EVALS,
+    STATUSES,
+    CoOffending,
+    Entity,
+    Hotspot,
+    Link,
+    Path,
+    Subgraph,
+)
+
+KIND_CODE = {kind: code for code, kind in enumerate(ENTITY_KINDS)}
+STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
+PERSON, LOCATION = KIND_CODE["person"], KIND_CODE["location"]
+AT_RISK, OF_CONCERN = STATUS_CODE["person_at_risk"], STATUS_CODE["person_of_concern"]
+#: Betweenness is exact up to this many vertices; beyond, sampled from this many sources.
+EXACT_BETWEENNESS_LIMIT = 20_000
+BETWEENNESS_SAMPLE = 64
+
+
+class _Interned:
+    """Short codes (link types, agencies) stored once, referred to by number."""
+
+    def __init__(self, initial: Iterable[str] = ()) -> None:
+        self.values: list[str] = []
+        self.codes: dict[str, int] = {}
+        for value in initial:
+            self.code(value)
+
+    def code(self, value: str) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+class AnalysisGraph:
+    def __init__(self) -> None:
+        self._entities: list[Entity] = []
+        self._vindex: dict[str, int] = {}
+        self._kind = array("b")
+        self._status = array("b")
+        self._lids: list[str] = []
+        self._lindex: dict[str, int] = {}
+        self._la = array("i")
+        self._lb = array("i")
+        self._lt = array("h")
+        self._ld = array("i")  # date ordinal, 0 when undated
+        self._ld2 = array("i")
+        self._lag = array("h")
+        self._lev = array("b")
+        self._las = array("b")
+        self._lh = array("b")  # 0 P, 1 C
+        self._alive = bytearray()
+        self._types = _Interned()
+        self._agencies = _Interned([""])
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._inc = np.zeros(0, dtype=np.int32)
+        self._extra: dict[int, list[int]] = defaultdict(list)
+        self._ig: Any = igraph.Graph(n=0, directed=False)
+        self._ig_links = 0
+        self._withdrawn = 0
+        self._view: tuple[int, Any] | None = None
+        self._version = 0
+        self._communities: tuple[int, dict[str, int]] | None = None
+
+    # --- building and updating ---------------------------------------------------------
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], links: Iterable[Link]) -> AnalysisGraph:
+        """The graph of ``entities`` and ``links`` (both streamed: nothing is held twice)."""
+        graph = cls()
+        for entity in entities:
+            graph._append_entity(entity)
+        for link in links:
+            graph._append_link(link)
+        graph._build_adjacency()
+        graph._ig = igraph.Graph(n=len(graph._entities), directed=False)
+        if graph._lids:
+            pairs = np.column_stack(
+                (np.frombuffer(graph._la, dtype=np.int32), np.frombuffer(graph._lb, dtype=np.int32))
+            )
+            graph._ig.add_edges(pairs.tolist())
+            del pairs
+        graph._ig_links = len(graph._lids)
+        return graph
+
+    def _append_entity(self, entity: Entity) -> int:
+        if entity.id in self._vindex:
+            raise ValueError(f"Entity {entity.id} is given twice")
+        if entity.kind not in KIND_CODE:
+            raise ValueError(f"Entity {entity.id}: unknown kind {entity.kind!r}")
+        index = len(self._entities)
+        self._vindex[entity.id] = index
+        self._entities.append(entity)
+        self._kind.append(KIND_CODE[entity.kind])
+        self._status.append(STATUS_CODE.get(entity.status, 0))
+        return index
+
+    def _append_link(self, link: Link) -> int:
+        if link.id in self._lindex:
+            raise ValueError(f"Link {link.id} is given twice")
+        try:
+            a, b = self._vindex[link.a], self._vindex[link.b]
+        except KeyError as exc:
+            raise ValueError(f"Link {link.id} names an entity not in the graph: {exc}") from None
+        if a == b:
+            raise ValueError(f"Link {link.id} joins {link.a} to itself")
+        row = len(self._lids)
+        self._lindex[link.id] = row
+        self._lids.append(link.id)
+        self._la.append(a)
+        self._lb.append(b)
+        self._lt.append(self._types.code(link.link_type))
+        self._ld.append(link.date.toordinal() if link.date else 0)
+        self._ld2.append(link.date_to.toordinal() if link.date_to else 0)
+        self._lag.append(self._agencies.code(link.agency))
+        self._lev.append(SOURCE_EVALS.index(link.source_eval) if link.source_eval in SOURCE_EVALS else 0)
+        self._las.append(ASSESSMENTS.index(link.intel_assessment) if link.intel_assessment in ASSESSMENTS else 0)
+        self._lh.append(1 if link.handling == "C" else 0)
+        self._alive.append(1)
+        return row
+
+    def _build_adjacency(self) -> None:
+        n, m = len(self._entities), len(self._lids)
+        la = np.frombuffer(self._la, dtype=np.int32).copy()
+        lb = np.frombuffer(self._lb, dtype=np.int32).copy()
+        ends = np.concatenate((la, lb))
+        rows = np.concatenate((np.arange(m, dtype=np.int32), np.arange(m, dtype=np.int32)))
+        del la, lb
+        order = np.argsort(ends, kind="stable")
+        self._inc = rows[order]
+        del rows, order
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ends, minlength=n), out=indptr[1:])
+        self._indptr = indptr
+        self._extra = defaultdict(list)
+
+    def add_entity(self, e: Entity) -> None:
+        self._append_entity(e)
+        self._version += 1
+
+    def update_entity(self, e: Entity) -> None:
+        """Replace what is known about entity ``e.id`` (its kind may not change)."""
+        index = self._vindex[e.id]
+        if KIND_CODE.get(e.kind) != self._kind[index]:
+            raise ValueError(f"Entity {e.id}: the kind of an entity cannot change")
+        self._entities[index] = e
+        self._status[index] = STATUS_CODE.get(e.status, 0)
+        self._version += 1
+
+    def add_link(self, l: Link) -> None:  # noqa: E741 (the contract's name)
+        """Add a link in place: O(1); whole-graph functions pick it up in their next batch."""
+        row = self._append_link(l)
+        self._extra[self._la[row]].append(row)
+        self._extra[self._lb[row]].append(row)
+        self._version += 1
+
+    def withdraw_link(self, link_id: str) -> None:
+        """Leave the link out of everything from now on (its id stays known, not reused)."""
+        row = self._lindex[link_id]
+        if self._alive[row]:
+            self._alive[row] = 0
+            self._withdrawn += 1
+            self._version += 1
+
+    # --- reading ----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @property
+    def link_count(self) -> int:
+        return len(self._lids) - self._withdrawn
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._vindex
+
+    def entity(self, id: str) -> Entity:  # noqa: A002 (the contract's name)
+        return self._entities[self._vindex[id]]
+
+    def entities(self) -> Iterator[Entity]:
+        return iter(self._entities)
+
+    def link(self, id: str) -> Link:  # noqa: A002
+        return self._link_at(self._lindex[id])
+
+    def is_withdrawn(self, link_id: str) -> bool:
+        return not self._alive[self._lindex[link_id]]
+
+    def links_of(self, id: str, *, include_handling_c: bool = True) -> list[Link]:  # noqa: A002
+        rows = self._incident(self._vindex[id], include_handling_c)
+        return [self._link_at(row) for row in rows]
+
+    def _link_at(self, row: int) -> Link:
+        d, d2 = self._ld[row], self._ld2[row]
+        return Link(
+            id=self._lids[row],
+            a=self._entities[self._la[row]].id,
+            b=self._entities[self._lb[row]].id,
+            link_type=self._types.values[self._lt[row]],
+            date=date.fromordinal(d) if d else None,
+            date_to=date.fromordinal(d2) if d2 else None,
+            agency=self._agencies.values[self._lag[row]],
+            source_eval=SOURCE_EVALS[self._lev[row]],
+            intel_assessment=ASSESSMENTS[self._las[row]],
+            handling="C" if self._lh[row] else "P",
+        )
+
+    def _incident(self, v: int, include_handling_c: bool = True) -> list[int]:
+        """Rows of the live links at vertex ``v``."""
+        rows: list[int] = (
+            self._inc[self._indptr[v] : self._indptr[v + 1]].tolist() if v + 1 < len(self._indptr) else []
+        )
+        extra = self._extra.get(v)
+        if extra:
+            rows = rows + extra
+        alive, handling = self._alive, self._lh
+        if include_handling_c:
+            return [r for r in rows if alive[r]] if self._withdrawn else rows
+        return [r for r in rows if alive[r] and not handling[r]]
+
+    def _other(self, row: int, v: int) -> int:
+        a = self._la[row]
+        return self._lb[row] if a == v else a
+
+    def _v(self, id: str) -> int:  # noqa: A002
+        try:
+            return self._vindex[id]
+        except KeyError:
+            raise KeyError(f"No entity {id} in the analysis graph") from None
+
+    # --- local functions --------------------------------------------------------------
+
+    def ego(
+        self,
+        id: str,  # noqa: A002
+        depth: int = 2,
+        *,
+        kinds: Iterable[str] | None = None,
+        link_types: Iterable[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        include_handling_c: bool = True,
+    ) -> Subgraph:
+        """Entities within ``depth`` links of ``id`` and the links followed to reach them.
+
+        ``kinds`` keeps only entities of those kinds (the start is always kept);
+        ``link_types`` only links of those types; ``since``/``until`` only dated links whose
+        date (range) overlaps the window."""
+        start = self._v(id)
+        kind_codes = {KIND_CODE[k] for k in kinds} if kinds is not None else None
+        type_codes = (
+            {self._types.codes[t] for t in link_types if t in self._types.codes}
+            if link_types is not None
+            else None
+        )
+        lo = since.toordinal() if since else None
+        hi = until.toordinal() if until else None
+        seen = {start: None}
+        order = [start]
+        followed: list[int] = []
+        frontier = [start]
+        for _ in range(depth):
+            nxt: list[int] = []
+            for v in frontier:
+                for row in self._incident(v, include_handling_c):
+                    if type_codes is not None and self._lt[row] not in type_codes:
+                        continue
+                    if (lo is not None or hi is not None) and not self._in_window(row, lo, hi):
+                        continue
+                    other = self._other(row, v)
+                    if kind_codes is not None and self._kind[other] not in kind_codes:
+                        continue
+                    if other not in seen:
+                        seen[other] = None
+                        order.append(other)
+                        nxt.append(other)
+                        followed.append(row)
+                    elif other != v:
+                        followed.append(row)
+            frontier = nxt
+        rows = list(dict.fromkeys(followed))
+        return Subgraph(
+            entities=[self._entities[v] for v in order], links=[self._link_at(r) for r in rows]
+        )
+
+    def _in_window(self, row: int, lo: int | None, hi: int | None) -> bool:
+        start = self._ld[row]
+        if not start:
+            return False
+        end = self._ld2[row] or start
+        return (lo is None or end >= lo) and (hi is None or start <= hi)
+
+    def shortest_paths(
+        self, a: str, b: str, *, max_paths: int = 5, include_handling_c: bool = True
+    ) -> list[Path]:
+        """Up to ``max_paths`` shortest paths from ``a`` to ``b`` (each a different sequence
+        of links): entity id, link id, entity id, ... Empty when they are not connected."""
+        source, target = self._v(a), self._v(b)
+        if source == target:
+            return [(a,)]
+        parents: dict[int, list[tuple[int, int]]] = {source: []}
+        frontier = [source]
+        found = False
+        while frontier and not found:
+            level: dict[int, list[tuple[int, int]]] = {}
+            for v in frontier:
+                for row in self._incident(v, include_handling_c):
+                    other = self._other(row, v)
+                    if other in parents:
+                        continue
+                    level.setdefault(other, []).append((v, row))
+            parents.update(level)
+            found = target in level
+            frontier = list(level)
+        if not found:
+            return []
+        paths: list[Path] = []
+
+        def walk(v: int, tail: list[str]) -> None:
+            if len(paths) >= max_paths:
+                return
+            if v == source:
+                paths.append((a, *tail))
+                return
+            for parent, row in parents[v]:
+                walk(parent, [self._lids[row], self._entities[v].id, *tail])
+
+        walk(target, [])
+        return paths
+
+    # --- whole-graph functions (igraph) -----------------------------------------------
+
+    def _global(self) -> Any:
+        """igraph graph of the live links, vertex i = entity i (pending additions flushed)."""
+        g = self._ig
+        if g.vcount() < len(self._entities):
+            g.add_vertices(len(self._entities) - g.vcount())
+        if self._ig_links < len(self._lids):
+            start = self._ig_links
+            g.add_edges(list(zip(self._la[start:], self._lb[start:], strict=True)))
+            self._ig_links = len(self._lids)
+        if not self._withdrawn:
+            return g
+        if self._view is None or self._view[0] != self._version:
+            keep = [row for row in range(len(self._lids)) if self._alive[row]]
+            self._view = (self._version, g.subgraph_edges(keep, delete_vertices=False))
+        return self._view[1]
+
+    def components(self) -> list[list[str]]:
+        """Connected components, largest first, each a list of entity ids."""
+        parts = self._global().connected_components()
+        ids = [[self._entities[v].id for v in part] for part in parts]
+        return sorted(ids, key=len, reverse=True)
+
+    def communities(self, *, seed: int = 0) -> dict[str, int]:
+        """Community of every entity (Leiden, modularity; community 0 is the largest)."""
+        if self._communities is not None and self._communities[0] == self._version:
+            return self._communities[1]
+        partition = leidenalg.find_partition(
+            self._global(), leidenalg.ModularityVertexPartition, seed=seed
+        )
+        membership = partition.membership
+        result = {entity.id: membership[i] for i, entity in enumerate(self._entities)}
+        self._communities = (self._version, result)
+        return result
+
+    def last_communities(self) -> dict[str, int]:
+        """The communities last computed (computed now if never): the alert rules use them
+        between refreshes, because a whole-graph run is too slow for every new link."""
+        if self._communities is None:
+            return self.communities()
+        return self._communities[1]
+
+    def centrality(
+        self, ids: Iterable[str] | None = None, *, sample: int | None = None, seed: int = 0
+    ) -> dict[str, tuple[int, float]]:
+        """Degree (live links) and betweenness of ``ids`` (all entities if None).
+
+        Betweenness is exact on graphs up to EXACT_BETWEENNESS_LIMIT vertices; beyond, or
+        when ``sample`` is given, it is estimated from that many random sources and scaled
+        up (Brandes and Pich's estimate)."""
+        g = self._global()
+        vertices = [self._v(i) for i in ids] if ids is not None else list(range(g.vcount()))
+        degrees = g.degree(vertices)
+        n = g.vcount()
+        if sample is None and n <= EXACT_BETWEENNESS_LIMIT:
+            between = g.betweenness(vertices=vertices, directed=False)
+        else:
+            k = min(n, sample or BETWEENNESS_SAMPLE)
+            rng = np.random.default_rng(seed)
+            sources = rng.choice(n, size=k, replace=False).tolist()
+            raw = g.betweenness(vertices=vertices, directed=False, sources=sources)
+            between = [value * n / k for value in raw]
+        return {
+            self._entities[v].id: (int(d), float(bw))
+            for v, d, bw in zip(vertices, degrees, between, strict=True)
+        }
+
+    # --- places and persons of concern ---------------------------------------------------
+
+    def hotspots(
+        self,
+        *,
+        window_days: int = 90,
+        min_persons: int = 3,
+        today: date,
+        include_handling_c: bool = True,
+    ) -> list[Hotspot]:
+        """Places linked to ``min_persons`` or more persons at risk by links dated within
+        ``window_days`` up to ``today``; most persons first."""
+        lo = (today - timedelta(days=window_days)).toordinal()
+        hi = today.toordinal()
+        found: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for v in self.vertices_with_status(AT_RISK):
+            for row in self._incident(v, include_handling_c):
+                other = self._other(row, v)
+                if self._kind[other] == LOCATION and self._in_window(row, lo, hi):
+                    found[other][v].append(row)
+        result = []
+        for place, persons in found.items():
+            if len(persons) < min_persons:
+                continue
+            rows = [r for rs in persons.values() for r in rs]
+            dates = [self._ld[r] for r in rows]
+            result.append(
+                Hotspot(
+                    location_id=self._entities[place].id,
+                    person_ids=tuple(sorted(self._entities[p].id for p in persons)),
+                    link_ids=tuple(sorted(self._lids[r] for r in rows)),
+                    first=date.fromordinal(min(dates)),
+                    last=date.fromordinal(max(dates)),
+                )
+            )
+        return sorted(result, key=lambda h: (-len(h.person_ids), h.location_id))
+
+    def vertices_with_status(self, status: int) -> list[int]:
+        return [v for v, s in enumerate(self._status) if s == status]
+
+    def co_offending(self, *, include_handling_c: bool = True) -> list[CoOffending]:
+        """Pairs of persons of concern sharing persons at risk, places, vehicles or phones
+        (directly linked to both), most shared first. Public places are left out."""
+        public = {code for code, t in location_types().items() if t.public}
+        sharers: dict[int, set[int]] = defaultdict(set)
+        for v in self.vertices_with_status(OF_CONCERN):
+            for row in self._incident(v, include_handling_c):
+                other = self._other(row, v)
+                kind = self._kind[other]
+                if kind == PERSON and self._status[other] != AT_RISK:
+                    continue
+                if kind == LOCATION and self._entities[other].subtype in public:
+                    continue
+                sharers[other].add(v)
+        pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for shared, persons in sharers.items():
+            ordered = sorted(persons)
+            for i, p in enumerate(ordered):
+                for q in ordered[i + 1 :]:
+                    pairs[(p, q)].append(shared)
+        result = [
+            CoOffending(
+                a=self._entities[p].id,
+                b=self._entities[q].id,
+                shared_ids=tuple(self._entities[s].id for s in sorted(shared)),
+                shared_kinds=tuple(self._entities[s].kind for s in sorted(shared)),
+            )
+            for (p, q), shared in pairs.items()
+        ]
+        return sorted(result, key=lambda c: (-len(c.shared_ids), c.a, c.b))

@@ -1,0 +1,507 @@
+"""Alert rules over the analysis graph: who to look at, how strongly, and why in words.
+
+Each rule kind is a function of the graph, the rule's parameters (``alert_rules.yaml``) and
+the shared scoring weights. Evidence is weighed, not counted (docs/intelligence-engine.md):
+
+- a link counts ``strength(type) x source_eval x assessment x recency`` (each 0..1);
+- a shared thing counts by its specificity: ``min(1, pivot / persons linked to it) ** power``
+  times its location type's hint; busy public places are left out;
+- independent pieces of evidence combine as a noisy-or, ``1 - prod(1 - w)``: two weak
+  paths make a stronger case than one, and no count alone reaches the threshold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from lantern.intelligence import vocab
+from lantern.intelligence.engine.graph import (
+    AT_RISK,
+    KIND_CODE,
+    LOCATION,
+    OF_CONCERN,
+    PERSON,
+    AnalysisGraph,
+)
+from lantern.intelligence.engine.model import ASSESSMENTS, SOURCE_EVALS, Alert, Entity, Link, Path
+from lantern.intelligence.vocab import AlertRules, Rule
+
+STATUS_WORDS = {AT_RISK: "a person at risk", OF_CONCERN: "a person of concern"}
+STATUS_NAMES = {AT_RISK: "person_at_risk", OF_CONCERN: "person_of_concern"}
+KIND_WORDS = {
+    "location": "a place",
+    "vehicle": "a vehicle",
+    "phone": "a phone",
+    "handle": "an online handle",
+    "person": "a person",
+}
+#: Traversals for the community rule do not pass through things linked to more people.
+BUSY = 200
+#: Evidence sentences listed per alert; the rest are counted.
+SHOWN = 6
+
+
+def noisy_or(weights: Iterable[float]) -> float:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - min(1.0, max(0.0, weight))
+    return 1.0 - remaining
+
+
+def alert_key(rule: str, subject_id: str) -> str:
+    """Stable per rule and subject: the same situation re-evaluated gives the same key."""
+    return hashlib.sha256(f"{rule}\x1f{subject_id}".encode()).hexdigest()[:20]
+
+
+def _date_words(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else "undated"
+
+
+@dataclass
+class _Context:
+    graph: AnalysisGraph
+    rules: AlertRules
+    today: date
+    include_c: bool
+    persons_at: dict[int, frozenset[int]] = field(default_factory=dict)
+    strength: dict[int, float] = field(default_factory=dict)
+    public: frozenset[str] = frozenset()
+    hints: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        types = vocab.link_types()
+        self.strength = {
+            code: types[name].strength if name in types else 0.5
+            for code, name in enumerate(self.graph._types.values)
+        }
+        locations = vocab.location_types()
+        self.public = frozenset(code for code, t in locations.items() if t.public)
+        self.hints = {code: t.specificity for code, t in locations.items()}
+        scoring = self.rules.scoring
+        self._eval = [scoring.source_eval.get(code, scoring.source_eval[""]) for code in SOURCE_EVALS]
+        self._assess = [
+            scoring.intel_assessment.get(code, scoring.intel_assessment[""]) for code in ASSESSMENTS
+        ]
+        self._today = self.today.toordinal()
+
+    def incident(self, v: int) -> list[int]:
+        return self.graph._incident(v, self.include_c)
+
+    def weight(self, row: int) -> float:
+        """How much one link says: type strength x grading x recency."""
+        g = self.graph
+        scoring = self.rules.scoring
+        day = g._ld2[row] or g._ld[row]
+        if not day:
+            recency = scoring.undated
+        else:
+            age = max(0, self._today - day)
+            recency = max(scoring.floor, 0.5 ** (age / scoring.half_life_days))
+        return self.strength[g._lt[row]] * self._eval[g._lev[row]] * self._assess[g._las[row]] * recency
+
+    def persons(self, v: int) -> frozenset[int]:
+        """Distinct persons linked to ``v`` (cached for the evaluation)."""
+        found = self.persons_at.get(v)
+        if found is None:
+            g = self.graph
+            found = frozenset(
+                o for row in self.incident(v) if g._kind[(o := g._other(row, v))] == PERSON
+            )
+            self.persons_at[v] = found
+        return found
+
+    def specificity(self, v: int, pivot: float, power: float) -> float:
+        entity = self.graph._entities[v]
+        hint = self.hints.get(entity.subtype, 0.5) if entity.kind == "location" else 1.0
+        return hint * min(1.0, pivot / max(1, len(self.persons(v)))) ** power
+
+    def bridge_allowed(self, v: int, kinds: frozenset[int], exclude_public: bool) -> bool:
+        g = self.graph
+        if g._kind[v] not in kinds:
+            return False
+        return not (exclude_public and g._kind[v] == LOCATION and g._entities[v].subtype in self.public)
+
+    # --- words ----------------------------------------------------------------------
+
+    def name(self, v: int) -> str:
+        entity = self.graph._entities[v]
+        return entity.label or entity.id
+
+    def evidence(self, row: int) -> str:
+        link = self.graph._link_at(row)
+        agency = link.agency or "agency not given"
+        return f"{agency}, {_date_words(link.date)}, graded {link.grading}"
+
+    def link_words(self, row: int) -> str:
+        code = self.graph._types.values[self.graph._lt[row]]
+        types = vocab.link_types()
+        return types[code].label if code in types else code.replace("_", " ")
+
+    def thing(self, v: int) -> str:
+        entity = self.graph._entities[v]
+        words = KIND_WORDS[entity.kind]
+        if entity.kind == "location" and entity.subtype:
+            place = vocab.location_types().get(entity.subtype)
+            words = f"a place ({place.label.lower() if place else entity.subtype})"
+        return f"{words} {entity.label or entity.id}"
+
+    def sightings(self, person: int, rows: Sequence[int], what: str = "it") -> str:
+        """'Sam T. seen in it (police, 3 Mar 2026, graded 2B P; ...)'."""
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            by_type[self.link_words(row)].append(row)
+        parts = []
+        for words, group in by_type.items():
+            shown = "; ".join(self.evidence(r) for r in group[:3])
+            more = f"; and {len(group) - 3} more" if len(group) > 3 else ""
+            parts.append(f"{words} {what} ({shown}{more})")
+        return f"{self.name(person)} " + " and ".join(parts)
+
+
+@dataclass
+class _Piece:
+    weight: float
+    sentence: str
+    path: Path
+    rows: tuple[int, ...]
+
+
+def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pieces: list[_Piece]) -> Alert:
+    g = ctx.graph
+    ranked = sorted(pieces, key=lambda p: -p.weight)
+    sentences = [p.sentence for p in ranked[:SHOWN]]
+    if len(ranked) > SHOWN:
+        sentences.append(f"And {len(ranked) - SHOWN} more weaker connections.")
+    explanation = (
+        f"{lead} " + " ".join(sentences) + f" Score {score:.2f} (alerts from {rule.threshold:.2f})."
+    )
+    entity = g._entities[subject]
+    return Alert(
+        key=alert_key(rule.code, entity.id),
+        rule=rule.code,
+        subject_id=entity.id,
+        subject_kind=entity.kind,
+        score=round(score, 4),
+        explanation=explanation,
+        paths=tuple(p.path for p in ranked),
+        evidence_link_ids=frozenset(g._lids[r] for p in pieces for r in p.rows),
+    )
+
+
+# --- rule 1: tied to a known person through something specific --------------------------
+
+
+def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int) -> list[_Piece]:
+    g, p = ctx.graph, rule.params
+    kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
+    direct_types = {g._types.codes[t] for t in p["direct_link_types"] if t in g._types.codes}
+    family = g._types.codes.get("family")
+    known_weight = p["known_weight"]
+    direct_weight = p["direct_weight"]
+    by_bridge: dict[int, list[int]] = defaultdict(list)
+    family_of: set[int] = set()
+    pieces: list[_Piece] = []
+    direct: dict[int, list[int]] = defaultdict(list)
+    for row in ctx.incident(s):
+        other = g._other(row, s)
+        if g._kind[other] == PERSON:
+            if g._lt[row] == family:
+                family_of.add(other)
+            elif g._lt[row] in direct_types and g._status[other] in STATUS_WORDS:
+                direct[other].append(row)
+        elif ctx.bridge_allowed(other, kinds, p["exclude_public"]):
+            by_bridge[other].append(row)
+    for k, rows in direct.items():
+        if k in family_of:
+            continue
+        status = g._status[k]
+        w = direct_weight[STATUS_NAMES[status]] * noisy_or(ctx.weight(r) for r in rows)
+        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {STATUS_WORDS[status]}."
+        pieces.append(_Piece(w, sentence, (g._entities[s].id, g._lids[rows[0]], g._entities[k].id), tuple(rows)))
+    for x, rows_s in by_bridge.items():
+        persons = ctx.persons(x)
+        if len(persons) > p["max_bridge_persons"]:
+            continue
+        spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
+        w_s = noisy_or(ctx.weight(r) for r in rows_s)
+        known_rows: dict[int, list[int]] = defaultdict(list)
+        for row in ctx.incident(x):
+            k = g._other(row, x)
+            if k != s and g._kind[k] == PERSON and g._status[k] in STATUS_WORDS:
+                known_rows[k].append(row)
+        for k, rows_k in known_rows.items():
+            status = g._status[k]
+            w = spec * known_weight[STATUS_NAMES[status]] * w_s * noisy_or(ctx.weight(r) for r in rows_k)
+            if k in family_of:
+                w *= p["family_discount"]
+            sentence = (
+                f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with {ctx.name(k)}, "
+                f"{STATUS_WORDS[status]}: {ctx.sightings(s, rows_s)}; {ctx.sightings(k, rows_k)}."
+            )
+            if k in family_of:
+                sentence += " They are family, so this counts for little."
+            path = (g._entities[s].id, g._lids[rows_s[0]], g._entities[x].id, g._lids[rows_k[0]], g._entities[k].id)
+            pieces.append(_Piece(w, sentence, path, (*rows_s, *rows_k)))
+    return pieces
+
+
+def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+    g = ctx.graph
+    if subjects is None:
+        subjects = _near_known(ctx, rule)
+    alerts = []
+    for s in subjects:
+        if g._kind[s] != PERSON or g._status[s]:
+            continue
+        pieces = _shared_entity_pieces(ctx, rule, s)
+        score = noisy_or(piece.weight for piece in pieces)
+        if pieces and score >= rule.threshold:
+            known = {piece.path[-1] for piece in pieces}
+            lead = f"{ctx.name(s)} is not known to the hub and is tied to {len(known)} known {'person' if len(known) == 1 else 'people'}."
+            alerts.append(_alert(ctx, rule, s, score, lead, pieces))
+    return alerts
+
+
+def _near_known(ctx: _Context, rule: Rule) -> set[int]:
+    """Persons within reach of rule 1 of any known person (the candidates)."""
+    g, p = ctx.graph, rule.params
+    kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
+    found: set[int] = set()
+    for k in g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN):
+        for row in ctx.incident(k):
+            x = g._other(row, k)
+            if g._kind[x] == PERSON:
+                found.add(x)
+            elif ctx.bridge_allowed(x, kinds, p["exclude_public"]):
+                persons = ctx.persons(x)
+                if len(persons) <= p["max_bridge_persons"]:
+                    found.update(persons)
+    return found
+
+
+# --- rule 2: a place linked to several persons at risk in a window ----------------------
+
+
+def _place_hotspot(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+    g, p = ctx.graph, rule.params
+    lo = ctx.today.toordinal() - p["window_days"]
+    hi = ctx.today.toordinal()
+    excluded = {g._types.codes[t] for t in p.get("exclude_link_types", []) if t in g._types.codes}
+    if subjects is None:
+        places: set[int] = set()
+        for v in g.vertices_with_status(AT_RISK):
+            places.update(
+                o for row in ctx.incident(v) if g._kind[(o := g._other(row, v))] == LOCATION
+            )
+        subjects = places
+    alerts = []
+    for place in subjects:
+        if g._kind[place] != LOCATION:
+            continue
+        by_person: dict[int, list[int]] = defaultdict(list)
+        for row in ctx.incident(place):
+            person = g._other(row, place)
+            if (
+                g._status[person] == AT_RISK
+                and g._lt[row] not in excluded
+                and g._in_window(row, lo, hi)
+            ):
+                by_person[person].append(row)
+        if len(by_person) < p["min_persons"]:
+            continue
+        pieces = [
+            _Piece(
+                noisy_or(ctx.weight(r) for r in rows),
+                f"{ctx.sightings(person, rows)}: {STATUS_WORDS[AT_RISK]}.",
+                (g._entities[place].id, g._lids[rows[0]], g._entities[person].id),
+                tuple(rows),
+            )
+            for person, rows in by_person.items()
+        ]
+        score = noisy_or(piece.weight for piece in pieces)
+        if score >= rule.threshold:
+            lead = (
+                f"{ctx.thing(place)[0].upper()}{ctx.thing(place)[1:]} is linked to "
+                f"{len(by_person)} persons at risk in the {p['window_days']} days to "
+                f"{_date_words(ctx.today)}."
+            )
+            alerts.append(_alert(ctx, rule, place, score, lead, pieces))
+    return alerts
+
+
+# --- rule 3: a person of concern linked to a second person at risk ------------------------
+
+
+def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+    g, p = ctx.graph, rule.params
+    family = g._types.codes.get("family")
+    shared_rule = Rule("", "", "", True, 0.0, {"bridge_kinds": ["location", "vehicle", "phone", "handle"], "exclude_public": True})
+    kinds = frozenset(KIND_CODE[k] for k in shared_rule.params["bridge_kinds"])
+    if subjects is None:
+        subjects = g.vertices_with_status(OF_CONCERN)
+    alerts = []
+    for c in subjects:
+        if g._kind[c] != PERSON or g._status[c] != OF_CONCERN:
+            continue
+        per_victim: dict[int, list[_Piece]] = defaultdict(list)
+        for row in ctx.incident(c):
+            other = g._other(row, c)
+            if g._kind[other] == PERSON:
+                if g._status[other] == AT_RISK and g._lt[row] != family:
+                    per_victim[other].append(
+                        _Piece(
+                            ctx.weight(row),
+                            f"{ctx.sightings(c, [row], ctx.name(other))}, {STATUS_WORDS[AT_RISK]}.",
+                            (g._entities[c].id, g._lids[row], g._entities[other].id),
+                            (row,),
+                        )
+                    )
+            elif p["via_shared"] and ctx.bridge_allowed(other, kinds, True):
+                persons = ctx.persons(other)
+                if len(persons) > p["max_bridge_persons"]:
+                    continue
+                spec = ctx.specificity(other, p["specificity_pivot"], 1.0)
+                for row2 in ctx.incident(other):
+                    v = g._other(row2, other)
+                    if v != c and g._status[v] == AT_RISK:
+                        per_victim[v].append(
+                            _Piece(
+                                spec * ctx.weight(row) * ctx.weight(row2),
+                                f"Shares {ctx.thing(other)} (linked to {len(persons)} people) with "
+                                f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: {ctx.sightings(c, [row])}; "
+                                f"{ctx.sightings(v, [row2])}.",
+                                (g._entities[c].id, g._lids[row], g._entities[other].id, g._lids[row2], g._entities[v].id),
+                                (row, row2),
+                            )
+                        )
+        if len(per_victim) < p["min_persons"]:
+            continue
+        strengths = sorted((noisy_or(x.weight for x in pieces) for pieces in per_victim.values()), reverse=True)
+        # the strongest tie is the first person at risk; the alert is about the others
+        score = noisy_or(strengths[p["min_persons"] - 1 :])
+        if score >= rule.threshold:
+            lead = f"{ctx.name(c)}, a person of concern, is linked to {len(per_victim)} persons at risk."
+            pieces = [x for group in per_victim.values() for x in group]
+            alerts.append(_alert(ctx, rule, c, score, lead, pieces))
+    return alerts
+
+
+# --- rule 4: no open case, in the same community as someone at serious risk --------------
+
+
+def _community_serious_risk(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+    g, p = ctx.graph, rule.params
+    levels = set(p["risk_levels"])
+    serious = [v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels]
+    if not serious:
+        return []
+    communities = g.last_communities()
+    sizes: dict[int, int] = defaultdict(int)
+    for community in communities.values():
+        sizes[community] += 1
+    excluded = {g._types.codes[t] for t in p.get("exclude_link_types", []) if t in g._types.codes}
+    wanted = set(subjects) if subjects is not None else None
+    best: dict[int, list[_Piece]] = defaultdict(list)
+    for r in serious:
+        community = communities.get(g._entities[r].id)
+        if community is None or sizes[community] > p["max_community_size"]:
+            continue
+        reached: dict[int, tuple[float, tuple[int, ...]]] = {r: (1.0, ())}
+        frontier = [r]
+        for _ in range(p["max_hops"]):
+            nxt = []
+            for v in frontier:
+                if v != r and (g._kind[v] != PERSON) and len(ctx.persons(v)) > BUSY:
+                    continue
+                for row in ctx.incident(v):
+                    if g._lt[row] in excluded:
+                        continue
+                    o = g._other(row, v)
+                    if o in reached or communities.get(g._entities[o].id) != community:
+                        continue
+                    w, rows = reached[v]
+                    reached[o] = (w * ctx.weight(row), (*rows, row))
+                    nxt.append(o)
+            frontier = nxt
+        for o, (w, rows) in reached.items():
+            entity = g._entities[o]
+            if o == r or entity.kind != "person" or entity.open_case or g._status[o] == OF_CONCERN:
+                continue
+            if entity.risk_level in levels or (wanted is not None and o not in wanted):
+                continue
+            path_ids: list[str] = [entity.id]
+            v = o
+            for row in reversed(rows):
+                v = g._other(row, v)
+                path_ids += [g._lids[row], g._entities[v].id]
+            steps = "; ".join(
+                f"{g._link_at(row).link_type.replace('_', ' ')} ({ctx.evidence(row)})" for row in rows
+            )
+            sentence = (
+                f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, a person at "
+                f"{g._entities[r].risk_level} risk, in a community of {sizes[community]}: {steps}."
+            )
+            best[o].append(_Piece(w, sentence, tuple(path_ids), rows))
+    alerts = []
+    for o, pieces in best.items():
+        score = noisy_or(x.weight for x in pieces)
+        if score >= rule.threshold:
+            lead = f"{ctx.name(o)} has no open case and is close to someone at serious risk."
+            alerts.append(_alert(ctx, rule, o, score, lead, pieces))
+    return alerts
+
+
+RuleFunction = Callable[[_Context, Rule, "Iterable[int] | None"], list[Alert]]
+KINDS: dict[str, RuleFunction] = {
+    "shared_entity": _shared_entity,
+    "place_hotspot": _place_hotspot,
+    "concern_second_victim": _concern_second_victim,
+    "community_serious_risk": _community_serious_risk,
+}
+
+
+def evaluate(
+    graph: AnalysisGraph,
+    rules: AlertRules | None = None,
+    *,
+    today: date,
+    subjects: Iterable[str] | None = None,
+    include_handling_c: bool = True,
+) -> list[Alert]:
+    """Every alert the enabled rules raise (for ``subjects`` only, if given), strongest first."""
+    rules = rules or vocab.alert_rules()
+    ctx = _Context(graph, rules, today, include_handling_c)
+    chosen = None
+    if subjects is not None:
+        chosen = [graph._vindex[s] for s in subjects if s in graph._vindex]
+    alerts: list[Alert] = []
+    for rule in rules.rules:
+        if rule.enabled:
+            alerts += KINDS[rule.kind](ctx, rule, chosen)
+    return sorted(alerts, key=lambda a: (-a.score, a.rule, a.subject_id))
+
+
+def affected_subjects(graph: AnalysisGraph, link: Link) -> set[str]:
+    """Entities whose alerts a new or withdrawn ``link`` can change: everything within two
+    links of either end (what any rule looks at), through things no busier than BUSY."""
+    found: set[int] = set()
+    for end in (link.a, link.b):
+        if end not in graph:
+            continue
+        v = graph._vindex[end]
+        found.add(v)
+        for row in graph._incident(v):
+            o = graph._other(row, v)
+            found.add(o)
+            rows = graph._incident(o)
+            if len(rows) > BUSY:
+                continue
+            found.update(graph._other(r, o) for r in rows)
+    return {graph._entities[v].id for v in found}
+
+
+__all__ = ["Entity", "affected_subjects", "alert_key", "evaluate", "noisy_or"]
