@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from lantern.accounts import api as accounts_api
 from lantern.cases import api as cases_api
 from lantern.imports import api as imports_api
+from lantern.intelligence import api as intel_api
 from lantern.linkage import api as linkage_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
@@ -166,5 +167,32 @@ urlpatterns: list[URLPattern] = [
         "linkage/merges/<int:pk>/undo/",
         linkage_api.MergeUndoView.as_view(),
         name="api-linkage-merge-undo",
+    ),
+    path("intelligence/entities/", intel_api.EntityListView.as_view(), name="api-intel-entities"),
+    path(
+        "intelligence/entities/<int:pk>/",
+        intel_api.EntityDetailView.as_view(),
+        name="api-intel-entity",
+    ),
+    path(
+        "intelligence/entities/<int:pk>/network/",
+        intel_api.EntityNetworkView.as_view(),
+        name="api-intel-network",
+    ),
+    path("intelligence/links/", intel_api.LinkCreateView.as_view(), name="api-intel-links"),
+    path("intelligence/links/<int:pk>/", intel_api.LinkDetailView.as_view(), name="api-intel-link"),
+    path(
+        "intelligence/links/<int:pk>/withdraw/",
+        intel_api.LinkWithdrawView.as_view(),
+        name="api-intel-link-withdraw",
+    ),
+    path("intelligence/alerts/", intel_api.AlertListView.as_view(), name="api-intel-alerts"),
+    path(
+        "intelligence/alerts/<int:pk>/", intel_api.AlertDetailView.as_view(), name="api-intel-alert"
+    ),
+    path(
+        "intelligence/alerts/<int:pk>/decision/",
+        intel_api.AlertDecisionView.as_view(),
+        name="api-intel-alert-decision",
     ),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lantern.screening",
     "lantern.imports",
     "lantern.linkage",
+    "lantern.intelligence",
     "lantern.synth",
 ]
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lantern.accounts.context_processors.actor",
+                "lantern.intelligence.context_processors.intelligence",
             ],
         },
     },

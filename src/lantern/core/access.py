@@ -49,6 +49,7 @@ class RestrictedCategory(models.TextChoices):
     SEXUAL_HEALTH = "sexual_health", "Sexual health"
     UNPROVEN_ALLEGATION = "unproven_allegation", "Unproven allegation"
     INFORMANT = "informant", "Informant-sourced intelligence"
+    HANDLING_C = "handling_c", "Intelligence with handling code C"
 
 
 HUB_ROLES = frozenset({Role.PRACTITIONER, Role.ANALYST, Role.MANAGER})

@@ -23,12 +23,19 @@ class ObjectType(models.TextChoices):
     """Every kind of object the audit log (or a refusal) names."""
 
     AGENCY = "agency", "Agency"
+    ALERT = "alert", "Intelligence alert"
     API_TOKEN = "api_token", "API token"
     CASE = "case", "Case"
+    CHART = "chart", "Link chart"
     CHRONOLOGY_ENTRY = "chronology_entry", "Chronology entry"
+    DISRUPTION = "disruption", "Disruption activity"
+    DISRUPTION_PLAN = "disruption_plan", "Disruption plan"
     EXPORT = "export", "Export"
     EXTRACT = "extract", "Agency extract"
     INSTRUMENT = "instrument", "Screening instrument"
+    INTEL_ENTITY = "intel_entity", "Intelligence entity (person, place, vehicle, phone, handle)"
+    INTEL_EXTRACT = "intel_extract", "Intelligence extract"
+    INTEL_LINK = "intel_link", "Intelligence link"
     INSTRUMENT_VERSION = "instrument_version", "Screening instrument version"
     INVOLVEMENT = "involvement", "Agency involvement"
     LINKAGE = "linkage", "Record linkage"
@@ -38,8 +45,10 @@ class ObjectType(models.TextChoices):
     LINKAGE_RUN = "linkage_run", "Record linkage run"
     MAPPING_PROFILE = "mapping_profile", "Mapping profile"
     MEMBERSHIP = "membership", "Membership"
+    NETWORK = "network", "Intelligence network"
     PERSON = "person", "Person"
     PERSON_MERGE = "person_merge", "Merge of two people"
+    PERSON_OF_CONCERN = "person_of_concern", "Person of concern"
     QUARANTINED_ROW = "quarantined_row", "Quarantined row"
     REFERRAL = "referral", "Referral"
     RESTRICTED_ACCESS_GRANT = "restricted_access_grant", "Restricted access grant"
@@ -384,6 +393,100 @@ class Event(enum.StrEnum):
         T.LINKAGE_RUN,
         "Finished a linkage run",
     )
+
+    # --- intelligence -------------------------------------------------------------------
+    INTEL_SEARCHED = "intel_entity.searched", A.SEARCH, T.INTEL_ENTITY, "Searched intelligence"
+    INTEL_ENTITY_CREATED = (
+        "intel_entity.created",
+        A.CREATE,
+        T.INTEL_ENTITY,
+        "Recorded a person, place, vehicle, phone or handle",
+    )
+    INTEL_ENTITY_UPDATED = "intel_entity.updated", A.CHANGE, T.INTEL_ENTITY, "Changed an entity"
+    INTEL_ENTITY_VIEWED = (
+        "intel_entity.viewed",
+        A.VIEW,
+        T.INTEL_ENTITY,
+        "Viewed a person of concern, place, vehicle, phone or handle",
+    )
+    INTEL_CONCERN_MARKED = (
+        "person_of_concern.marked",
+        A.CREATE,
+        T.PERSON_OF_CONCERN,
+        "Marked a person of concern",
+    )
+    INTEL_CONCERN_UPDATED = (
+        "person_of_concern.updated",
+        A.CHANGE,
+        T.PERSON_OF_CONCERN,
+        "Changed a person of concern's profile",
+    )
+    INTEL_CONCERN_ENDED = (
+        "person_of_concern.ended",
+        A.CHANGE,
+        T.PERSON_OF_CONCERN,
+        "Ended a person of concern marking",
+    )
+    INTEL_LINK_ADDED = "intel_link.added", A.CREATE, T.INTEL_LINK, "Recorded a link"
+    INTEL_LINK_WITHDRAWN = "intel_link.withdrawn", A.CHANGE, T.INTEL_LINK, "Withdrew a link"
+    INTEL_LINK_VIEWED = (
+        "intel_link.viewed",
+        A.VIEW,
+        T.INTEL_LINK,
+        "Viewed a link's evidence and grading",
+    )
+    INTEL_DISRUPTION_RECORDED = (
+        "disruption.recorded",
+        A.CREATE,
+        T.DISRUPTION,
+        "Recorded a disruption activity",
+    )
+    INTEL_DISRUPTION_PLAN_CREATED = (
+        "disruption_plan.created",
+        A.CREATE,
+        T.DISRUPTION_PLAN,
+        "Started a disruption plan",
+    )
+    INTEL_DISRUPTION_PLAN_CHANGED = (
+        "disruption_plan.changed",
+        A.CHANGE,
+        T.DISRUPTION_PLAN,
+        "Changed a disruption plan or its actions",
+    )
+    NETWORK_VIEWED = (
+        "network.viewed",
+        A.VIEW,
+        T.NETWORK,
+        "Viewed part of the network (what was shown is in the detail)",
+    )
+    NETWORK_EXPORTED = (
+        "network.exported",
+        A.EXPORT,
+        T.NETWORK,
+        "Exported part of the network (GraphML or i2 CSV)",
+    )
+    INTEL_CHART_SAVED = "chart.saved", A.CREATE, T.CHART, "Saved a link chart"
+    INTEL_CHART_VIEWED = "chart.viewed", A.VIEW, T.CHART, "Opened a saved link chart"
+    INTEL_EXTRACT_IMPORTED = (
+        "intel_extract.imported",
+        A.CREATE,
+        T.INTEL_EXTRACT,
+        "Loaded an intelligence extract",
+    )
+    ALERT_RAISED = "alert.raised", A.SYSTEM, T.ALERT, "An alert rule raised an alert"
+    ALERT_RERAISED = (
+        "alert.reraised",
+        A.SYSTEM,
+        T.ALERT,
+        "An alert came back with new evidence",
+    )
+    ALERT_LAPSED = "alert.lapsed", A.SYSTEM, T.ALERT, "An alert no longer holds"
+    ALERTS_RUN = "alert.run", A.SYSTEM, T.ALERT, "Evaluated the alert rules on the network"
+    ALERT_LISTED = "alert.listed", A.SEARCH, T.ALERT, "Listed alerts"
+    ALERT_VIEWED = "alert.viewed", A.VIEW, T.ALERT, "Viewed an alert and its explanation"
+    ALERT_ACCEPTED = "alert.accepted", A.CHANGE, T.ALERT, "Accepted an alert"
+    ALERT_DISMISSED = "alert.dismissed", A.CHANGE, T.ALERT, "Dismissed an alert"
+    ALERTS_EXPORTED = "alert.exported", A.EXPORT, T.ALERT, "Exported the open alerts"
 
     # --- synthetic data -------------------------------------------------------------------
     SYNTHETIC_CITY_BUILT = (

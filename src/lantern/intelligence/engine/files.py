@@ -212,6 +212,15 @@ def read_graph(
     entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
 ) -> tuple[AnalysisGraph, list[Problem]]:
     """The graph in the files, and every row that was not loaded with why."""
+    entities, links, problems = read_records(entities_path, links_path, known_path)
+    return AnalysisGraph.build(entities.values(), links.values()), problems
+
+
+def read_records(
+    entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
+) -> tuple[dict[str, Entity], dict[str, Link], list[Problem]]:
+    """The entities and links in the files (by their ids there), and every row that was not
+    loaded with why: what ``lantern intel import`` loads and ``alerts evaluate`` evaluates."""
     _check_header(entities_path, ENTITY_COLUMNS[:2])
     _check_header(links_path, LINK_COLUMNS[:4])
     problems: list[Problem] = []
@@ -261,8 +270,7 @@ def read_graph(
             problems.append(Problem(name, number, f"link_id '{link.id}' is given twice"))
             continue
         links[link.id] = link
-    graph = AnalysisGraph.build(entities.values(), links.values())
-    return graph, problems
+    return entities, links, problems
 
 
 def evaluate_files(

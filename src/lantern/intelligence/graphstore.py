@@ -1,0 +1,272 @@
+"""The one in-memory analysis graph of a process, built from the database once.
+
+:func:`current` returns the :class:`~lantern.intelligence.engine.graph.AnalysisGraph`,
+building it on first use and after that only bringing it up to date: links added since the
+last look (by primary key, which only grows), links withdrawn since then, entities added or
+changed, and the hub's knowledge of people (open cases, screening levels, persons of
+concern) that other apps change. Several worker processes each keep their own copy and
+each catches up the same way, so none needs telling.
+
+Node ids are ``e<pk>`` for entities and ``l<pk>`` for links (:attr:`Entity.node_id`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Exists, Max, OuterRef
+
+from lantern.cases.models import Case, CaseStatus
+from lantern.intelligence.engine.graph import AnalysisGraph
+from lantern.intelligence.engine.model import Entity as GEntity
+from lantern.intelligence.engine.model import Link as GLink
+from lantern.intelligence.models import Entity, Link, PersonOfConcern
+from lantern.screening.models import ScreeningStatus
+
+_BATCH = 50_000
+
+
+def entity_id(pk: int) -> str:
+    return f"e{pk}"
+
+
+def link_id(pk: int) -> str:
+    return f"l{pk}"
+
+
+def pk_of(node_id: str) -> int:
+    return int(node_id[1:])
+
+
+@dataclass
+class _Knowledge:
+    """What the hub knows about person entities beyond the entity rows."""
+
+    concern: set[int] = field(default_factory=set)
+    open_case: set[int] = field(default_factory=set)
+    risk: dict[int, str] = field(default_factory=dict)
+
+
+def _knowledge() -> _Knowledge:
+    k = _Knowledge()
+    k.concern = set(
+        PersonOfConcern.objects.filter(ended_at__isnull=True).values_list("entity_id", flat=True)
+    )
+    hub_people = Entity.objects.filter(kind="person", person__isnull=False)
+    open_case = Case.objects.filter(person=OuterRef("person_id"), status=CaseStatus.OPEN).values(
+        "pk"
+    )
+    k.open_case = set(hub_people.filter(Exists(open_case)).values_list("pk", flat=True))
+    level = ScreeningStatus.objects.filter(person=OuterRef("person_id")).values("level")[:1]
+    for pk, risk in hub_people.annotate(level=level).values_list("pk", "level"):
+        if risk:
+            k.risk[pk] = risk
+    return k
+
+
+def _graph_entity(row: dict[str, object], k: _Knowledge) -> GEntity:
+    pk = int(row["pk"])  # type: ignore[call-overload]
+    status = ""
+    if pk in k.concern:
+        status = "person_of_concern"
+    elif row["at_risk"] or row["person_id"]:
+        status = "person_at_risk"
+    return GEntity(
+        id=entity_id(pk),
+        kind=str(row["kind"]),
+        label=str(row["label"]),
+        subtype=str(row["subtype"]),
+        date_of_birth=row["date_of_birth"],  # type: ignore[arg-type]
+        postcode=str(row["postcode"]),
+        status=status,
+        risk_level=k.risk.get(pk, ""),
+        open_case=pk in k.open_case,
+    )
+
+
+ENTITY_FIELDS = (
+    "pk",
+    "kind",
+    "label",
+    "subtype",
+    "date_of_birth",
+    "postcode",
+    "at_risk",
+    "person_id",
+    "updated_at",
+)
+LINK_FIELDS = (
+    "pk",
+    "from_entity_id",
+    "to_entity_id",
+    "link_type",
+    "date_from",
+    "date_to",
+    "agency__code",
+    "source_eval",
+    "intel_assessment",
+    "handling",
+)
+
+
+def _graph_link(row: tuple[object, ...]) -> GLink:
+    pk, a, b, link_type, date_from, date_to, agency, source_eval, assessment, handling = row
+    return GLink(
+        id=link_id(int(pk)),  # type: ignore[call-overload]
+        a=entity_id(int(a)),  # type: ignore[call-overload]
+        b=entity_id(int(b)),  # type: ignore[call-overload]
+        link_type=str(link_type),
+        date=date_from,  # type: ignore[arg-type]
+        date_to=date_to,  # type: ignore[arg-type]
+        agency=str(agency or ""),
+        source_eval=str(source_eval),
+        intel_assessment=str(assessment),
+        handling=str(handling),
+    )
+
+
+def _rows(qs: object, fields: tuple[str, ...], named: bool) -> Iterator[object]:
+    last = 0
+    while True:
+        batch = list(
+            (
+                qs.filter(pk__gt=last)
+                .order_by("pk")  # type: ignore[attr-defined]
+                .values(*fields)
+                if named
+                else qs.filter(pk__gt=last).order_by("pk").values_list(*fields)
+            )[:_BATCH]  # type: ignore[attr-defined]
+        )
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1]["pk"] if named else batch[-1][0]
+
+
+def _holds(graph: AnalysisGraph, link: str) -> bool:
+    try:
+        graph.link(link)
+    except KeyError:
+        return False
+    return True
+
+
+class GraphStore:
+    """Holds the process's graph and the watermarks it was brought up to."""
+
+    def __init__(self) -> None:
+        self.graph: AnalysisGraph | None = None
+        self.max_link = 0
+        self.max_entity = 0
+        self.entities_changed: datetime | None = None
+        self.withdrawn_since: datetime | None = None
+        self.knowledge = _Knowledge()
+        self.lock = threading.RLock()
+
+    def build(self) -> AnalysisGraph:
+        k = _knowledge()
+        entities = Entity.objects.all()
+        links = Link.objects.filter(withdrawn_at__isnull=True)
+        marks = Entity.objects.aggregate(pk=Max("pk"), changed=Max("updated_at"))
+        link_marks = Link.objects.aggregate(pk=Max("pk"), withdrawn=Max("withdrawn_at"))
+        graph = AnalysisGraph.build(
+            (_graph_entity(row, k) for row in _rows(entities, ENTITY_FIELDS, True)),  # type: ignore[arg-type]
+            (_graph_link(row) for row in _rows(links, LINK_FIELDS, False)),  # type: ignore[arg-type]
+        )
+        self.graph = graph
+        self.max_entity = marks["pk"] or 0
+        self.entities_changed = marks["changed"]
+        self.max_link = link_marks["pk"] or 0
+        self.withdrawn_since = link_marks["withdrawn"]
+        self.knowledge = k
+        return graph
+
+    def refresh(self) -> tuple[AnalysisGraph, set[str]]:
+        """Catch up with the database; returns the graph and the ids of what changed."""
+        with self.lock:
+            if self.graph is None:
+                return self.build(), set()
+            graph = self.graph
+            changed: set[str] = set()
+            # Entities added or changed (label, type, at risk).
+            new_entities = Entity.objects.filter(pk__gt=self.max_entity)
+            changed_entities = Entity.objects.none()
+            if self.entities_changed is not None:
+                changed_entities = Entity.objects.filter(
+                    pk__lte=self.max_entity, updated_at__gt=self.entities_changed
+                )
+            k = _knowledge()
+            for row in new_entities.order_by("pk").values(*ENTITY_FIELDS):
+                graph.add_entity(_graph_entity(row, k))
+                self.max_entity = max(self.max_entity, int(row["pk"]))
+                changed.add(entity_id(int(row["pk"])))
+            touched = {int(row["pk"]): row for row in changed_entities.values(*ENTITY_FIELDS)}
+            # The hub's knowledge of people changes in other apps: compare and update.
+            moved = (
+                (k.concern ^ self.knowledge.concern)
+                | (k.open_case ^ self.knowledge.open_case)
+                | {
+                    pk
+                    for pk in set(k.risk) | set(self.knowledge.risk)
+                    if k.risk.get(pk) != self.knowledge.risk.get(pk)
+                }
+            )
+            missing = moved - set(touched)
+            if missing:
+                for row in Entity.objects.filter(pk__in=missing).values(*ENTITY_FIELDS):
+                    touched[int(row["pk"])] = row
+            for pk, row in touched.items():
+                graph.update_entity(_graph_entity(row, k))
+                changed.add(entity_id(pk))
+                stamp = row["updated_at"]
+                if self.entities_changed is None or stamp > self.entities_changed:
+                    self.entities_changed = stamp
+            self.knowledge = k
+            # Links added since, then links withdrawn since.
+            for row in _rows(
+                Link.objects.filter(pk__gt=self.max_link, withdrawn_at__isnull=True),
+                LINK_FIELDS,
+                False,
+            ):
+                link = _graph_link(row)  # type: ignore[arg-type]
+                graph.add_link(link)
+                changed.update((link.a, link.b))
+            top = Link.objects.aggregate(pk=Max("pk"))["pk"] or 0
+            self.max_link = max(self.max_link, top)
+            withdrawn = Link.objects.filter(withdrawn_at__isnull=False)
+            if self.withdrawn_since is not None:
+                withdrawn = withdrawn.filter(withdrawn_at__gt=self.withdrawn_since)
+            for pk, a, b, stamp in withdrawn.values_list(
+                "pk", "from_entity_id", "to_entity_id", "withdrawn_at"
+            ):
+                if _holds(graph, link_id(pk)):
+                    graph.withdraw_link(link_id(pk))
+                    changed.update((entity_id(a), entity_id(b)))
+                if self.withdrawn_since is None or stamp > self.withdrawn_since:
+                    self.withdrawn_since = stamp
+            return graph, changed
+
+    def reset(self) -> None:
+        with self.lock:
+            self.graph = None
+
+
+_STORE = GraphStore()
+
+
+def store() -> GraphStore:
+    return _STORE
+
+
+def current() -> AnalysisGraph:
+    """The analysis graph, up to date with the database."""
+    graph, _ = _STORE.refresh()
+    return graph
+
+
+def reset() -> None:
+    """Forget the graph (tests that roll the database back, a restore)."""
+    _STORE.reset()
