@@ -194,6 +194,7 @@ def test_every_url_is_classified() -> None:
         | set(LINKAGE_ROUTES)
         | set(KNOWN_TO_HUB_ROUTES)
         | set(MANAGER_ROUTES)
+        | set(INTEL_ROUTES)
     )
     unclassified = sorted(
         name
@@ -535,3 +536,80 @@ def test_restricted_access_decisions_are_for_managers(
     assert as_user(getattr(partnership, who)).get(url).status_code == 403, (name, who)
     assert _refusals() == before + 1
     assert as_user(partnership.manager).get(url).status_code == 200
+
+
+# --- intelligence: the hub and police analysts; never contributors, board or admin ------
+
+from tests.intelligence.world import IntelWorld, build_intel_world  # noqa: E402
+
+IntelKwargs = Callable[[IntelWorld], dict[str, Any]]
+
+#: name: (kwargs, method). Every one is for hub roles and police analysts and managers only.
+INTEL_ROUTES: dict[str, tuple[IntelKwargs, str]] = {
+    "intelligence:home": (lambda w: {}, "get"),
+    "intelligence:entity_new": (lambda w: {}, "get"),
+    "intelligence:entity": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:concern": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:concern_end": (lambda w: {"pk": w.concern.pk}, "post"),
+    "intelligence:link_new": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:disruption_new": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:plan_new": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:chart": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:chart_data": (lambda w: {"pk": w.concern.pk}, "get"),
+    "intelligence:chart_save": (lambda w: {"pk": w.concern.pk}, "post"),
+    "intelligence:export": (lambda w: {"pk": w.concern.pk, "fmt": "graphml"}, "get"),
+    "intelligence:link": (lambda w: {"pk": w.link.pk}, "get"),
+    "intelligence:plan": (lambda w: {"pk": w.plan.pk}, "get"),
+    "intelligence:plan_action_done": (lambda w: {"pk": w.action.pk}, "post"),
+    "intelligence:network": (lambda w: {}, "get"),
+    "intelligence:charts": (lambda w: {}, "get"),
+    "intelligence:alerts": (lambda w: {}, "get"),
+    "intelligence:alert": (lambda w: {"pk": w.alert.pk}, "get"),
+    "api-intel-entities": (lambda w: {}, "get"),
+    "api-intel-entity": (lambda w: {"pk": w.concern.pk}, "get"),
+    "api-intel-network": (lambda w: {"pk": w.concern.pk}, "get"),
+    "api-intel-links": (lambda w: {}, "post"),
+    "api-intel-link": (lambda w: {"pk": w.link.pk}, "get"),
+    "api-intel-link-withdraw": (lambda w: {"pk": w.link.pk}, "post"),
+    "api-intel-alerts": (lambda w: {}, "get"),
+    "api-intel-alert": (lambda w: {"pk": w.alert.pk}, "get"),
+    "api-intel-alert-decision": (lambda w: {"pk": w.alert.pk}, "post"),
+}
+
+INTEL_REFUSED = ["school_lead", "police_officer", "board", "admin"]
+
+
+@pytest.mark.parametrize("name", sorted(INTEL_ROUTES))
+@pytest.mark.parametrize("who", INTEL_REFUSED)
+def test_intelligence_is_refused_to_contributors_board_and_admin(
+    partnership: Partnership, as_user: Any, name: str, who: str
+) -> None:
+    world = build_intel_world(partnership)
+    kwargs, method = INTEL_ROUTES[name]
+    before = _refusals()
+    response = _request(
+        as_user(getattr(partnership, who)), method, reverse(name, kwargs=kwargs(world))
+    )
+    assert response.status_code == 403, (name, who, response.status_code)
+    assert "Reevematrix" not in response.content.decode()
+    assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+
+
+@pytest.mark.parametrize("name", sorted(INTEL_ROUTES))
+@pytest.mark.parametrize("who", ["practitioner", "police_analyst"])
+def test_intelligence_admits_the_hub_and_police_analysts(
+    partnership: Partnership, as_user: Any, name: str, who: str
+) -> None:
+    world = build_intel_world(partnership)
+    actor = world.police_analyst if who == "police_analyst" else partnership.practitioner
+    kwargs, method = INTEL_ROUTES[name]
+    response = _request(as_user(actor), method, reverse(name, kwargs=kwargs(world)))
+    if name in ("intelligence:concern", "intelligence:concern_end") and who == "practitioner":
+        # Marking persons of concern is for analysts and managers.
+        assert response.status_code == 403, (name, response.status_code)
+        return
+    if name == "api-intel-alert-decision" and who == "police_analyst":
+        # Deciding an alert starts hub work: police analysts read alerts only.
+        assert response.status_code == 403, (name, response.status_code)
+        return
+    assert response.status_code in (200, 201, 302, 400), (name, who, response.status_code)

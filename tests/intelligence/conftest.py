@@ -30,7 +30,12 @@ class Intel:
     police_analyst_c: Actor
 
     def entity(
-        self, kind: str, label: str, *, actor: Actor | None = None, at_risk: bool = False,
+        self,
+        kind: str,
+        label: str,
+        *,
+        actor: Actor | None = None,
+        at_risk: bool = False,
         **kw: Any,
     ) -> Entity:
         details = services.EntityDetails(kind=kind, label=label, **kw)

@@ -26,7 +26,9 @@ def _network(intel: Any) -> dict[str, Any]:
     services.concern_mark(actor=intel.p.analyst, entity=poc)
     v1 = intel.entity(EntityKind.PERSON, "Kayla Moss", at_risk=True)
     v2 = intel.entity(EntityKind.PERSON, "Tia Bright", at_risk=True)
-    flat = intel.entity(EntityKind.LOCATION, "Flat 3, 12 Mill Street", subtype="flat", postcode="LS1 4AP")
+    flat = intel.entity(
+        EntityKind.LOCATION, "Flat 3, 12 Mill Street", subtype="flat", postcode="LS1 4AP"
+    )
     car = intel.entity(EntityKind.VEHICLE, "AB12 CDE")
     stranger = intel.entity(EntityKind.PERSON, "Lee Carver")
     intel.link(poc, car, "driver_of", grading="1AP")
@@ -124,45 +126,80 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
     d = (date.today() - timedelta(days=10)).isoformat()
-    entities = _write(tmp_path / "entities.csv", ["entity_id", "kind", "label", "subtype", "date_of_birth", "postcode"], [
-        ["P1", "person", "Adam Reeve", "", "1980-01-01", ""],
-        ["V1", "person", "Kayla Moss", "", "2010-05-05", ""],
-        ["V2", "person", "Tia Bright", "", "2009-07-07", ""],
-        ["S1", "person", "Lee Carver", "", "", ""],
-        ["S2", "person", "Nobody Special", "", "", ""],
-        ["L1", "location", "Flat 3, 12 Mill Street", "flat", "", "LS1 4AP"],
-        ["L2", "location", "City bus station", "bus_station", "", ""],
-        ["C1", "vehicle", "AB12 CDE", "", "", ""],
-        ["X1", "vehicle", "not a plate", "", "", ""],
-    ])
-    links = _write(tmp_path / "links.csv", ["link_id", "from_id", "to_id", "link_type", "date", "source_agency", "source_eval", "intel_assessment", "handling"], [
-        ["K1", "P1", "C1", "driver_of", d, "police", "1", "A", "P"],
-        ["K2", "V1", "C1", "seen_in", d, "police", "2", "B", "P"],
-        ["K3", "V2", "L1", "taken_to", d, "police", "2", "B", "P"],
-        ["K4", "P1", "L1", "seen_at", d, "police", "2", "B", "P"],
-        ["K5", "S1", "C1", "seen_in", d, "police", "2", "B", "P"],
-        ["K6", "S1", "L1", "seen_at", d, "police", "2", "C", "P"],
-        ["K7", "S2", "L2", "seen_at", d, "police", "2", "B", "P"],
-        ["K8", "P1", "L2", "seen_at", d, "police", "2", "B", "P"],
-        ["K9", "P1", "L1", "lives_at", d, "police", "9", "B", "P"],
-    ])
-    known = _write(tmp_path / "known.csv", ["entity_id", "status"], [
-        ["P1", "person_of_concern"], ["V1", "person_at_risk"], ["V2", "person_at_risk"],
-    ])
+    entities = _write(
+        tmp_path / "entities.csv",
+        ["entity_id", "kind", "label", "subtype", "date_of_birth", "postcode"],
+        [
+            ["P1", "person", "Adam Reeve", "", "1980-01-01", ""],
+            ["V1", "person", "Kayla Moss", "", "2010-05-05", ""],
+            ["V2", "person", "Tia Bright", "", "2009-07-07", ""],
+            ["S1", "person", "Lee Carver", "", "", ""],
+            ["S2", "person", "Nobody Special", "", "", ""],
+            ["L1", "location", "Flat 3, 12 Mill Street", "flat", "", "LS1 4AP"],
+            ["L2", "location", "City bus station", "bus_station", "", ""],
+            ["C1", "vehicle", "AB12 CDE", "", "", ""],
+            ["X1", "vehicle", "not a plate", "", "", ""],
+        ],
+    )
+    links = _write(
+        tmp_path / "links.csv",
+        [
+            "link_id",
+            "from_id",
+            "to_id",
+            "link_type",
+            "date",
+            "source_agency",
+            "source_eval",
+            "intel_assessment",
+            "handling",
+        ],
+        [
+            ["K1", "P1", "C1", "driver_of", d, "police", "1", "A", "P"],
+            ["K2", "V1", "C1", "seen_in", d, "police", "2", "B", "P"],
+            ["K3", "V2", "L1", "taken_to", d, "police", "2", "B", "P"],
+            ["K4", "P1", "L1", "seen_at", d, "police", "2", "B", "P"],
+            ["K5", "S1", "C1", "seen_in", d, "police", "2", "B", "P"],
+            ["K6", "S1", "L1", "seen_at", d, "police", "2", "C", "P"],
+            ["K7", "S2", "L2", "seen_at", d, "police", "2", "B", "P"],
+            ["K8", "P1", "L2", "seen_at", d, "police", "2", "B", "P"],
+            ["K9", "P1", "L1", "lives_at", d, "police", "9", "B", "P"],
+        ],
+    )
+    known = _write(
+        tmp_path / "known.csv",
+        ["entity_id", "status"],
+        [
+            ["P1", "person_of_concern"],
+            ["V1", "person_at_risk"],
+            ["V2", "person_at_risk"],
+        ],
+    )
     return entities, links, known
 
 
 def test_files_and_database_give_the_same_alerts(intel: Any, tmp_path: Path) -> None:
     entities, links, known = _files(tmp_path)
     out = tmp_path / "alerts.csv"
-    call_command("alerts", "evaluate", entities=str(entities), links=str(links), known=str(known),
-                 out=str(out), today=date.today().isoformat())
+    call_command(
+        "alerts",
+        "evaluate",
+        entities=str(entities),
+        links=str(links),
+        known=str(known),
+        out=str(out),
+        today=date.today().isoformat(),
+    )
     with out.open() as f:
         from_files = {(r["rule"], r["subject_entity_id"], r["score"]) for r in csv.DictReader(f)}
     assert from_files, "the files hold a situation every rule set should find"
     summary = importing.intel_import(
-        actor=intel.police_analyst, entities_path=entities, links_path=links, known_path=known,
-        agency=intel.p.police, agreement="Police–hub ISA 2026",
+        actor=intel.police_analyst,
+        entities_path=entities,
+        links_path=links,
+        known_path=known,
+        agency=intel.p.police,
+        agreement="Police–hub ISA 2026",
     )
     assert summary.extract.rows_quarantined == 2  # X1 (not a plate) and K9 (source_eval 9)
     alerting.run_all()
@@ -176,8 +213,14 @@ def test_files_and_database_give_the_same_alerts(intel: Any, tmp_path: Path) -> 
 
 def test_importing_the_same_extract_again_adds_nothing(intel: Any, tmp_path: Path) -> None:
     entities, links, known = _files(tmp_path)
-    kwargs = {"actor": intel.police_analyst, "entities_path": entities, "links_path": links,
-              "known_path": known, "agency": intel.p.police, "agreement": "ISA"}
+    kwargs = {
+        "actor": intel.police_analyst,
+        "entities_path": entities,
+        "links_path": links,
+        "known_path": known,
+        "agency": intel.p.police,
+        "agreement": "ISA",
+    }
     first = importing.intel_import(**kwargs).extract
     again = importing.intel_import(**kwargs).extract
     assert first.entities_added == 8 and first.links_added == 8
@@ -189,6 +232,10 @@ def test_a_contributor_cannot_import_intelligence(intel: Any, tmp_path: Path) ->
     entities, links, known = _files(tmp_path)
     with pytest.raises(AccessRefused):
         importing.intel_import(
-            actor=intel.p.police_officer, entities_path=entities, links_path=links,
-            known_path=known, agency=intel.p.police, agreement="ISA",
+            actor=intel.p.police_officer,
+            entities_path=entities,
+            links_path=links,
+            known_path=known,
+            agency=intel.p.police,
+            agreement="ISA",
         )

@@ -106,12 +106,17 @@ def test_person_of_concern_profile_and_disruption(intel: Any) -> None:
     assert graphstore.current().entity(man.node_id).status == "person_of_concern"
     with pytest.raises(InvalidError):
         services.disruption_record(
-            actor=intel.p.analyst, subject=man, activity="premises_closure_notice",
+            actor=intel.p.analyst,
+            subject=man,
+            activity="premises_closure_notice",
             occurred_on=date.today(),
         )
     item = services.disruption_record(
-        actor=intel.p.analyst, subject=man, activity="cawn",
-        occurred_on=date.today() - timedelta(days=3), outcome="Served; no contact since",
+        actor=intel.p.analyst,
+        subject=man,
+        activity="cawn",
+        occurred_on=date.today() - timedelta(days=3),
+        outcome="Served; no contact since",
     )
     assert Disruption.objects.get(pk=item.pk).activity_label == "Child abduction warning notice"
     services.concern_end(actor=intel.p.analyst, entity=man, reason="Convicted and in custody")

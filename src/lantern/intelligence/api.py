@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from lantern.core.api import ActorAPIView, ActorListAPIView, problems, query_text
 from lantern.core.pagination import PagePagination
+from lantern.intelligence import access as intel_access
 from lantern.intelligence import queries, services, terms
 from lantern.intelligence.models import (
     Alert,
@@ -168,7 +169,9 @@ class EntityListView(ActorListAPIView):
 
     def query(self) -> Any:
         return queries.search(
-            self.actor, query_text(self.request, "q"), query_text(self.request, "kind", max_length=10)
+            self.actor,
+            query_text(self.request, "q"),
+            query_text(self.request, "kind", max_length=10),
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -178,7 +181,10 @@ class EntityListView(ActorListAPIView):
 
     @extend_schema(
         operation_id="intelligence_entities_list",
-        parameters=[OpenApiParameter("q", str, required=False), OpenApiParameter("kind", str, required=False)],
+        parameters=[
+            OpenApiParameter("q", str, required=False),
+            OpenApiParameter("kind", str, required=False),
+        ],
         tags=TAGS,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -191,6 +197,7 @@ class EntityListView(ActorListAPIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
+        intel_access.require_read(self.actor)
         body = EntityCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -222,8 +229,13 @@ class EntityDetailView(ActorAPIView):
             for row in rows
         ]
         data["disruptions"] = [
-            {"activity": d.activity, "activity_label": d.activity_label,
-             "occurred_on": d.occurred_on, "agency": d.agency.code, "outcome": d.outcome}
+            {
+                "activity": d.activity,
+                "activity_label": d.activity_label,
+                "occurred_on": d.occurred_on,
+                "agency": d.agency.code,
+                "outcome": d.outcome,
+            }
             for d in page.disruptions
         ]
         return Response(data)
@@ -245,7 +257,9 @@ class EntityNetworkView(ActorAPIView):
         except ValueError as exc:
             raise serializers.ValidationError({"depth": ["Give a number from 1 to 4"]}) from exc
         view = queries.ego(self.actor, entity, depth=depth, purpose="API")
-        return Response({"entities": view.entities, "links": view.links, "truncated": view.truncated})
+        return Response(
+            {"entities": view.entities, "links": view.links, "truncated": view.truncated}
+        )
 
 
 class LinkCreateView(ActorAPIView):
@@ -256,6 +270,7 @@ class LinkCreateView(ActorAPIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
+        intel_access.require_read(self.actor)
         body = LinkCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -288,7 +303,9 @@ class LinkWithdrawView(ActorAPIView):
         link = queries.link_get(self.actor, pk)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        link = services.link_withdraw(actor=self.actor, link=link, reason=body.validated_data["reason"])
+        link = services.link_withdraw(
+            actor=self.actor, link=link, reason=body.validated_data["reason"]
+        )
         return Response(LinkSerializer(link).data)
 
 
@@ -301,7 +318,9 @@ class AlertListView(ActorListAPIView):
     def query(self) -> Any:
         value = query_text(self.request, "status", max_length=10) or AlertStatus.OPEN
         if value not in AlertStatus.values:
-            raise serializers.ValidationError({"status": [f"Use one of {', '.join(AlertStatus.values)}"]})
+            raise serializers.ValidationError(
+                {"status": [f"Use one of {', '.join(AlertStatus.values)}"]}
+            )
         return queries.alert_list(self.actor, status=value)
 
     @extend_schema(
@@ -334,12 +353,16 @@ class AlertDecisionView(ActorAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         alert = queries.alert_get(self.actor, pk)
+        intel_access.require_decide_alerts(self.actor, alert)
         body = AlertDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if data["decision"] == "accept":
             alert = services.alert_accept(
-                actor=self.actor, alert=alert, start=data["start"], case_id=data["case_id"],
+                actor=self.actor,
+                alert=alert,
+                start=data["start"],
+                case_id=data["case_id"],
                 reason=data["reason"],
             )
         else:

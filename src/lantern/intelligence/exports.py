@@ -43,10 +43,13 @@ def graphml_bytes(view: queries.NetworkView) -> bytes:
     graph = igraph.Graph(directed=False)
     graph.add_vertices(len(view.entities))
     index = {node["id"]: i for i, node in enumerate(view.entities)}
-    for attr in ("id", "kind", "label", "subtype", "role", "risk"):
+    # GraphML gives every node and edge an ``id`` of its own: ours go in as entity_id/link_id.
+    graph.vs["entity_id"] = [node["id"] for node in view.entities]
+    for attr in ("kind", "label", "subtype", "role", "risk"):
         graph.vs[attr] = [str(node.get(attr, "")) for node in view.entities]
     graph.add_edges([(index[e["source"]], index[e["target"]]) for e in view.links])
-    for attr in ("id", "type", "label", "date", "date_to", "agency", "grading"):
+    graph.es["link_id"] = [e["id"] for e in view.links]
+    for attr in ("type", "label", "date", "date_to", "agency", "grading"):
         graph.es[attr] = [str(e.get(attr, "")) for e in view.links]
     handle, path = tempfile.mkstemp(suffix=".graphml")
     os.close(handle)

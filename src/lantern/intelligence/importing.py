@@ -89,14 +89,18 @@ def intel_import(
         )
         quarantine = [
             IntelQuarantinedRow(
-                extract=extract, file=_file_kind(p.file, entities_path, links_path), row_number=p.row,
-                data={}, reason=p.message,
+                extract=extract,
+                file=_file_kind(p.file, entities_path, links_path),
+                row_number=p.row,
+                data={},
+                reason=p.message,
             )
             for p in problems
         ]
         held = dict(
-            ExternalEntityId.objects.filter(agency=agency, external_id__in=list(entities))
-            .values_list("external_id", "entity_id")
+            ExternalEntityId.objects.filter(
+                agency=agency, external_id__in=list(entities)
+            ).values_list("external_id", "entity_id")
         )
         ids: dict[str, int] = {}
         new_refs: list[ExternalEntityId] = []
@@ -107,32 +111,53 @@ def intel_import(
                 extract.entities_matched += 1
                 continue
             details = services.EntityDetails(
-                kind=e.kind, label=e.label or ext_id, subtype=e.subtype, postcode=e.postcode,
+                kind=e.kind,
+                label=e.label or ext_id,
+                subtype=e.subtype,
+                postcode=e.postcode,
                 date_of_birth=e.date_of_birth,
             )
             try:
                 key, label = services.entity_key(details)
             except InvalidError as exc:
-                quarantine.append(IntelQuarantinedRow(
-                    extract=extract, file="entities", row_number=0,
-                    data={"entity_id": ext_id, "label": e.label}, reason="; ".join(exc.messages),
-                ))
+                quarantine.append(
+                    IntelQuarantinedRow(
+                        extract=extract,
+                        file="entities",
+                        row_number=0,
+                        data={"entity_id": ext_id, "label": e.label},
+                        reason="; ".join(exc.messages),
+                    )
+                )
                 continue
             existing = (
                 Entity.objects.filter(kind=e.kind, key=key).values_list("pk", flat=True).first()
-                if key else None
+                if key
+                else None
             )
             if existing is not None:
                 ids[ext_id] = existing
-                new_refs.append(ExternalEntityId(agency=agency, external_id=ext_id, entity_id=existing))
+                new_refs.append(
+                    ExternalEntityId(agency=agency, external_id=ext_id, entity_id=existing)
+                )
                 extract.entities_matched += 1
                 continue
-            to_create.append((ext_id, Entity(
-                kind=e.kind, label=label, key=key, subtype=e.subtype,
-                postcode=e.postcode, date_of_birth=e.date_of_birth,
-                at_risk=e.status == "person_at_risk",
-                created_by=actor.user, created_by_agency=agency,
-            )))
+            to_create.append(
+                (
+                    ext_id,
+                    Entity(
+                        kind=e.kind,
+                        label=label,
+                        key=key,
+                        subtype=e.subtype,
+                        postcode=e.postcode,
+                        date_of_birth=e.date_of_birth,
+                        at_risk=e.status == "person_at_risk",
+                        created_by=actor.user,
+                        created_by_agency=agency,
+                    ),
+                )
+            )
         # Two rows of one file with the same key are one entity.
         by_key: dict[tuple[str, str], Entity] = {}
         unique: list[Entity] = []
@@ -148,21 +173,41 @@ def intel_import(
         for ext_id, entity in to_create:
             target = by_key.get((entity.kind, entity.key), entity) if entity.key else entity
             ids[ext_id] = target.pk
-            new_refs.append(ExternalEntityId(agency=agency, external_id=ext_id, entity_id=target.pk))
+            new_refs.append(
+                ExternalEntityId(agency=agency, external_id=ext_id, entity_id=target.pk)
+            )
         ExternalEntityId.objects.bulk_create(new_refs, batch_size=BATCH)
         # What the hub knows, from the known file.
         at_risk = [ids[x] for x, e in entities.items() if x in ids and e.status == "person_at_risk"]
-        Entity.objects.filter(pk__in=at_risk, at_risk=False).update(at_risk=True, updated_at=timezone.now())
-        concern_ids = [ids[x] for x, e in entities.items() if x in ids and e.status == "person_of_concern"]
-        already = set(PersonOfConcern.objects.filter(entity_id__in=concern_ids).values_list("entity_id", flat=True))
-        PersonOfConcern.objects.bulk_create([
-            PersonOfConcern(entity_id=pk, marked_by=actor.user, marked_by_agency=agency,
-                            notes=f"Marked by intelligence extract {extract.pk}")
-            for pk in concern_ids if pk not in already
-        ], batch_size=BATCH)
+        Entity.objects.filter(pk__in=at_risk, at_risk=False).update(
+            at_risk=True, updated_at=timezone.now()
+        )
+        concern_ids = [
+            ids[x] for x, e in entities.items() if x in ids and e.status == "person_of_concern"
+        ]
+        already = set(
+            PersonOfConcern.objects.filter(entity_id__in=concern_ids).values_list(
+                "entity_id", flat=True
+            )
+        )
+        PersonOfConcern.objects.bulk_create(
+            [
+                PersonOfConcern(
+                    entity_id=pk,
+                    marked_by=actor.user,
+                    marked_by_agency=agency,
+                    notes=f"Marked by intelligence extract {extract.pk}",
+                )
+                for pk in concern_ids
+                if pk not in already
+            ],
+            batch_size=BATCH,
+        )
         Entity.objects.filter(pk__in=concern_ids).update(updated_at=timezone.now())
         held_links = set(
-            Link.objects.filter(agency=agency, external_id__in=list(links)).values_list("external_id", flat=True)
+            Link.objects.filter(agency=agency, external_id__in=list(links)).values_list(
+                "external_id", flat=True
+            )
         )
         new_links = []
         for ext_id, link in links.items():
@@ -170,36 +215,64 @@ def intel_import(
                 extract.links_already_held += 1
                 continue
             if link.a not in ids or link.b not in ids:
-                quarantine.append(IntelQuarantinedRow(
-                    extract=extract, file="links", row_number=0, data={"link_id": ext_id},
-                    reason="One of its entities was not loaded",
-                ))
+                quarantine.append(
+                    IntelQuarantinedRow(
+                        extract=extract,
+                        file="links",
+                        row_number=0,
+                        data={"link_id": ext_id},
+                        reason="One of its entities was not loaded",
+                    )
+                )
                 continue
             if ids[link.a] == ids[link.b]:
-                quarantine.append(IntelQuarantinedRow(
-                    extract=extract, file="links", row_number=0, data={"link_id": ext_id},
-                    reason="Both ends are the same entity once duplicates are matched",
-                ))
+                quarantine.append(
+                    IntelQuarantinedRow(
+                        extract=extract,
+                        file="links",
+                        row_number=0,
+                        data={"link_id": ext_id},
+                        reason="Both ends are the same entity once duplicates are matched",
+                    )
+                )
                 continue
-            new_links.append(Link(
-                from_entity_id=ids[link.a], to_entity_id=ids[link.b], link_type=link.link_type,
-                date_from=link.date, date_to=link.date_to, agency=agency,
-                source_kind=LinkSource.IMPORT, source_extract=extract,
-                source_reference=link.agency[:200], external_id=ext_id,
-                source_eval=link.source_eval, intel_assessment=link.intel_assessment,
-                handling=link.handling, recorded_by=actor.user,
-            ))
+            new_links.append(
+                Link(
+                    from_entity_id=ids[link.a],
+                    to_entity_id=ids[link.b],
+                    link_type=link.link_type,
+                    date_from=link.date,
+                    date_to=link.date_to,
+                    agency=agency,
+                    source_kind=LinkSource.IMPORT,
+                    source_extract=extract,
+                    source_reference=link.agency[:200],
+                    external_id=ext_id,
+                    source_eval=link.source_eval,
+                    intel_assessment=link.intel_assessment,
+                    handling=link.handling,
+                    recorded_by=actor.user,
+                )
+            )
         Link.objects.bulk_create(new_links, batch_size=BATCH)
         extract.links_added = len(new_links)
         IntelQuarantinedRow.objects.bulk_create(quarantine, batch_size=BATCH)
         extract.rows_quarantined = len(quarantine)
         extract.save()
-        audit.record(actor, Event.INTEL_EXTRACT_IMPORTED, object_id=extract.pk, detail={
-            "agency": agency.code, "agreement": extract.agreement,
-            "entities_added": extract.entities_added, "entities_matched": extract.entities_matched,
-            "links_added": extract.links_added, "links_already_held": extract.links_already_held,
-            "quarantined": extract.rows_quarantined,
-        })
+        audit.record(
+            actor,
+            Event.INTEL_EXTRACT_IMPORTED,
+            object_id=extract.pk,
+            detail={
+                "agency": agency.code,
+                "agreement": extract.agreement,
+                "entities_added": extract.entities_added,
+                "entities_matched": extract.entities_matched,
+                "links_added": extract.links_added,
+                "links_already_held": extract.links_already_held,
+                "quarantined": extract.rows_quarantined,
+            },
+        )
     return ImportSummary(extract=extract, problems=problems)
 
 
@@ -213,7 +286,12 @@ def _file_kind(name: str, entities: Path, links: Path) -> str:
 
 def external_ids(agency: Agency) -> dict[int, str]:
     """Entity pk to the agency's own id for it (to compare with file evaluation)."""
-    return {pk: ext for ext, pk in ExternalEntityId.objects.filter(agency=agency).values_list("external_id", "entity_id")}
+    return {
+        pk: ext
+        for ext, pk in ExternalEntityId.objects.filter(agency=agency).values_list(
+            "external_id", "entity_id"
+        )
+    }
 
 
 __all__ = ["EntityKind", "ImportSummary", "external_ids", "intel_import"]

@@ -177,6 +177,7 @@ def concern(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_POST
 def concern_end(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     entity = queries.entity_get(actor, pk)
+    intel_access.require_mark_concern(actor, entity)
     form = EndConcernForm(request.POST)
     if form.is_valid():
         try:

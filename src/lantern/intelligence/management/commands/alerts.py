@@ -1,9 +1,9 @@
 """Alerts from the command line.
 
-    lantern alerts evaluate --entities F --links F --known F --out alerts.csv [--today D]
-        the rules on files, without a database (test them on your own history first)
-    lantern alerts run        evaluate every rule on the live network
-    lantern alerts export --out FILE [--as USER]   the open alerts, in the evaluate layout
+lantern alerts evaluate --entities F --links F --known F --out alerts.csv [--today D]
+    the rules on files, without a database (test them on your own history first)
+lantern alerts run        evaluate every rule on the live network
+lantern alerts export --out FILE [--as USER]   the open alerts, in the evaluate layout
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ class Command(BaseCommand):
                 raise CommandError("--today is YYYY-MM-DD") from exc
         try:
             result = files.evaluate_files(
-                options["entities"], options["links"], options["known"] or None, options["out"],
+                options["entities"],
+                options["links"],
+                options["known"] or None,
+                options["out"],
                 today=today,
             )
         except (files.LayoutError, OSError) as exc:
@@ -84,8 +87,18 @@ class Command(BaseCommand):
             writer = csv_writer(handle)
             writer.writerow(files.ALERT_COLUMNS)
             for alert in rows.order_by("-score"):
-                writer.writerow([alert.key, alert.rule, alert.subject.node_id, alert.subject.kind,
-                                 f"{alert.score:.4f}", alert.explanation])
+                writer.writerow(
+                    [
+                        alert.key,
+                        alert.rule,
+                        alert.subject.node_id,
+                        alert.subject.kind,
+                        f"{alert.score:.4f}",
+                        alert.explanation,
+                    ]
+                )
                 count += 1
-        audit.record(actor, Event.ALERTS_EXPORTED, detail={"count": count, "at": timezone.now().isoformat()})
+        audit.record(
+            actor, Event.ALERTS_EXPORTED, detail={"count": count, "at": timezone.now().isoformat()}
+        )
         self.stdout.write(f"{count} open alerts written to {out}.")

@@ -43,8 +43,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file: {path}")
         try:
             summary = importing.intel_import(
-                actor=actor, entities_path=paths[0], links_path=paths[1], known_path=known,
-                agency=agency, agreement=options["agreement"],
+                actor=actor,
+                entities_path=paths[0],
+                links_path=paths[1],
+                known_path=known,
+                agency=agency,
+                agreement=options["agreement"],
             )
         except (AccessRefused, DomainError) as exc:
             raise CommandError(str(getattr(exc, "message", exc))) from exc
