@@ -34,7 +34,7 @@ ALERT_TAGS = ["alerts"]
 class EntitySerializer(serializers.Serializer[Entity]):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=EntityKind.choices)
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     subtype = serializers.CharField(read_only=True)
     postcode = serializers.CharField(read_only=True)
     person_of_concern = serializers.SerializerMethodField()
@@ -54,7 +54,7 @@ class EntitySerializer(serializers.Serializer[Entity]):
 
 class EntityCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=EntityKind.choices)
-    label = serializers.CharField(max_length=300)
+    label = serializers.CharField(max_length=300)  # type: ignore[assignment]
     subtype = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     colour = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     postcode = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
@@ -110,7 +110,7 @@ class NodeSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     pk = serializers.IntegerField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     subtype = serializers.CharField()
     role = serializers.CharField()
     risk = serializers.CharField()
@@ -119,10 +119,10 @@ class NodeSerializer(serializers.Serializer[Any]):
 class EdgeSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
     pk = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     target = serializers.CharField()
     type = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     date = serializers.CharField()
     agency = serializers.CharField()
     grading = serializers.CharField()

@@ -71,10 +71,10 @@ class EntityForm(forms.Form):
         label, subtype = self.LABELS[EntityKind(kind)]
         self.fields["label"].label = label
         if kind == EntityKind.LOCATION:
-            self.fields["subtype"].choices = _blank("Choose a type", terms.location_type_choices())
+            self.fields["subtype"].choices = _blank("Choose a type", terms.location_type_choices())  # type: ignore[attr-defined]
             self.fields["subtype"].required = True
         elif kind == EntityKind.HANDLE:
-            self.fields["subtype"].choices = _blank("Choose a platform", self.PLATFORMS)
+            self.fields["subtype"].choices = _blank("Choose a platform", self.PLATFORMS)  # type: ignore[attr-defined]
             self.fields["subtype"].required = True
         elif kind == EntityKind.VEHICLE:
             self.fields["subtype"] = forms.CharField(label="Make", required=False, max_length=40)
@@ -108,7 +108,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["modus_operandi"].choices = terms.mo_tag_choices()
+        self.fields["modus_operandi"].choices = terms.mo_tag_choices()  # type: ignore[attr-defined]
 
 
 class EndConcernForm(forms.Form):
@@ -153,7 +153,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, kind_a: str, kind_b: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link_type"].choices = _blank("Choose", terms.link_type_choices(kind_a, kind_b))
+        self.fields["link_type"].choices = _blank("Choose", terms.link_type_choices(kind_a, kind_b))  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):
@@ -173,7 +173,7 @@ class DisruptionForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = _blank("Choose", terms.disruption_choices(kind))
+        self.fields["activity"].choices = _blank("Choose", terms.disruption_choices(kind))  # type: ignore[attr-defined]
 
 
 class PlanForm(forms.Form):

@@ -16,8 +16,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 
 from lantern.cases.models import Case, CaseStatus
 from lantern.intelligence.engine.graph import AnalysisGraph
@@ -67,8 +68,8 @@ def _knowledge() -> _Knowledge:
     return k
 
 
-def _graph_entity(row: dict[str, object], k: _Knowledge) -> GEntity:
-    pk = int(row["pk"])  # type: ignore[call-overload]
+def _graph_entity(row: dict[str, Any], k: _Knowledge) -> GEntity:
+    pk = int(row["pk"])
     status = ""
     if pk in k.concern:
         status = "person_of_concern"
@@ -79,11 +80,11 @@ def _graph_entity(row: dict[str, object], k: _Knowledge) -> GEntity:
         kind=str(row["kind"]),
         label=str(row["label"]),
         subtype=str(row["subtype"]),
-        date_of_birth=row["date_of_birth"],  # type: ignore[arg-type]
+        date_of_birth=row["date_of_birth"],
         postcode=str(row["postcode"]),
         status=status,
-        risk_level=k.risk.get(pk, ""),
-        open_case=pk in k.open_case,
+        risk_level=k.risk.get(pk, "") or str(row["known_risk_level"]),
+        open_case=pk in k.open_case or bool(row["known_open_case"]),
     )
 
 
@@ -95,6 +96,8 @@ ENTITY_FIELDS = (
     "date_of_birth",
     "postcode",
     "at_risk",
+    "known_risk_level",
+    "known_open_case",
     "person_id",
     "updated_at",
 )
@@ -112,15 +115,15 @@ LINK_FIELDS = (
 )
 
 
-def _graph_link(row: tuple[object, ...]) -> GLink:
+def _graph_link(row: tuple[Any, ...]) -> GLink:
     pk, a, b, link_type, date_from, date_to, agency, source_eval, assessment, handling = row
     return GLink(
-        id=link_id(int(pk)),  # type: ignore[call-overload]
-        a=entity_id(int(a)),  # type: ignore[call-overload]
-        b=entity_id(int(b)),  # type: ignore[call-overload]
+        id=link_id(int(pk)),
+        a=entity_id(int(a)),
+        b=entity_id(int(b)),
         link_type=str(link_type),
-        date=date_from,  # type: ignore[arg-type]
-        date_to=date_to,  # type: ignore[arg-type]
+        date=date_from,
+        date_to=date_to,
         agency=str(agency or ""),
         source_eval=str(source_eval),
         intel_assessment=str(assessment),
@@ -128,22 +131,26 @@ def _graph_link(row: tuple[object, ...]) -> GLink:
     )
 
 
-def _rows(qs: object, fields: tuple[str, ...], named: bool) -> Iterator[object]:
+def _dict_rows(qs: QuerySet[Any], fields: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """``qs.values(*fields)`` in primary-key batches (memory stays flat on big graphs)."""
     last = 0
     while True:
-        batch = list(
-            (
-                qs.filter(pk__gt=last)
-                .order_by("pk")  # type: ignore[attr-defined]
-                .values(*fields)
-                if named
-                else qs.filter(pk__gt=last).order_by("pk").values_list(*fields)
-            )[:_BATCH]  # type: ignore[attr-defined]
-        )
+        batch = list(qs.filter(pk__gt=last).order_by("pk").values(*fields)[:_BATCH])
         if not batch:
             return
         yield from batch
-        last = batch[-1]["pk"] if named else batch[-1][0]
+        last = batch[-1]["pk"]
+
+
+def _tuple_rows(qs: QuerySet[Any], fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """``qs.values_list(*fields)`` (the first field the primary key) in batches."""
+    last = 0
+    while True:
+        batch = list(qs.filter(pk__gt=last).order_by("pk").values_list(*fields)[:_BATCH])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1][0]
 
 
 def _holds(graph: AnalysisGraph, link: str) -> bool:
@@ -173,8 +180,8 @@ class GraphStore:
         marks = Entity.objects.aggregate(pk=Max("pk"), changed=Max("updated_at"))
         link_marks = Link.objects.aggregate(pk=Max("pk"), withdrawn=Max("withdrawn_at"))
         graph = AnalysisGraph.build(
-            (_graph_entity(row, k) for row in _rows(entities, ENTITY_FIELDS, True)),  # type: ignore[arg-type]
-            (_graph_link(row) for row in _rows(links, LINK_FIELDS, False)),  # type: ignore[arg-type]
+            (_graph_entity(row, k) for row in _dict_rows(entities, ENTITY_FIELDS)),
+            (_graph_link(row) for row in _tuple_rows(links, LINK_FIELDS)),
         )
         self.graph = graph
         self.max_entity = marks["pk"] or 0
@@ -226,12 +233,11 @@ class GraphStore:
                     self.entities_changed = stamp
             self.knowledge = k
             # Links added since, then links withdrawn since.
-            for row in _rows(
+            for row in _tuple_rows(
                 Link.objects.filter(pk__gt=self.max_link, withdrawn_at__isnull=True),
                 LINK_FIELDS,
-                False,
             ):
-                link = _graph_link(row)  # type: ignore[arg-type]
+                link = _graph_link(row)
                 graph.add_link(link)
                 changed.update((link.a, link.b))
             top = Link.objects.aggregate(pk=Max("pk"))["pk"] or 0
@@ -245,7 +251,9 @@ class GraphStore:
                 if _holds(graph, link_id(pk)):
                     graph.withdraw_link(link_id(pk))
                     changed.update((entity_id(a), entity_id(b)))
-                if self.withdrawn_since is None or stamp > self.withdrawn_since:
+                if stamp is not None and (
+                    self.withdrawn_since is None or stamp > self.withdrawn_since
+                ):
                     self.withdrawn_since = stamp
             return graph, changed
 

@@ -153,6 +153,8 @@ def intel_import(
                         postcode=e.postcode,
                         date_of_birth=e.date_of_birth,
                         at_risk=e.status == "person_at_risk",
+                        known_risk_level=e.risk_level if e.status == "person_at_risk" else "",
+                        known_open_case=e.open_case if e.status == "person_at_risk" else False,
                         created_by=actor.user,
                         created_by_agency=agency,
                     ),
@@ -178,10 +180,16 @@ def intel_import(
             )
         ExternalEntityId.objects.bulk_create(new_refs, batch_size=BATCH)
         # What the hub knows, from the known file.
-        at_risk = [ids[x] for x, e in entities.items() if x in ids and e.status == "person_at_risk"]
-        Entity.objects.filter(pk__in=at_risk, at_risk=False).update(
-            at_risk=True, updated_at=timezone.now()
-        )
+        created = {entity.pk for entity in unique}
+        now = timezone.now()
+        for x, e in entities.items():
+            if x in ids and e.status == "person_at_risk" and ids[x] not in created:
+                Entity.objects.filter(pk=ids[x]).update(
+                    at_risk=True,
+                    known_risk_level=e.risk_level,
+                    known_open_case=e.open_case,
+                    updated_at=now,
+                )
         concern_ids = [
             ids[x] for x, e in entities.items() if x in ids and e.status == "person_of_concern"
         ]

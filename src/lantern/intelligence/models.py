@@ -83,6 +83,10 @@ class Entity(TimeStamped):
     date_of_birth = models.DateField(null=True, blank=True)
     #: Known to the hub as a person at risk (always so when ``person`` is set).
     at_risk = models.BooleanField(default=False)
+    #: For a person at risk known from an intelligence extract rather than the hub's own
+    #: record: the risk level and whether a case is open, as the extract said.
+    known_risk_level = models.CharField(max_length=20, blank=True)
+    known_open_case = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from lantern.core import audit
+from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.events import Event
 from lantern.intelligence import access as intel_access
@@ -218,7 +218,7 @@ def link_get(actor: Actor, pk: int) -> Link:
     )
     intel_access.require_read(actor, object_type="intelligence link", object_id=pk)
     if not intel_access.visible_links(actor).filter(pk=pk).exists():
-        raise intel_access.access.refuse(
+        raise access.refuse(
             actor,
             "This link is graded handling code C: only memberships that hold that category "
             "read it.",
@@ -481,7 +481,7 @@ def alert_get(actor: Actor, pk: int) -> Alert:
     alert = get_object_or_404(Alert.objects.select_related("subject", "decided_by"), pk=pk)
     intel_access.require_read(actor, object_type="alert", object_id=pk)
     if not intel_access.visible_alerts(actor).filter(pk=pk).exists():
-        raise intel_access.access.refuse(
+        raise access.refuse(
             actor,
             "This alert rests on handling code C intelligence: only memberships that hold "
             "that category read it.",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lantern.core import audit
+from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.errors import ConflictError, DomainError, InvalidError
 from lantern.core.events import Event
@@ -460,7 +460,7 @@ def link_withdraw(*, actor: Actor, link: Link, reason: str) -> Link:
     """Withdraw a link with a reason: it leaves the network, and its record stays."""
     intel_access.require_read(actor, object_type="intelligence link", object_id=link.pk)
     if link.handling == HandlingCode.C and not intel_access.sees_handling_c(actor):
-        raise intel_access.access.refuse(
+        raise access.refuse(
             actor, intel_access.refusal(actor), object_type="intelligence link", object_id=link.pk
         )
     reason = reason.strip()
@@ -675,7 +675,11 @@ def alert_accept(
             subject.at_risk = True
             subject.save(update_fields=["person", "at_risk", "updated_at"])
         elif start == AlertDecision.CASE:
-            case = Case.objects.filter(pk=case_id, status=CaseStatus.OPEN).first()
+            case = (
+                Case.objects.filter(pk=case_id, status=CaseStatus.OPEN).first()
+                if case_id is not None
+                else None
+            )
             if case is None:
                 raise InvalidError({"case_id": ["Choose an open case to add this to"]})
             chronology_add(

@@ -95,6 +95,14 @@ DEMO_USERS: list[tuple[str, str, str, str, str, list[str]]] = [
     ("school.lead", "Dawn", "Ellis", "school", Role.CONTRIBUTOR, []),
     ("police.officer", "Ravi", "Patel", "police", Role.CONTRIBUTOR, [RestrictedCategory.INFORMANT]),
     (
+        "police.analyst",
+        "Morgan",
+        "Reid",
+        "police",
+        Role.ANALYST,
+        [RestrictedCategory.INFORMANT, RestrictedCategory.HANDLING_C],
+    ),
+    (
         "health.adviser",
         "Grace",
         "Bell",

@@ -15,7 +15,7 @@
   var expanded = {};
   expanded[start] = true;
 
-  function pkUrl(template, pk) { return template.replace(/0\/$/, pk + "/"); }
+  function pkUrl(template, pk) { return template.replace("/0/", "/" + pk + "/"); }
   function roleOf(n) {
     if (n.role === "person_of_concern") { return "concern"; }
     if (n.role === "person_at_risk") { return n.risk === "serious" ? "serious" : "risk"; }
@@ -178,8 +178,16 @@
     var keep = Object.keys(expanded);
     cy.elements().remove();
     expanded = {};
+    var shown = [];
+    document.querySelectorAll("#chart-filters input[name=kind]:checked").forEach(function (box) { shown.push(box.value); });
     Promise.all(keep.map(function (id) { return fetchNode(id).then(function (data) { expanded[id] = true; add(data); }); }))
-      .then(function () { layout(); render(); });
+      .then(function () {
+        // An expanded node of a kind now filtered out goes too (the start always stays).
+        cy.nodes().forEach(function (n) {
+          if (n.id() !== start && shown.indexOf(n.data("kind")) < 0) { delete expanded[n.id()]; cy.remove(n); }
+        });
+        layout(); render();
+      });
     var params = filters().toString();
     ["export-graphml", "export-i2"].forEach(function (id) {
       var a = document.getElementById(id);

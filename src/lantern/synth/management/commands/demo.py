@@ -59,6 +59,14 @@ class Command(BaseCommand):
                 f"{linked.people_created:,} people, {linked.pairs_linked:,} pairs linked, "
                 f"{linked.pairs_for_review:,} pairs in the review queue"
             )
+            self.stdout.write("Loading the police's intelligence extract and running the alerts…")
+            from lantern.intelligence.synth import add_networks
+
+            intel = add_networks(seed=options["seed"])
+            self.stdout.write(
+                f"  {intel.entities:,} persons, places, vehicles, phones and handles, "
+                f"{intel.links:,} graded links, {intel.alerts:,} alerts to read"
+            )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(u[0]) for u in DEMO_USERS)
         names = dict(Agency.objects.values_list("code", "name"))
