@@ -70,6 +70,7 @@ class _Context:
     persons_at: dict[int, frozenset[int]] = field(default_factory=dict)
     strength: dict[int, float] = field(default_factory=dict)
     public: frozenset[str] = frozenset()
+    scores: dict[tuple[int, bool], tuple[float, list[_Piece]]] = field(default_factory=dict)
     hints: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -166,7 +167,7 @@ class _Context:
 class _Piece:
     weight: float
     sentence: str
-    path: Path
+    paths: tuple[Path, ...]
     rows: tuple[int, ...]
 
 
@@ -187,7 +188,7 @@ def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pie
         subject_kind=entity.kind,
         score=round(score, 4),
         explanation=explanation,
-        paths=tuple(p.path for p in ranked),
+        paths=tuple(path for p in ranked for path in p.paths),
         evidence_link_ids=frozenset(g._lids[r] for p in pieces for r in p.rows),
     )
 
@@ -195,13 +196,15 @@ def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pie
 # --- rule 1: tied to a known person through something specific --------------------------
 
 
-def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int) -> list[_Piece]:
+def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int, propagate: bool) -> list[_Piece]:
+    """Rule 1's evidence about ``s``. With ``propagate``, persons not known to the hub
+    whom the rule alone alerts on (round one) count too, as suspected, with their score
+    times ``propagation``: how an analyst follows a network outward from what is known."""
     g, p = ctx.graph, rule.params
     kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
     direct_types = {g._types.codes[t] for t in p["direct_link_types"] if t in g._types.codes}
     family = g._types.codes.get("family")
-    known_weight = p["known_weight"]
-    direct_weight = p["direct_weight"]
+    household_types = {g._types.codes[t] for t in p.get("household_link_types", []) if t in g._types.codes}
     by_bridge: dict[int, list[int]] = defaultdict(list)
     family_of: set[int] = set()
     pieces: list[_Piece] = []
@@ -211,74 +214,132 @@ def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int) -> list[_Piece]:
         if g._kind[other] == PERSON:
             if g._lt[row] == family:
                 family_of.add(other)
-            elif g._lt[row] in direct_types and g._status[other] in STATUS_WORDS:
+            elif g._lt[row] in direct_types:
                 direct[other].append(row)
         elif ctx.bridge_allowed(other, kinds, p["exclude_public"]):
             by_bridge[other].append(row)
     for k, rows in direct.items():
         if k in family_of:
             continue
-        status = g._status[k]
-        w = direct_weight[STATUS_NAMES[status]] * noisy_or(ctx.weight(r) for r in rows)
-        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {STATUS_WORDS[status]}."
-        pieces.append(_Piece(w, sentence, (g._entities[s].id, g._lids[rows[0]], g._entities[k].id), tuple(rows)))
+        known, words = _known(ctx, rule, k, s, propagate, p["direct_weight"])
+        if not known:
+            continue
+        w = known * noisy_or(ctx.weight(r) for r in rows)
+        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {words}."
+        path = (g._entities[s].id, g._lids[rows[0]], g._entities[k].id)
+        pieces.append(_Piece(w, sentence, (path,), tuple(rows)))
     for x, rows_s in by_bridge.items():
         persons = ctx.persons(x)
         if len(persons) > p["max_bridge_persons"]:
             continue
-        spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
-        w_s = noisy_or(ctx.weight(r) for r in rows_s)
         known_rows: dict[int, list[int]] = defaultdict(list)
         for row in ctx.incident(x):
             k = g._other(row, x)
-            if k != s and g._kind[k] == PERSON and g._status[k] in STATUS_WORDS:
+            if k != s and g._kind[k] == PERSON:
                 known_rows[k].append(row)
+        parts, paths, rows, hot = [], [], list(rows_s), []
         for k, rows_k in known_rows.items():
-            status = g._status[k]
-            w = spec * known_weight[STATUS_NAMES[status]] * w_s * noisy_or(ctx.weight(r) for r in rows_k)
-            if k in family_of:
-                w *= p["family_discount"]
-            sentence = (
-                f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with {ctx.name(k)}, "
-                f"{STATUS_WORDS[status]}: {ctx.sightings(s, rows_s)}; {ctx.sightings(k, rows_k)}."
+            known, words = _known(ctx, rule, k, s, propagate and len(persons) <= p["propagation_max_persons"], p["known_weight"])
+            if not known:
+                continue
+            w_k = known * noisy_or(ctx.weight(r) for r in rows_k)
+            household = household_types and all(
+                g._lt[r] in household_types for r in (*rows_s, *rows_k)
             )
-            if k in family_of:
-                sentence += " They are family, so this counts for little."
-            path = (g._entities[s].id, g._lids[rows_s[0]], g._entities[x].id, g._lids[rows_k[0]], g._entities[k].id)
-            pieces.append(_Piece(w, sentence, path, (*rows_s, *rows_k)))
+            if k in family_of or household:
+                w_k *= p["family_discount"]
+                words += " (family or sharing a home: counts for little)"
+            hot.append(w_k)
+            parts.append(f"{ctx.name(k)}, {words}: {ctx.sightings(k, rows_k)}")
+            paths.append((g._entities[s].id, g._lids[rows_s[0]], g._entities[x].id, g._lids[rows_k[0]], g._entities[k].id))
+            rows += rows_k
+        if not parts:
+            continue
+        # how strongly the thing is tied to known people; then both ends must hold: the
+        # geometric mean, so two fair links do not make a negligible path
+        spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
+        w = spec * (noisy_or(ctx.weight(r) for r in rows_s) * noisy_or(hot)) ** 0.5
+        sentence = (
+            f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with "
+            f"{len(parts)} {'person' if len(parts) == 1 else 'people'} of note: "
+            f"{ctx.sightings(s, rows_s)}; " + "; ".join(parts) + "."
+        )
+        pieces.append(_Piece(w, sentence, tuple(paths), tuple(rows)))
     return pieces
+
+
+def _known(
+    ctx: _Context, rule: Rule, k: int, s: int, propagate: bool, weights: dict[str, float]
+) -> tuple[float, str]:
+    """How much a tie to person ``k`` counts in rule 1, and how to describe ``k``."""
+    g = ctx.graph
+    status = g._status[k]
+    if status in STATUS_WORDS:
+        return weights[STATUS_NAMES[status]], STATUS_WORDS[status]
+    if not propagate:
+        return 0.0, ""
+    suspicion = _score(ctx, rule, k, propagate=False)[0]
+    if suspicion < rule.threshold:
+        return 0.0, ""
+    weight = weights["person_of_concern"] * rule.params["propagation"] * suspicion
+    return weight, f"not known to the hub but raising this alert too (score {suspicion:.2f})"
+
+
+def _score(ctx: _Context, rule: Rule, s: int, *, propagate: bool) -> tuple[float, list[_Piece]]:
+    key = (s, propagate)
+    found = ctx.scores.get(key)
+    if found is None:
+        pieces = _shared_entity_pieces(ctx, rule, s, propagate)
+        score = noisy_or(piece.weight for piece in pieces)
+        if len({piece.paths[0][2] for piece in pieces}) < 2:
+            # one shared thing or one person only: uncorroborated
+            score *= rule.params["uncorroborated"]
+        found = ctx.scores[key] = (score, pieces)
+    return found
 
 
 def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
     g = ctx.graph
+    ctx.scores.clear()
+    propagate = rule.params["propagation"] > 0
     if subjects is None:
-        subjects = _near_known(ctx, rule)
+        subjects = _near(ctx, rule, g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN))
+        if propagate:
+            first = [s for s in subjects if _eligible(g, s) and _score(ctx, rule, s, propagate=False)[0] >= rule.threshold]
+            subjects |= _near(ctx, rule, first, rule.params["propagation_max_persons"])
     alerts = []
     for s in subjects:
-        if g._kind[s] != PERSON or g._status[s]:
+        if not _eligible(g, s):
             continue
-        pieces = _shared_entity_pieces(ctx, rule, s)
-        score = noisy_or(piece.weight for piece in pieces)
+        score, pieces = _score(ctx, rule, s, propagate=propagate)
         if pieces and score >= rule.threshold:
-            known = {piece.path[-1] for piece in pieces}
-            lead = f"{ctx.name(s)} is not known to the hub and is tied to {len(known)} known {'person' if len(known) == 1 else 'people'}."
+            noted = {path[-1] for piece in pieces for path in piece.paths}
+            lead = (
+                f"{ctx.name(s)} is not known to the hub and is tied to {len(noted)} "
+                f"{'person' if len(noted) == 1 else 'people'} of note."
+            )
             alerts.append(_alert(ctx, rule, s, score, lead, pieces))
     return alerts
 
 
-def _near_known(ctx: _Context, rule: Rule) -> set[int]:
-    """Persons within reach of rule 1 of any known person (the candidates)."""
+def _eligible(g: AnalysisGraph, s: int) -> bool:
+    return g._kind[s] == PERSON and not g._status[s]
+
+
+def _near(ctx: _Context, rule: Rule, starts: Iterable[int], limit: int | None = None) -> set[int]:
+    """Persons within reach of rule 1 of ``starts`` (the candidates)."""
     g, p = ctx.graph, rule.params
     kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
+    limit = limit or p["max_bridge_persons"]
     found: set[int] = set()
-    for k in g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN):
+    for k in starts:
         for row in ctx.incident(k):
             x = g._other(row, k)
             if g._kind[x] == PERSON:
                 found.add(x)
             elif ctx.bridge_allowed(x, kinds, p["exclude_public"]):
                 persons = ctx.persons(x)
-                if len(persons) <= p["max_bridge_persons"]:
+                if len(persons) <= limit:
                     found.update(persons)
     return found
 
@@ -317,7 +378,7 @@ def _place_hotspot(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
             _Piece(
                 noisy_or(ctx.weight(r) for r in rows),
                 f"{ctx.sightings(person, rows)}: {STATUS_WORDS[AT_RISK]}.",
-                (g._entities[place].id, g._lids[rows[0]], g._entities[person].id),
+                ((g._entities[place].id, g._lids[rows[0]], g._entities[person].id),),
                 tuple(rows),
             )
             for person, rows in by_person.items()
@@ -356,7 +417,7 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
                         _Piece(
                             ctx.weight(row),
                             f"{ctx.sightings(c, [row], ctx.name(other))}, {STATUS_WORDS[AT_RISK]}.",
-                            (g._entities[c].id, g._lids[row], g._entities[other].id),
+                            ((g._entities[c].id, g._lids[row], g._entities[other].id),),
                             (row,),
                         )
                     )
@@ -374,7 +435,7 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
                                 f"Shares {ctx.thing(other)} (linked to {len(persons)} people) with "
                                 f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: {ctx.sightings(c, [row])}; "
                                 f"{ctx.sightings(v, [row2])}.",
-                                (g._entities[c].id, g._lids[row], g._entities[other].id, g._lids[row2], g._entities[v].id),
+                                ((g._entities[c].id, g._lids[row], g._entities[other].id, g._lids[row2], g._entities[v].id),),
                                 (row, row2),
                             )
                         )
@@ -445,7 +506,7 @@ def _community_serious_risk(ctx: _Context, rule: Rule, subjects: Iterable[int] |
                 f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, a person at "
                 f"{g._entities[r].risk_level} risk, in a community of {sizes[community]}: {steps}."
             )
-            best[o].append(_Piece(w, sentence, tuple(path_ids), rows))
+            best[o].append(_Piece(w, sentence, (tuple(path_ids),), rows))
     alerts = []
     for o, pieces in best.items():
         score = noisy_or(x.weight for x in pieces)
