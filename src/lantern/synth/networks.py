@@ -57,6 +57,7 @@ FAMILY = (
 ).split()
 AGENCIES_VICTIM = ("police", "childrens_social_care", "education", "health", "voluntary", "sexual_health")
 LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
+INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # the letters a postcode's inward code may use
 WORK_TYPES = ("shop", "shop", "takeaway", "takeaway", "hotel", "fast_food", "school", "college", "hospital", "pub_bar", "other")
 PUBLIC_TYPES = ("park", "bus_station", "shopping_centre", "train_station", "cinema", "leisure_centre", "car_park", "taxi_rank", "library")
 PLATFORMS = ("snapchat", "instagram", "tiktok", "whatsapp")
@@ -120,7 +121,7 @@ class _Maker:
 
     def postcode(self) -> str:
         r = self.rng
-        return f"NK{r.randint(1, 9)} {r.randint(1, 9)}{r.choice(LETTERS)}{r.choice(LETTERS)}"
+        return f"NK{r.randint(1, 9)} {r.randint(1, 9)}{r.choice(INWARD)}{r.choice(INWARD)}"
 
     def grading(self, quality: str = "normal") -> tuple[str, str, str]:
         r = self.rng

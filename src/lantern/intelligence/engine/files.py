@@ -128,7 +128,21 @@ def parse_date(text: str) -> date:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def _entity(row: dict[str, str]) -> Entity:
+def _postcode(text: str, warnings: list[str]) -> str:
+    if not text:
+        return ""
+    from django.core.exceptions import ValidationError  # noqa: PLC0415 (no settings needed)
+
+    from lantern.core.normalisers import normalise_postcode  # noqa: PLC0415
+
+    try:
+        return normalise_postcode(text)
+    except ValidationError:
+        warnings.append(f"'{text}' is not a UK postcode: loaded without a postcode")
+        return ""
+
+
+def _entity(row: dict[str, str], warnings: list[str]) -> Entity:
     entity_id, kind = row.get("entity_id", ""), row.get("kind", "").lower()
     if not entity_id:
         raise ValueError("entity_id is empty")
@@ -140,16 +154,7 @@ def _entity(row: dict[str, str]) -> Entity:
         if subtype not in vocab.location_types():
             raise ValueError(f"'{subtype}' is not a location type")
     dob = row.get("date_of_birth", "")
-    postcode = row.get("postcode", "")
-    if postcode:
-        from django.core.exceptions import ValidationError  # noqa: PLC0415
-
-        from lantern.core.normalisers import normalise_postcode  # noqa: PLC0415
-
-        try:
-            postcode = normalise_postcode(postcode)
-        except ValidationError:
-            raise ValueError(f"'{postcode}' is not a UK postcode") from None
+    postcode = _postcode(row.get("postcode", ""), warnings)
     return Entity(
         id=entity_id,
         kind=kind,
@@ -218,11 +223,13 @@ def read_graph(
     entities: dict[str, Entity] = {}
     name = Path(entities_path).name
     for number, row in _rows(entities_path):
+        warnings: list[str] = []
         try:
-            entity = _entity(row)
+            entity = _entity(row, warnings)
         except ValueError as exc:
             problems.append(Problem(name, number, str(exc)))
             continue
+        problems += [Problem(name, number, warning) for warning in warnings]
         if entity.id in entities:
             problems.append(Problem(name, number, f"entity_id '{entity.id}' is given twice"))
             continue

@@ -73,6 +73,7 @@ class AnalysisGraph:
         self._vindex: dict[str, int] = {}
         self._kind = array("b")
         self._status = array("b")
+        self._by_status: dict[int, set[int]] = defaultdict(set)
         self._lids: list[str] = []
         self._lindex: dict[str, int] = {}
         self._la = array("i")
@@ -96,6 +97,8 @@ class AnalysisGraph:
         self._view: tuple[int, Any] | None = None
         self._version = 0
         self._communities: tuple[int, dict[str, int]] | None = None
+        self._membership: list[int] = []
+        self._community_sizes: dict[int, int] = {}
 
     # --- building and updating ---------------------------------------------------------
 
@@ -127,7 +130,10 @@ class AnalysisGraph:
         self._vindex[entity.id] = index
         self._entities.append(entity)
         self._kind.append(KIND_CODE[entity.kind])
-        self._status.append(STATUS_CODE.get(entity.status, 0))
+        status = STATUS_CODE.get(entity.status, 0)
+        self._status.append(status)
+        if status:
+            self._by_status[status].add(index)
         return index
 
     def _append_link(self, link: Link) -> int:
@@ -179,7 +185,11 @@ class AnalysisGraph:
         if KIND_CODE.get(e.kind) != self._kind[index]:
             raise ValueError(f"Entity {e.id}: the kind of an entity cannot change")
         self._entities[index] = e
-        self._status[index] = STATUS_CODE.get(e.status, 0)
+        self._by_status[self._status[index]].discard(index)
+        status = STATUS_CODE.get(e.status, 0)
+        self._status[index] = status
+        if status:
+            self._by_status[status].add(index)
         self._version += 1
 
     def add_link(self, l: Link) -> None:  # noqa: E741 (the contract's name)
@@ -394,10 +404,25 @@ class AnalysisGraph:
         partition = leidenalg.find_partition(
             self._global(), leidenalg.ModularityVertexPartition, seed=seed
         )
-        membership = partition.membership
+        membership = list(partition.membership)
         result = {entity.id: membership[i] for i, entity in enumerate(self._entities)}
         self._communities = (self._version, result)
+        self._membership = membership
+        sizes: dict[int, int] = defaultdict(int)
+        for community in membership:
+            sizes[community] += 1
+        self._community_sizes = dict(sizes)
         return result
+
+    def community_of(self, v: int) -> tuple[int, int]:
+        """(community, its size) of vertex ``v`` from the last computation; (-1, 0) for a
+        vertex added since."""
+        if self._communities is None:
+            self.communities()
+        if v >= len(self._membership):
+            return -1, 0
+        community = self._membership[v]
+        return community, self._community_sizes[community]
 
     def last_communities(self) -> dict[str, int]:
         """The communities last computed (computed now if never): the alert rules use them
@@ -469,7 +494,7 @@ class AnalysisGraph:
         return sorted(result, key=lambda h: (-len(h.person_ids), h.location_id))
 
     def vertices_with_status(self, status: int) -> list[int]:
-        return [v for v, s in enumerate(self._status) if s == status]
+        return sorted(self._by_status.get(status, ()))
 
     def co_offending(self, *, include_handling_c: bool = True) -> list[CoOffending]:
         """Pairs of persons of concern sharing persons at risk, places, vehicles or phones

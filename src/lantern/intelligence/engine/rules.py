@@ -281,7 +281,7 @@ def _known(
     suspicion = _score(ctx, rule, k, propagate=False)[0]
     if suspicion < rule.threshold:
         return 0.0, ""
-    weight = weights["person_of_concern"] * rule.params["propagation"] * suspicion
+    weight = weights["person_of_concern"] * rule.params["propagation"]
     return weight, f"not known to the hub but raising this alert too (score {suspicion:.2f})"
 
 
@@ -457,63 +457,72 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
 def _community_serious_risk(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
     g, p = ctx.graph, rule.params
     levels = set(p["risk_levels"])
-    serious = [v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels]
-    if not serious:
-        return []
-    communities = g.last_communities()
-    sizes: dict[int, int] = defaultdict(int)
-    for community in communities.values():
-        sizes[community] += 1
     excluded = {g._types.codes[t] for t in p.get("exclude_link_types", []) if t in g._types.codes}
-    wanted = set(subjects) if subjects is not None else None
-    best: dict[int, list[_Piece]] = defaultdict(list)
-    for r in serious:
-        community = communities.get(g._entities[r].id)
-        if community is None or sizes[community] > p["max_community_size"]:
+    if subjects is None:
+        serious = [v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels]
+        found: set[int] = set()
+        for r in serious:
+            community, size = g.community_of(r)
+            if 0 < size <= p["max_community_size"]:
+                found.update(_ball(ctx, r, p["max_hops"], excluded, community))
+        subjects = found
+    alerts = []
+    for o in subjects:
+        entity = g._entities[o]
+        if entity.kind != "person" or entity.open_case or g._status[o] == OF_CONCERN:
             continue
-        reached: dict[int, tuple[float, tuple[int, ...]]] = {r: (1.0, ())}
-        frontier = [r]
-        for _ in range(p["max_hops"]):
-            nxt = []
-            for v in frontier:
-                if v != r and (g._kind[v] != PERSON) and len(ctx.persons(v)) > BUSY:
-                    continue
-                for row in ctx.incident(v):
-                    if g._lt[row] in excluded:
-                        continue
-                    o = g._other(row, v)
-                    if o in reached or communities.get(g._entities[o].id) != community:
-                        continue
-                    w, rows = reached[v]
-                    reached[o] = (w * ctx.weight(row), (*rows, row))
-                    nxt.append(o)
-            frontier = nxt
-        for o, (w, rows) in reached.items():
-            entity = g._entities[o]
-            if o == r or entity.kind != "person" or entity.open_case or g._status[o] == OF_CONCERN:
-                continue
-            if entity.risk_level in levels or (wanted is not None and o not in wanted):
+        if entity.risk_level in levels:
+            continue
+        community, size = g.community_of(o)
+        if not 0 < size <= p["max_community_size"]:
+            continue
+        pieces = []
+        for r, (w, rows) in _ball(ctx, o, p["max_hops"], excluded, community).items():
+            near = g._entities[r]
+            if g._status[r] != AT_RISK or near.risk_level not in levels or r == o:
                 continue
             path_ids: list[str] = [entity.id]
             v = o
-            for row in reversed(rows):
+            for row in rows:
                 v = g._other(row, v)
                 path_ids += [g._lids[row], g._entities[v].id]
-            steps = "; ".join(
-                f"{g._link_at(row).link_type.replace('_', ' ')} ({ctx.evidence(row)})" for row in rows
-            )
+            steps = "; ".join(f"{ctx.link_words(row)} ({ctx.evidence(row)})" for row in rows)
             sentence = (
-                f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, a person at "
-                f"{g._entities[r].risk_level} risk, in a community of {sizes[community]}: {steps}."
+                f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, "
+                f"a person at {near.risk_level} risk, in a community of {size}: {steps}."
             )
-            best[o].append(_Piece(w, sentence, (tuple(path_ids),), rows))
-    alerts = []
-    for o, pieces in best.items():
+            pieces.append(_Piece(w, sentence, (tuple(path_ids),), rows))
         score = noisy_or(x.weight for x in pieces)
-        if score >= rule.threshold:
+        if pieces and score >= rule.threshold:
             lead = f"{ctx.name(o)} has no open case and is close to someone at serious risk."
             alerts.append(_alert(ctx, rule, o, score, lead, pieces))
     return alerts
+
+
+def _ball(
+    ctx: _Context, start: int, hops: int, excluded: set[int], community: int
+) -> dict[int, tuple[float, tuple[int, ...]]]:
+    """Vertices of ``community`` within ``hops`` links of ``start`` (not through busy
+    things), each with the weight of the path first found and its link rows."""
+    g = ctx.graph
+    reached: dict[int, tuple[float, tuple[int, ...]]] = {start: (1.0, ())}
+    frontier = [start]
+    for _ in range(hops):
+        nxt = []
+        for v in frontier:
+            if v != start and g._kind[v] != PERSON and len(ctx.persons(v)) > BUSY:
+                continue
+            for row in ctx.incident(v):
+                if g._lt[row] in excluded:
+                    continue
+                o = g._other(row, v)
+                if o in reached or g.community_of(o)[0] != community:
+                    continue
+                w, rows = reached[v]
+                reached[o] = (w * ctx.weight(row), (*rows, row))
+                nxt.append(o)
+        frontier = nxt
+    return reached
 
 
 RuleFunction = Callable[[_Context, Rule, "Iterable[int] | None"], list[Alert]]
