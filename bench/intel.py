@@ -47,7 +47,16 @@ REPORT: list[tuple[int, int, dict[str, Any]]] = [
     (20_000, 12, {"known_victims": 0.3, "known_offenders": 0.4}),
     (20_000, 13, {"offenders": (3, 8), "victims": (5, 14), "weak_ties_per_offender": (1, 6)}),
     (50_000, 14, {}),
-    (50_000, 15, {"public_sightings": 0.5, "poor_grading": 0.4, "taxi_passengers": (10, 50), "networks_per_10k": 4.0}),
+    (
+        50_000,
+        15,
+        {
+            "public_sightings": 0.5,
+            "poor_grading": 0.4,
+            "taxi_passengers": (10, 50),
+            "networks_per_10k": 4.0,
+        },
+    ),
 ]
 FLOOR_RECALL, FLOOR_PRECISION, LIMIT_SECONDS = 0.90, 0.75, 120.0
 
@@ -114,12 +123,18 @@ def detection(label: str, runs: list[tuple[int, int, dict[str, Any]]], folder: P
         paths = networks.write(city, folder / f"{people}-{seed}")
         started = time.perf_counter()
         result = files.evaluate_files(
-            paths["entities"], paths["links"], paths["known"], folder / f"alerts-{seed}.csv", today=city.as_of
+            paths["entities"],
+            paths["links"],
+            paths["known"],
+            folder / f"alerts-{seed}.csv",
+            today=city.as_of,
         )
         seconds = time.perf_counter() - started
         known = city.known_ids
         subjects = {
-            a.subject_id for a in result.alerts if a.subject_kind == "person" and a.subject_id not in known
+            a.subject_id
+            for a in result.alerts
+            if a.subject_kind == "person" and a.subject_id not in known
         }
         explained = all(a.explanation.strip() for a in result.alerts)
         by_rule: dict[str, int] = defaultdict(int)
@@ -138,7 +153,7 @@ def detection(label: str, runs: list[tuple[int, int, dict[str, Any]]], folder: P
         )
         verdicts.append(ok)
         print(
-            f"{people:>6} people, seed {seed}, knobs {knobs or 'default'}: {result.entities} entities, "
+            f"{people:>6} people, seed {seed}, knobs {knobs or 'default'}: {result.entities} entities, "  # noqa: E501
             f"{result.links} links, {len(city.hidden_victims)} hidden victims, "
             f"{len(city.hidden_offenders)} hidden offenders, {len(known)} known"
         )
@@ -159,11 +174,11 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, str, bool]]:
-    import networkx as nx  # noqa: PLC0415
-    import numpy as np  # noqa: PLC0415
+def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, str, bool]]:  # noqa: PLR0915
+    import networkx as nx
+    import numpy as np
 
-    Entity, Link = engine.Entity, engine.Link
+    Entity, Link = engine.Entity, engine.Link  # noqa: N806 (the classes)
     rng = np.random.default_rng(seed)
     kinds = ("person", "location", "vehicle", "phone", "handle")
     shares = (0.70, 0.15, 0.08, 0.06, 0.01)
@@ -187,7 +202,13 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
             b[mask] = starts[k] + rng.integers(0, counts[k], size=size)
     clash = a == b
     b[clash] = (b[clash] + 1) % persons
-    types = {0: ("seen_with", "associate"), 1: ("seen_at", "lives_at", "taken_to"), 2: ("seen_in", "driver_of"), 3: ("uses", "contacted_by"), 4: ("uses_handle",)}
+    types = {
+        0: ("seen_with", "associate"),
+        1: ("seen_at", "lives_at", "taken_to"),
+        2: ("seen_in", "driver_of"),
+        3: ("uses", "contacted_by"),
+        4: ("uses_handle",),
+    }
     pick = rng.integers(0, 3, size=m)
     days = rng.integers(0, 1500, size=m)
     today = date(2026, 6, 30)
@@ -201,13 +222,23 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
                 r = status[i]
                 st = "person_at_risk" if r < 0.01 else "person_of_concern" if r < 0.012 else ""
                 risk = "serious" if st and r < 0.002 else ""
-            sub = (private[i % len(private)] if i % 5 else public[i % len(public)]) if kind == "location" else ""
+            sub = (
+                (private[i % len(private)] if i % 5 else public[i % len(public)])
+                if kind == "location"
+                else ""
+            )
             yield Entity(f"e{i}", kind, f"E{i}", sub, status=st, risk_level=risk)
 
     evals, grades = "123", "ABCDE"
 
     def links() -> Any:
-        al, bl, kl, pl, dl = a.tolist(), b.tolist(), link_kind.tolist(), pick.tolist(), days.tolist()
+        al, bl, kl, pl, dl = (
+            a.tolist(),
+            b.tolist(),
+            link_kind.tolist(),
+            pick.tolist(),
+            days.tolist(),
+        )
         for j in range(m):
             names = types[kl[j]]
             yield Link(
@@ -222,7 +253,9 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
     graph = engine.AnalysisGraph.build(entities(), links())
     build_s = time.perf_counter() - started
     peak = rss_mib()
-    print(f"build: {n:,} entities, {m:,} links in {build_s:.1f} s; peak RSS {peak:,.0f} MiB (before {before:,.0f})")
+    print(
+        f"build: {n:,} entities, {m:,} links in {build_s:.1f} s; peak RSS {peak:,.0f} MiB (before {before:,.0f})"  # noqa: E501
+    )
     out.append(("build 1M/5M from tuples (s)", build_s, "< 60", build_s < 60))
     out.append(("peak RSS (MiB)", peak, "< 4096", peak < 4096))
 
@@ -234,7 +267,9 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     ego_median, ego_p95 = statistics.median(times), times[int(0.95 * len(times)) - 1]
-    print(f"ego depth 2 over {len(times)} starts: median {ego_median:.1f} ms, p95 {ego_p95:.1f} ms, max {times[-1]:.1f} ms")
+    print(
+        f"ego depth 2 over {len(times)} starts: median {ego_median:.1f} ms, p95 {ego_p95:.1f} ms, max {times[-1]:.1f} ms"  # noqa: E501
+    )
     out.append(("ego depth 2, p95 (ms)", ego_p95, "< 200", ego_p95 < 200))
 
     t = time.perf_counter()
@@ -244,7 +279,9 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
     t = time.perf_counter()
     membership = graph.communities()
     comm_s = time.perf_counter() - t
-    print(f"communities (leidenalg, modularity): {len(set(membership.values())):,} in {comm_s:.1f} s")
+    print(
+        f"communities (leidenalg, modularity): {len(set(membership.values())):,} in {comm_s:.1f} s"
+    )
     out.append(("communities, whole graph (s)", comm_s, "< 60", comm_s < 60))
     sample = 4
     t = time.perf_counter()
@@ -308,18 +345,30 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
     gi.betweenness(directed=False, sources=sources)
     ig_bt = time.perf_counter() - t
     t = time.perf_counter()
-    nx.betweenness_centrality_subset(gx, sources=sources, targets=list(range(0, n, max(1, n // 2000))))
+    nx.betweenness_centrality_subset(
+        gx, sources=sources, targets=list(range(0, n, max(1, n // 2000)))
+    )
     nx_bt = time.perf_counter() - t
     print(f"\nigraph vs networkx on {n:,} vertices, {k:,} edges (simple graph, same edges):")
-    print(f"  build        igraph {ig_build:8.2f} s    networkx {nx_build:8.2f} s   ratio {nx_build / ig_build:6.1f}x")
-    print(f"  ego depth 2  igraph {ig_ego:8.2f} ms   networkx {nx_ego:8.2f} ms  ratio {nx_ego / max(ig_ego, 1e-6):6.1f}x (each start, mean)")
-    print(f"  components   igraph {ig_cc:8.2f} s    networkx {nx_cc:8.2f} s   ratio {nx_cc / ig_cc:6.1f}x")
-    print(f"  betweenness  igraph {ig_bt:8.2f} s    networkx {nx_bt:8.2f} s   ratio {nx_bt / ig_bt:6.1f}x ({sample} sources; networkx to a sample of targets)")
+    print(
+        f"  build        igraph {ig_build:8.2f} s    networkx {nx_build:8.2f} s   ratio {nx_build / ig_build:6.1f}x"  # noqa: E501
+    )
+    print(
+        f"  ego depth 2  igraph {ig_ego:8.2f} ms   networkx {nx_ego:8.2f} ms  ratio {nx_ego / max(ig_ego, 1e-6):6.1f}x (each start, mean)"  # noqa: E501
+    )
+    print(
+        f"  components   igraph {ig_cc:8.2f} s    networkx {nx_cc:8.2f} s   ratio {nx_cc / ig_cc:6.1f}x"  # noqa: E501
+    )
+    print(
+        f"  betweenness  igraph {ig_bt:8.2f} s    networkx {nx_bt:8.2f} s   ratio {nx_bt / ig_bt:6.1f}x ({sample} sources; networkx to a sample of targets)"  # noqa: E501
+    )
     return out
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--perf", action="store_true", help="also the 1M/5M performance section")
     parser.add_argument("--perf-only", action="store_true", help="only the performance section")
     parser.add_argument("--entities", type=int, default=1_000_000)
@@ -331,8 +380,14 @@ def main() -> int:
     if not args.perf_only:
         with tempfile.TemporaryDirectory(prefix="lantern-intel-") as tmp:
             if not args.skip_tuning:
-                detection("TUNING set (seeds 1-3, 20,000 people, default knobs: parameters chosen here)", TUNING, Path(tmp))
-            verdicts = detection("REPORT set (seeds 11-15, never tuned on; knobs varied)", REPORT, Path(tmp))
+                detection(
+                    "TUNING set (seeds 1-3, 20,000 people, default knobs: parameters chosen here)",
+                    TUNING,
+                    Path(tmp),
+                )
+            verdicts = detection(
+                "REPORT set (seeds 11-15, never tuned on; knobs varied)", REPORT, Path(tmp)
+            )
             ok = all(verdicts)
             print(f"\nreport set: {sum(verdicts)} of {len(verdicts)} cities pass every floor")
     if args.perf or args.perf_only:

@@ -44,22 +44,139 @@ from lantern.core.exports import csv_writer
 from lantern.intelligence.engine.model import Entity, Link
 
 AS_OF = date(2026, 6, 30)
-GIVEN = (
-    "Jordan Amelia Olivia Isla Ava Mia Sophia Grace Lily Freya Ella Evie Poppy Chloe Ruby "
-    "Jessica Leah Holly Amber Megan Aisha Zara Maya Kacey Demi Tia Shannon Courtney Jade "
-    "Oliver Jack Harry Charlie Jacob Thomas Alfie Riley Kai Tyler Callum Connor Liam Reece "
-    "Mohammed Adam Bilal Imran Tariq Daniel Ryan Lewis Kieran Dean Lee Craig Wayne Darren"
-).split()
-FAMILY = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans "
-    "Walker White Roberts Green Hall Wood Jackson Clarke Patel Khan Ahmed Hussain Ali Begum "
-    "Kowalski Nowak O'Brien Murphy Kelly Byrne Okafor Mensah Hughes Edwards Harris Lewis"
-).split()
-AGENCIES_VICTIM = ("police", "childrens_social_care", "education", "health", "voluntary", "sexual_health")
+GIVEN = [
+    "Jordan",
+    "Amelia",
+    "Olivia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Sophia",
+    "Grace",
+    "Lily",
+    "Freya",
+    "Ella",
+    "Evie",
+    "Poppy",
+    "Chloe",
+    "Ruby",
+    "Jessica",
+    "Leah",
+    "Holly",
+    "Amber",
+    "Megan",
+    "Aisha",
+    "Zara",
+    "Maya",
+    "Kacey",
+    "Demi",
+    "Tia",
+    "Shannon",
+    "Courtney",
+    "Jade",
+    "Oliver",
+    "Jack",
+    "Harry",
+    "Charlie",
+    "Jacob",
+    "Thomas",
+    "Alfie",
+    "Riley",
+    "Kai",
+    "Tyler",
+    "Callum",
+    "Connor",
+    "Liam",
+    "Reece",
+    "Mohammed",
+    "Adam",
+    "Bilal",
+    "Imran",
+    "Tariq",
+    "Daniel",
+    "Ryan",
+    "Lewis",
+    "Kieran",
+    "Dean",
+    "Lee",
+    "Craig",
+    "Wayne",
+    "Darren",
+]
+FAMILY = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Patel",
+    "Khan",
+    "Ahmed",
+    "Hussain",
+    "Ali",
+    "Begum",
+    "Kowalski",
+    "Nowak",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Byrne",
+    "Okafor",
+    "Mensah",
+    "Hughes",
+    "Edwards",
+    "Harris",
+    "Lewis",
+]
+AGENCIES_VICTIM = (
+    "police",
+    "childrens_social_care",
+    "education",
+    "health",
+    "voluntary",
+    "sexual_health",
+)
 LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
 INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # the letters a postcode's inward code may use
-WORK_TYPES = ("shop", "shop", "takeaway", "takeaway", "hotel", "fast_food", "school", "college", "hospital", "pub_bar", "other")
-PUBLIC_TYPES = ("park", "bus_station", "shopping_centre", "train_station", "cinema", "leisure_centre", "car_park", "taxi_rank", "library")
+WORK_TYPES = (
+    "shop",
+    "shop",
+    "takeaway",
+    "takeaway",
+    "hotel",
+    "fast_food",
+    "school",
+    "college",
+    "hospital",
+    "pub_bar",
+    "other",
+)
+PUBLIC_TYPES = (
+    "park",
+    "bus_station",
+    "shopping_centre",
+    "train_station",
+    "cinema",
+    "leisure_centre",
+    "car_park",
+    "taxi_rank",
+    "library",
+)
 PLATFORMS = ("snapchat", "instagram", "tiktok", "whatsapp")
 
 
@@ -114,7 +231,9 @@ class _Maker:
     # --- small helpers -----------------------------------------------------------------
 
     def entity(self, kind: str, label: str, subtype: str = "", **extra: Any) -> str:
-        prefix = {"person": "p", "location": "loc", "vehicle": "veh", "phone": "ph", "handle": "h"}[kind]
+        prefix = {"person": "p", "location": "loc", "vehicle": "veh", "phone": "ph", "handle": "h"}[
+            kind
+        ]
         entity_id = f"{prefix}{len(self.entities)}"
         self.entities.append(Entity(entity_id, kind, label, subtype, **extra))
         return entity_id
@@ -134,11 +253,30 @@ class _Maker:
         handling = "C" if r.random() < 0.05 else "P"
         return evaluation, assessment, handling
 
-    def link(self, a: str, b: str, link_type: str, when: date | None, agency: str, quality: str = "normal") -> None:
+    def link(  # noqa: PLR0917
+        self,
+        a: str,
+        b: str,
+        link_type: str,
+        when: date | None,
+        agency: str,
+        quality: str = "normal",
+    ) -> None:
         evaluation, assessment, handling = self.grading(quality)
         self.counter += 1
         self.links.append(
-            Link(f"l{self.counter}", a, b, link_type, when, None, agency, evaluation, assessment, handling)
+            Link(
+                f"l{self.counter}",
+                a,
+                b,
+                link_type,
+                when,
+                None,
+                agency,
+                evaluation,
+                assessment,
+                handling,
+            )
         )
 
     def day(self, start: date, end: date) -> date:
@@ -162,10 +300,21 @@ def _people(m: _Maker) -> tuple[list[str], list[str], list[str]]:
     while len(people) < m.n:
         family = r.choice(FAMILY)
         size = min(m.n - len(people), r.choices((1, 2, 3, 4, 5), (0.25, 0.25, 0.2, 0.2, 0.1))[0])
-        home = m.entity("location", f"{r.randint(1, 180)} {r.choice(FAMILY)} Street", r.choice(("house", "flat")), postcode=m.postcode())
+        home = m.entity(
+            "location",
+            f"{r.randint(1, 180)} {r.choice(FAMILY)} Street",
+            r.choice(("house", "flat")),
+            postcode=m.postcode(),
+        )
         members = []
         for position in range(size):
-            age = r.randint(25, 60) if position < min(2, size) and size > 2 else r.randint(12, 60) if size <= 2 else r.randint(8, 24)
+            age = (
+                r.randint(25, 60)
+                if position < min(2, size) and size > 2
+                else r.randint(12, 60)
+                if size <= 2
+                else r.randint(8, 24)
+            )
             dob = m.as_of - timedelta(days=age * 365 + r.randint(0, 364))
             person = m.entity("person", f"{r.choice(GIVEN)} {family}", date_of_birth=dob)
             m.ages.append(age)
@@ -174,25 +323,40 @@ def _people(m: _Maker) -> tuple[list[str], list[str], list[str]]:
                 young.append(person)
             if 18 <= age <= 55:
                 adults.append(person)
-            m.link(person, home, "lives_at", m.recent(5), r.choice(("housing", "police", "health")), "record")
+            m.link(
+                person,
+                home,
+                "lives_at",
+                m.recent(5),
+                r.choice(("housing", "police", "health")),
+                "record",
+            )
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if r.random() < 0.6:
-                    m.link(a, b, "family", m.recent(5), r.choice(("police", "childrens_social_care", "health")), "record")
+                    m.link(
+                        a,
+                        b,
+                        "family",
+                        m.recent(5),
+                        r.choice(("police", "childrens_social_care", "health")),
+                        "record",
+                    )
         people += members
     return people, young, adults
 
 
-def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> City:
+def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> City:  # noqa: C901, PLR0912, PLR0915 (the story of a city, in order)
     """A city of ``n_people`` with planted networks (``knobs``: fields of :class:`Knobs`)."""
     k = Knobs(**knobs)
     m = _Maker(n_people, seed, k, as_of)
     r = m.rng
     people, young, adults = _people(m)
-    person_set = set(people)
     # workplaces, busy public places, vehicles, phones
     workplaces = [
-        m.entity("location", f"{r.choice(FAMILY)}'s {t.replace('_', ' ')}", t, postcode=m.postcode())
+        m.entity(
+            "location", f"{r.choice(FAMILY)}'s {t.replace('_', ' ')}", t, postcode=m.postcode()
+        )
         for t in (r.choice(WORK_TYPES) for _ in range(max(10, n_people // 40)))
     ]
     publics = [
@@ -201,17 +365,41 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
     ]
     for person in adults:
         if r.random() < 0.55:
-            m.link(person, r.choice(workplaces), "works_at", m.recent(4), r.choice(("police", "housing", "probation", "health")), "record")
+            m.link(
+                person,
+                r.choice(workplaces),
+                "works_at",
+                m.recent(4),
+                r.choice(("police", "housing", "probation", "health")),
+                "record",
+            )
         if r.random() < 0.25:
-            vehicle = m.entity("vehicle", m.registration(), r.choice(("Ford", "Vauxhall", "Toyota", "BMW", "Nissan")))
+            vehicle = m.entity(
+                "vehicle",
+                m.registration(),
+                r.choice(("Ford", "Vauxhall", "Toyota", "BMW", "Nissan")),
+            )
             m.link(person, vehicle, "driver_of", m.recent(4), "police", "record")
     for person in people:
         if r.random() < 0.35:
             phone = m.entity("phone", f"Mobile {len(m.entities):06d}")
-            m.link(person, phone, "uses", m.recent(4), r.choice(("police", "health", "education")), "record")
+            m.link(
+                person,
+                phone,
+                "uses",
+                m.recent(4),
+                r.choice(("police", "health", "education")),
+                "record",
+            )
         if r.random() < k.public_sightings:
             for _ in range(r.randint(1, 3)):
-                m.link(person, r.choice(publics), "seen_at", m.recent(2), r.choice(("police", "education", "voluntary")))
+                m.link(
+                    person,
+                    r.choice(publics),
+                    "seen_at",
+                    m.recent(2),
+                    r.choice(("police", "education", "voluntary")),
+                )
     # taxis driven by ordinary drivers, with passengers
     taxis = []
     for driver in r.sample(adults, max(3, len(adults) // 150)):
@@ -242,29 +430,79 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
         offenders.update(members)
         victims.update(group_victims)
         old = r.random() < k.old_networks
-        end = as_of - timedelta(days=r.randint(365, 900)) if old else as_of - timedelta(days=r.randint(0, 60))
+        end = (
+            as_of - timedelta(days=r.randint(365, 900))
+            if old
+            else as_of - timedelta(days=r.randint(0, 60))
+        )
         start = end - timedelta(days=r.randint(90, 540))
-        phones = [m.entity("phone", f"Mobile {len(m.entities):06d}") for _ in range(r.randint(1, 3))]
-        cars = [m.entity("vehicle", m.registration(), r.choice(("Taxi", "BMW", "Audi", "Vauxhall"))) for _ in range(r.randint(1, 2))]
-        handles = [m.entity("handle", f"{r.choice(PLATFORMS)}:@{r.choice(GIVEN).lower()}{r.randint(10, 999)}") for _ in range(r.randint(0, 2))]
-        flats = [m.entity("location", f"Flat {r.randint(1, 40)}, {r.choice(FAMILY)} House", r.choice(("flat", "house")), postcode=m.postcode()) for _ in range(r.randint(1, 2))]
-        business = r.choice([w for w in workplaces if m.entities[int(w[3:])].subtype in ("takeaway", "shop", "hotel")] or workplaces)
+        phones = [
+            m.entity("phone", f"Mobile {len(m.entities):06d}") for _ in range(r.randint(1, 3))
+        ]
+        cars = [
+            m.entity("vehicle", m.registration(), r.choice(("Taxi", "BMW", "Audi", "Vauxhall")))
+            for _ in range(r.randint(1, 2))
+        ]
+        handles = [
+            m.entity(
+                "handle", f"{r.choice(PLATFORMS)}:@{r.choice(GIVEN).lower()}{r.randint(10, 999)}"
+            )
+            for _ in range(r.randint(0, 2))
+        ]
+        flats = [
+            m.entity(
+                "location",
+                f"Flat {r.randint(1, 40)}, {r.choice(FAMILY)} House",
+                r.choice(("flat", "house")),
+                postcode=m.postcode(),
+            )
+            for _ in range(r.randint(1, 2))
+        ]
+        business = r.choice(
+            [
+                w
+                for w in workplaces
+                if m.entities[int(w[3:])].subtype in ("takeaway", "shop", "hotel")
+            ]
+            or workplaces
+        )
         places = flats + [business] + ([r.choice(hotels)] if hotels and r.random() < 0.5 else [])
         for member in members:
             for phone in r.sample(phones, r.randint(1, len(phones))):
                 m.link(member, phone, "uses", m.day(start, end), "police")
             for car in r.sample(cars, r.randint(1, len(cars))):
-                m.link(member, car, "driver_of", m.day(start, end), r.choice(("police", "licensing")))
+                m.link(
+                    member, car, "driver_of", m.day(start, end), r.choice(("police", "licensing"))
+                )
             if r.random() < 0.5:
-                m.link(member, business, "works_at", m.day(start - timedelta(days=400), end), r.choice(("police", "licensing")), "record")
+                m.link(
+                    member,
+                    business,
+                    "works_at",
+                    m.day(start - timedelta(days=400), end),
+                    r.choice(("police", "licensing")),
+                    "record",
+                )
             if r.random() < 0.5:
-                m.link(member, r.choice(flats), r.choice(("seen_at", "lives_at")), m.day(start, end), "police")
+                m.link(
+                    member,
+                    r.choice(flats),
+                    r.choice(("seen_at", "lives_at")),
+                    m.day(start, end),
+                    "police",
+                )
             for handle in handles:
                 if r.random() < 0.5:
                     m.link(member, handle, "uses_handle", m.day(start, end), "police")
             for other in members:
                 if other < member and r.random() < 0.4:
-                    m.link(member, other, r.choice(("associate", "seen_with")), m.day(start, end), "police")
+                    m.link(
+                        member,
+                        other,
+                        r.choice(("associate", "seen_with")),
+                        m.day(start, end),
+                        "police",
+                    )
             # people with one weak tie: customers, neighbours, a one-off sighting
             for stranger in r.sample(people, r.randint(*k.weak_ties_per_offender)):
                 if stranger in victims or stranger in offenders:
@@ -273,9 +511,23 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
                 if choice < 0.4:
                     m.link(stranger, member, "seen_with", m.day(start, end), "police", "poor")
                 elif choice < 0.7:
-                    m.link(stranger, r.choice(phones), "contacted_by", m.day(start, end), "police", "poor")
+                    m.link(
+                        stranger,
+                        r.choice(phones),
+                        "contacted_by",
+                        m.day(start, end),
+                        "police",
+                        "poor",
+                    )
                 else:
-                    m.link(stranger, r.choice(cars), "seen_in", m.day(start, end), r.choice(("police", "licensing")), "poor")
+                    m.link(
+                        stranger,
+                        r.choice(cars),
+                        "seen_in",
+                        m.day(start, end),
+                        r.choice(("police", "licensing")),
+                        "poor",
+                    )
         for car in cars:
             if m.entities[int(car[3:])].subtype == "Taxi":
                 for passenger in r.sample(people, r.randint(*k.taxi_passengers)):
@@ -296,7 +548,13 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
                 elif kind == "car":
                     m.link(victim, r.choice(cars), "seen_in", when, agency)
                 elif kind == "place":
-                    m.link(victim, r.choice(places), r.choice(("taken_to", "found_at", "seen_at")), when, agency)
+                    m.link(
+                        victim,
+                        r.choice(places),
+                        r.choice(("taken_to", "found_at", "seen_at")),
+                        when,
+                        agency,
+                    )
                 elif kind == "with":
                     m.link(victim, r.choice(members), "seen_with", when, agency)
                 elif kind == "hotspot":
@@ -304,18 +562,37 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
                 elif kind == "handle" and handles:
                     m.link(victim, r.choice(handles), "messaged_by", when, agency)
                 elif position > 0:
-                    m.link(victim, r.choice(group_victims[:position]), "introduced_by", when, agency)
+                    m.link(
+                        victim, r.choice(group_victims[:position]), "introduced_by", when, agency
+                    )
             # friends of victims (peers; not in the network)
             for friend in r.sample(young, r.randint(0, 2)):
                 if friend not in victims and friend not in offenders:
-                    m.link(victim, friend, "associate", m.recent(2), r.choice(("education", "police")))
-        networks.append({"offenders": members, "victims": group_victims, "phones": phones, "vehicles": cars, "places": places})
+                    m.link(
+                        victim, friend, "associate", m.recent(2), r.choice(("education", "police"))
+                    )
+        networks.append(
+            {
+                "offenders": members,
+                "victims": group_victims,
+                "phones": phones,
+                "vehicles": cars,
+                "places": places,
+            }
+        )
     # the hub's knowledge
     known: list[tuple[str, str, str, bool]] = []
     levels = ("serious", "significant", "medium", "low")
     for victim in sorted(victims):
         if r.random() < k.known_victims:
-            known.append((victim, "person_at_risk", r.choices(levels, (0.3, 0.4, 0.2, 0.1))[0], r.random() < 0.85))
+            known.append(
+                (
+                    victim,
+                    "person_at_risk",
+                    r.choices(levels, (0.3, 0.4, 0.2, 0.1))[0],
+                    r.random() < 0.85,
+                )
+            )
     for offender in sorted(offenders):
         if r.random() < k.known_offenders:
             known.append((offender, "person_of_concern", "", False))
@@ -327,10 +604,23 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
             known.append((r.choice(network["victims"]), "person_at_risk", r.choice(levels), True))
     others = [p for p in young if p not in victims]
     for person in r.sample(others, min(len(others), round(n_people * k.background_at_risk))):
-        known.append((person, "person_at_risk", r.choices(levels, (0.15, 0.35, 0.3, 0.2))[0], r.random() < 0.7))
+        known.append(
+            (
+                person,
+                "person_at_risk",
+                r.choices(levels, (0.15, 0.35, 0.3, 0.2))[0],
+                r.random() < 0.7,
+            )
+        )
         for friend in r.sample(young, r.randint(0, 3)):
             if friend != person:
-                m.link(person, friend, r.choice(("associate", "seen_with")), m.recent(2), r.choice(("education", "police", "voluntary")))
+                m.link(
+                    person,
+                    friend,
+                    r.choice(("associate", "seen_with")),
+                    m.recent(2),
+                    r.choice(("education", "police", "voluntary")),
+                )
     grown = [p for p in adults if p not in offenders]
     for person in r.sample(grown, min(len(grown), round(n_people * k.background_concern))):
         known.append((person, "person_of_concern", "", False))
@@ -338,7 +628,6 @@ def generate(n_people: int, seed: int, *, as_of: date = AS_OF, **knobs: Any) -> 
             if friend != person:
                 m.link(person, friend, "associate", m.recent(3), "police")
     known_ids = {row[0] for row in known}
-    assert person_set >= known_ids
     return City(
         entities=m.entities,
         links=m.links,
@@ -361,7 +650,19 @@ def with_known(city: City) -> list[Entity]:
         if row is None:
             out.append(entity)
         else:
-            out.append(Entity(entity.id, entity.kind, entity.label, entity.subtype, entity.date_of_birth, entity.postcode, row[1], row[2], row[3]))
+            out.append(
+                Entity(
+                    entity.id,
+                    entity.kind,
+                    entity.label,
+                    entity.subtype,
+                    entity.date_of_birth,
+                    entity.postcode,
+                    row[1],
+                    row[2],
+                    row[3],
+                )
+            )
     return out
 
 
@@ -378,20 +679,58 @@ def write(city: City, folder: str | Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / f"{name}.csv" for name in ("entities", "links", "known", "truth")}
     _rows(
-        ((e.id, e.kind, e.label, e.subtype, e.date_of_birth.isoformat() if e.date_of_birth else "", e.postcode) for e in city.entities),
+        (
+            (
+                e.id,
+                e.kind,
+                e.label,
+                e.subtype,
+                e.date_of_birth.isoformat() if e.date_of_birth else "",
+                e.postcode,
+            )
+            for e in city.entities
+        ),
         paths["entities"],
         ("entity_id", "kind", "label", "subtype", "date_of_birth", "postcode"),
     )
     _rows(
-        ((l.id, l.a, l.b, l.link_type, l.date.isoformat() if l.date else "", l.agency, l.source_eval, l.intel_assessment, l.handling) for l in city.links),
+        (
+            (
+                l.id,
+                l.a,
+                l.b,
+                l.link_type,
+                l.date.isoformat() if l.date else "",
+                l.agency,
+                l.source_eval,
+                l.intel_assessment,
+                l.handling,
+            )
+            for l in city.links  # noqa: E741
+        ),
         paths["links"],
-        ("link_id", "from_id", "to_id", "link_type", "date", "source_agency", "source_eval", "intel_assessment", "handling"),
+        (
+            "link_id",
+            "from_id",
+            "to_id",
+            "link_type",
+            "date",
+            "source_agency",
+            "source_eval",
+            "intel_assessment",
+            "handling",
+        ),
     )
     _rows(
-        ((entity_id, status, risk, "true" if open_case else "false") for entity_id, status, risk, open_case in city.known),
+        (
+            (entity_id, status, risk, "true" if open_case else "false")
+            for entity_id, status, risk, open_case in city.known
+        ),
         paths["known"],
         ("entity_id", "status", "risk_level", "open_case"),
     )
-    truth = [(v, "hidden_victim") for v in sorted(city.hidden_victims)] + [(o, "hidden_offender") for o in sorted(city.hidden_offenders)]
+    truth = [(v, "hidden_victim") for v in sorted(city.hidden_victims)] + [
+        (o, "hidden_offender") for o in sorted(city.hidden_offenders)
+    ]
     _rows(truth, paths["truth"], ("entity_id", "role"))
     return paths

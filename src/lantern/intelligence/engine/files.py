@@ -76,7 +76,7 @@ def _rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for each data row of a CSV or XLSX file."""
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        import openpyxl  # noqa: PLC0415 (only for spreadsheets)
+        import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
@@ -93,9 +93,9 @@ def _rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
-        for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, dict(zip(header, (c.strip() for c in row), strict=False))
+        for number, line in enumerate(reader, start=2):
+            if any(cell.strip() for cell in line):
+                yield number, dict(zip(header, (c.strip() for c in line), strict=False))
 
 
 def _text(value: object) -> str:
@@ -131,9 +131,9 @@ def parse_date(text: str) -> date:
 def _postcode(text: str, warnings: list[str]) -> str:
     if not text:
         return ""
-    from django.core.exceptions import ValidationError  # noqa: PLC0415 (no settings needed)
+    from django.core.exceptions import ValidationError
 
-    from lantern.core.normalisers import normalise_postcode  # noqa: PLC0415
+    from lantern.core.normalisers import normalise_postcode
 
     try:
         return normalise_postcode(text)
@@ -213,7 +213,7 @@ def _truthy(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "y"}
 
 
-def read_graph(
+def read_graph(  # noqa: C901, PLR0912 (one pass per file, in order)
     entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
 ) -> tuple[AnalysisGraph, list[Problem]]:
     """The graph in the files, and every row that was not loaded with why."""
@@ -241,13 +241,27 @@ def read_graph(
             entity_id, status = row.get("entity_id", ""), row.get("status", "").lower()
             risk = row.get("risk_level", "").lower()
             if entity_id not in entities:
-                problems.append(Problem(name, number, f"entity '{entity_id}' is not in the entities file"))
+                problems.append(
+                    Problem(name, number, f"entity '{entity_id}' is not in the entities file")
+                )
             elif entities[entity_id].kind != "person":
                 problems.append(Problem(name, number, f"entity '{entity_id}' is not a person"))
             elif status not in KNOWN_STATUSES:
-                problems.append(Problem(name, number, f"status '{status}' should be person_at_risk or person_of_concern"))
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        f"status '{status}' should be person_at_risk or person_of_concern",
+                    )
+                )
             elif risk not in RISK_LEVELS:
-                problems.append(Problem(name, number, f"risk_level '{risk}' is not one of low, medium, significant, serious"))
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        f"risk_level '{risk}' is not one of low, medium, significant, serious",
+                    )
+                )
             else:
                 entities[entity_id] = replace(
                     entities[entity_id],
@@ -293,6 +307,13 @@ def evaluate_files(
         writer.writerow(ALERT_COLUMNS)
         for alert in alerts:
             writer.writerow(
-                (alert.key, alert.rule, alert.subject_id, alert.subject_kind, f"{alert.score:.4f}", alert.explanation)
+                (
+                    alert.key,
+                    alert.rule,
+                    alert.subject_id,
+                    alert.subject_kind,
+                    f"{alert.score:.4f}",
+                    alert.explanation,
+                )
             )
     return EvaluateResult(alerts, problems, out, today, len(graph), graph.link_count)

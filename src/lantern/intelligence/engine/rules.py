@@ -71,6 +71,7 @@ class _Context:
     strength: dict[int, float] = field(default_factory=dict)
     public: frozenset[str] = frozenset()
     scores: dict[tuple[int, bool], tuple[float, list[_Piece]]] = field(default_factory=dict)
+    known_at: dict[int, list[int]] = field(default_factory=dict)
     hints: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,7 +84,9 @@ class _Context:
         self.public = frozenset(code for code, t in locations.items() if t.public)
         self.hints = {code: t.specificity for code, t in locations.items()}
         scoring = self.rules.scoring
-        self._eval = [scoring.source_eval.get(code, scoring.source_eval[""]) for code in SOURCE_EVALS]
+        self._eval = [
+            scoring.source_eval.get(code, scoring.source_eval[""]) for code in SOURCE_EVALS
+        ]
         self._assess = [
             scoring.intel_assessment.get(code, scoring.intel_assessment[""]) for code in ASSESSMENTS
         ]
@@ -102,7 +105,12 @@ class _Context:
         else:
             age = max(0, self._today - day)
             recency = max(scoring.floor, 0.5 ** (age / scoring.half_life_days))
-        return self.strength[g._lt[row]] * self._eval[g._lev[row]] * self._assess[g._las[row]] * recency
+        return (
+            self.strength[g._lt[row]]
+            * self._eval[g._lev[row]]
+            * self._assess[g._las[row]]
+            * recency
+        )
 
     def persons(self, v: int) -> frozenset[int]:
         """Distinct persons linked to ``v`` (cached for the evaluation)."""
@@ -115,16 +123,27 @@ class _Context:
             self.persons_at[v] = found
         return found
 
+    def known_rows_at(self, v: int) -> list[int]:
+        """Rows of the live links from ``v`` to known persons (cached for the evaluation)."""
+        found = self.known_at.get(v)
+        if found is None:
+            g = self.graph
+            found = [r for r in self.incident(v) if g._status[g._other(r, v)]]
+            self.known_at[v] = found
+        return found
+
     def specificity(self, v: int, pivot: float, power: float) -> float:
         entity = self.graph._entities[v]
         hint = self.hints.get(entity.subtype, 0.5) if entity.kind == "location" else 1.0
-        return hint * min(1.0, pivot / max(1, len(self.persons(v)))) ** power
+        return float(hint * min(1.0, pivot / max(1, len(self.persons(v)))) ** power)
 
     def bridge_allowed(self, v: int, kinds: frozenset[int], exclude_public: bool) -> bool:
         g = self.graph
         if g._kind[v] not in kinds:
             return False
-        return not (exclude_public and g._kind[v] == LOCATION and g._entities[v].subtype in self.public)
+        return not (
+            exclude_public and g._kind[v] == LOCATION and g._entities[v].subtype in self.public
+        )
 
     # --- words ----------------------------------------------------------------------
 
@@ -171,7 +190,9 @@ class _Piece:
     rows: tuple[int, ...]
 
 
-def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pieces: list[_Piece]) -> Alert:
+def _alert(  # noqa: PLR0917
+    ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pieces: list[_Piece]
+) -> Alert:
     g = ctx.graph
     ranked = sorted(pieces, key=lambda p: -p.weight)
     sentences = [p.sentence for p in ranked[:SHOWN]]
@@ -196,7 +217,9 @@ def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pie
 # --- rule 1: tied to a known person through something specific --------------------------
 
 
-def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int, propagate: bool) -> list[_Piece]:
+def _shared_entity_pieces(  # noqa: C901, PLR0912, PLR0915 (one rule, read top to bottom)
+    ctx: _Context, rule: Rule, s: int, propagate: bool, words: bool = True
+) -> list[_Piece]:
     """Rule 1's evidence about ``s``. With ``propagate``, persons not known to the hub
     whom the rule alone alerts on (round one) count too, as suspected, with their score
     times ``propagation``: how an analyst follows a network outward from what is known."""
@@ -204,7 +227,9 @@ def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int, propagate: bool) ->
     kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
     direct_types = {g._types.codes[t] for t in p["direct_link_types"] if t in g._types.codes}
     family = g._types.codes.get("family")
-    household_types = {g._types.codes[t] for t in p.get("household_link_types", []) if t in g._types.codes}
+    household_types = {
+        g._types.codes[t] for t in p.get("household_link_types", []) if t in g._types.codes
+    }
     by_bridge: dict[int, list[int]] = defaultdict(list)
     family_of: set[int] = set()
     pieces: list[_Piece] = []
@@ -221,25 +246,30 @@ def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int, propagate: bool) ->
     for k, rows in direct.items():
         if k in family_of:
             continue
-        known, words = _known(ctx, rule, k, s, propagate, p["direct_weight"])
+        known, said = _known(ctx, rule, k, s, propagate, p["direct_weight"])
         if not known:
             continue
         w = known * noisy_or(ctx.weight(r) for r in rows)
-        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {words}."
+        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {said}." if words else ""
         path = (g._entities[s].id, g._lids[rows[0]], g._entities[k].id)
         pieces.append(_Piece(w, sentence, (path,), tuple(rows)))
     for x, rows_s in by_bridge.items():
+        degree = g._degree(x)
+        follow = propagate and degree <= 4 * p["propagation_max_persons"]
+        if not (g._known_deg[x] or follow) or degree > 4 * p["max_bridge_persons"]:
+            continue  # nobody known there (and not followed), or far too busy to say anything
         persons = ctx.persons(x)
         if len(persons) > p["max_bridge_persons"]:
             continue
+        follow = follow and len(persons) <= p["propagation_max_persons"]
         known_rows: dict[int, list[int]] = defaultdict(list)
-        for row in ctx.incident(x):
+        for row in ctx.incident(x) if follow else ctx.known_rows_at(x):
             k = g._other(row, x)
             if k != s and g._kind[k] == PERSON:
                 known_rows[k].append(row)
         parts, paths, rows, hot = [], [], list(rows_s), []
         for k, rows_k in known_rows.items():
-            known, words = _known(ctx, rule, k, s, propagate and len(persons) <= p["propagation_max_persons"], p["known_weight"])
+            known, said = _known(ctx, rule, k, s, follow, p["known_weight"])
             if not known:
                 continue
             w_k = known * noisy_or(ctx.weight(r) for r in rows_k)
@@ -248,27 +278,40 @@ def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int, propagate: bool) ->
             )
             if k in family_of or household:
                 w_k *= p["family_discount"]
-                words += " (family or sharing a home: counts for little)"
+                said += " (family or sharing a home: counts for little)"
             hot.append(w_k)
-            parts.append(f"{ctx.name(k)}, {words}: {ctx.sightings(k, rows_k)}")
-            paths.append((g._entities[s].id, g._lids[rows_s[0]], g._entities[x].id, g._lids[rows_k[0]], g._entities[k].id))
+            if words:
+                parts.append(f"{ctx.name(k)}, {said}: {ctx.sightings(k, rows_k)}")
+            paths.append(
+                (
+                    g._entities[s].id,
+                    g._lids[rows_s[0]],
+                    g._entities[x].id,
+                    g._lids[rows_k[0]],
+                    g._entities[k].id,
+                )
+            )
             rows += rows_k
-        if not parts:
+        if not hot:
             continue
         # how strongly the thing is tied to known people; then both ends must hold: the
         # geometric mean, so two fair links do not make a negligible path
         spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
         w = spec * (noisy_or(ctx.weight(r) for r in rows_s) * noisy_or(hot)) ** 0.5
         sentence = (
-            f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with "
-            f"{len(parts)} {'person' if len(parts) == 1 else 'people'} of note: "
-            f"{ctx.sightings(s, rows_s)}; " + "; ".join(parts) + "."
+            (
+                f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with "
+                f"{len(parts)} {'person' if len(parts) == 1 else 'people'} of note: "
+                f"{ctx.sightings(s, rows_s)}; " + "; ".join(parts) + "."
+            )
+            if words
+            else ""
         )
         pieces.append(_Piece(w, sentence, tuple(paths), tuple(rows)))
     return pieces
 
 
-def _known(
+def _known(  # noqa: PLR0917
     ctx: _Context, rule: Rule, k: int, s: int, propagate: bool, weights: dict[str, float]
 ) -> tuple[float, str]:
     """How much a tie to person ``k`` counts in rule 1, and how to describe ``k``."""
@@ -289,7 +332,9 @@ def _score(ctx: _Context, rule: Rule, s: int, *, propagate: bool) -> tuple[float
     key = (s, propagate)
     found = ctx.scores.get(key)
     if found is None:
-        pieces = _shared_entity_pieces(ctx, rule, s, propagate)
+        # round one only feeds round two: no words needed
+        words = propagate or not rule.params["propagation"]
+        pieces = _shared_entity_pieces(ctx, rule, s, propagate, words)
         score = noisy_or(piece.weight for piece in pieces)
         if len({piece.paths[0][2] for piece in pieces}) < 2:
             # one shared thing or one person only: uncorroborated
@@ -303,9 +348,15 @@ def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
     ctx.scores.clear()
     propagate = rule.params["propagation"] > 0
     if subjects is None:
-        subjects = _near(ctx, rule, g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN))
+        subjects = _near(
+            ctx, rule, g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN)
+        )
         if propagate:
-            first = [s for s in subjects if _eligible(g, s) and _score(ctx, rule, s, propagate=False)[0] >= rule.threshold]
+            first = [
+                s
+                for s in subjects
+                if _eligible(g, s) and _score(ctx, rule, s, propagate=False)[0] >= rule.threshold
+            ]
             subjects |= _near(ctx, rule, first, rule.params["propagation_max_persons"])
     alerts = []
     for s in subjects:
@@ -397,10 +448,19 @@ def _place_hotspot(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
 # --- rule 3: a person of concern linked to a second person at risk ------------------------
 
 
-def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+def _concern_second_victim(  # noqa: C901
+    ctx: _Context, rule: Rule, subjects: Iterable[int] | None
+) -> list[Alert]:
     g, p = ctx.graph, rule.params
     family = g._types.codes.get("family")
-    shared_rule = Rule("", "", "", True, 0.0, {"bridge_kinds": ["location", "vehicle", "phone", "handle"], "exclude_public": True})
+    shared_rule = Rule(
+        "",
+        "",
+        "",
+        True,
+        0.0,
+        {"bridge_kinds": ["location", "vehicle", "phone", "handle"], "exclude_public": True},
+    )
     kinds = frozenset(KIND_CODE[k] for k in shared_rule.params["bridge_kinds"])
     if subjects is None:
         subjects = g.vertices_with_status(OF_CONCERN)
@@ -431,21 +491,35 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
                     if v != c and g._status[v] == AT_RISK:
                         per_victim[v].append(
                             _Piece(
-                                spec * ctx.weight(row) * ctx.weight(row2),
+                                spec * (ctx.weight(row) * ctx.weight(row2)) ** 0.5,
                                 f"Shares {ctx.thing(other)} (linked to {len(persons)} people) with "
-                                f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: {ctx.sightings(c, [row])}; "
+                                f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: "
+                                f"{ctx.sightings(c, [row])}; "
                                 f"{ctx.sightings(v, [row2])}.",
-                                ((g._entities[c].id, g._lids[row], g._entities[other].id, g._lids[row2], g._entities[v].id),),
+                                (
+                                    (
+                                        g._entities[c].id,
+                                        g._lids[row],
+                                        g._entities[other].id,
+                                        g._lids[row2],
+                                        g._entities[v].id,
+                                    ),
+                                ),
                                 (row, row2),
                             )
                         )
         if len(per_victim) < p["min_persons"]:
             continue
-        strengths = sorted((noisy_or(x.weight for x in pieces) for pieces in per_victim.values()), reverse=True)
+        strengths = sorted(
+            (noisy_or(x.weight for x in pieces) for pieces in per_victim.values()), reverse=True
+        )
         # the strongest tie is the first person at risk; the alert is about the others
         score = noisy_or(strengths[p["min_persons"] - 1 :])
         if score >= rule.threshold:
-            lead = f"{ctx.name(c)}, a person of concern, is linked to {len(per_victim)} persons at risk."
+            lead = (
+                f"{ctx.name(c)}, a person of concern, is linked to "
+                f"{len(per_victim)} persons at risk."
+            )
             pieces = [x for group in per_victim.values() for x in group]
             alerts.append(_alert(ctx, rule, c, score, lead, pieces))
     return alerts
@@ -454,12 +528,16 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
 # --- rule 4: no open case, in the same community as someone at serious risk --------------
 
 
-def _community_serious_risk(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+def _community_serious_risk(
+    ctx: _Context, rule: Rule, subjects: Iterable[int] | None
+) -> list[Alert]:
     g, p = ctx.graph, rule.params
     levels = set(p["risk_levels"])
     excluded = {g._types.codes[t] for t in p.get("exclude_link_types", []) if t in g._types.codes}
     if subjects is None:
-        serious = [v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels]
+        serious = [
+            v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels
+        ]
         found: set[int] = set()
         for r in serious:
             community, size = g.community_of(r)
