@@ -62,7 +62,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "link_types": _vocabulary_schema(
         "link_types",
-        {"from": {"enum": list(ENTITY_KINDS)}, "to": {"enum": list(ENTITY_KINDS)}, "strength": WEIGHT},
+        {
+            "from": {"enum": list(ENTITY_KINDS)},
+            "to": {"enum": list(ENTITY_KINDS)},
+            "strength": WEIGHT,
+        },
         ["from", "to", "strength"],
     ),
     "disruption_types": _vocabulary_schema(
@@ -151,7 +155,9 @@ def _unique_codes(items: Any, key: str, lines: Any) -> list[Problem]:
         code = item.get("code") if isinstance(item, dict) else None
         if isinstance(code, str) and code in seen:
             path = (key, index, "code")
-            problems.append(Problem(lines.line(path), field_name(path), f"Code '{code}' is used twice"))
+            problems.append(
+                Problem(lines.line(path), field_name(path), f"Code '{code}' is used twice")
+            )
         seen.add(str(code))
     return problems
 
@@ -171,7 +177,9 @@ def parse_terms(name: str, text: str, *, source: str = "<text>") -> list[dict[st
 @cache
 def _terms(name: str) -> dict[str, dict[str, Any]]:
     path = _path(name)
-    return {t["code"]: t for t in parse_terms(name, path.read_text(encoding="utf-8"), source=str(path))}
+    return {
+        t["code"]: t for t in parse_terms(name, path.read_text(encoding="utf-8"), source=str(path))
+    }
 
 
 @cache

@@ -76,7 +76,7 @@ def _rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for each data row of a CSV or XLSX file."""
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        import openpyxl  # noqa: PLC0415 (only for spreadsheets)
+        import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
@@ -93,9 +93,9 @@ def _rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
-        for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, dict(zip(header, (c.strip() for c in row), strict=False))
+        for number, line in enumerate(reader, start=2):
+            if any(cell.strip() for cell in line):
+                yield number, dict(zip(header, (c.strip() for c in line), strict=False))
 
 
 def _text(value: object) -> str:
@@ -128,7 +128,21 @@ def parse_date(text: str) -> date:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def _entity(row: dict[str, str]) -> Entity:
+def _postcode(text: str, warnings: list[str]) -> str:
+    if not text:
+        return ""
+    from django.core.exceptions import ValidationError
+
+    from lantern.core.normalisers import normalise_postcode
+
+    try:
+        return normalise_postcode(text)
+    except ValidationError:
+        warnings.append(f"'{text}' is not a UK postcode: loaded without a postcode")
+        return ""
+
+
+def _entity(row: dict[str, str], warnings: list[str]) -> Entity:
     entity_id, kind = row.get("entity_id", ""), row.get("kind", "").lower()
     if not entity_id:
         raise ValueError("entity_id is empty")
@@ -140,16 +154,7 @@ def _entity(row: dict[str, str]) -> Entity:
         if subtype not in vocab.location_types():
             raise ValueError(f"'{subtype}' is not a location type")
     dob = row.get("date_of_birth", "")
-    postcode = row.get("postcode", "")
-    if postcode:
-        from django.core.exceptions import ValidationError  # noqa: PLC0415
-
-        from lantern.core.normalisers import normalise_postcode  # noqa: PLC0415
-
-        try:
-            postcode = normalise_postcode(postcode)
-        except ValidationError:
-            raise ValueError(f"'{postcode}' is not a UK postcode") from None
+    postcode = _postcode(row.get("postcode", ""), warnings)
     return Entity(
         id=entity_id,
         kind=kind,
@@ -208,7 +213,7 @@ def _truthy(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "y"}
 
 
-def read_graph(
+def read_graph(  # noqa: C901, PLR0912 (one pass per file, in order)
     entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
 ) -> tuple[AnalysisGraph, list[Problem]]:
     """The graph in the files, and every row that was not loaded with why."""
@@ -227,11 +232,13 @@ def read_records(
     entities: dict[str, Entity] = {}
     name = Path(entities_path).name
     for number, row in _rows(entities_path):
+        warnings: list[str] = []
         try:
-            entity = _entity(row)
+            entity = _entity(row, warnings)
         except ValueError as exc:
             problems.append(Problem(name, number, str(exc)))
             continue
+        problems += [Problem(name, number, warning) for warning in warnings]
         if entity.id in entities:
             problems.append(Problem(name, number, f"entity_id '{entity.id}' is given twice"))
             continue
@@ -243,13 +250,27 @@ def read_records(
             entity_id, status = row.get("entity_id", ""), row.get("status", "").lower()
             risk = row.get("risk_level", "").lower()
             if entity_id not in entities:
-                problems.append(Problem(name, number, f"entity '{entity_id}' is not in the entities file"))
+                problems.append(
+                    Problem(name, number, f"entity '{entity_id}' is not in the entities file")
+                )
             elif entities[entity_id].kind != "person":
                 problems.append(Problem(name, number, f"entity '{entity_id}' is not a person"))
             elif status not in KNOWN_STATUSES:
-                problems.append(Problem(name, number, f"status '{status}' should be person_at_risk or person_of_concern"))
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        f"status '{status}' should be person_at_risk or person_of_concern",
+                    )
+                )
             elif risk not in RISK_LEVELS:
-                problems.append(Problem(name, number, f"risk_level '{risk}' is not one of low, medium, significant, serious"))
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        f"risk_level '{risk}' is not one of low, medium, significant, serious",
+                    )
+                )
             else:
                 entities[entity_id] = replace(
                     entities[entity_id],
@@ -294,6 +315,13 @@ def evaluate_files(
         writer.writerow(ALERT_COLUMNS)
         for alert in alerts:
             writer.writerow(
-                (alert.key, alert.rule, alert.subject_id, alert.subject_kind, f"{alert.score:.4f}", alert.explanation)
+                (
+                    alert.key,
+                    alert.rule,
+                    alert.subject_id,
+                    alert.subject_kind,
+                    f"{alert.score:.4f}",
+                    alert.explanation,
+                )
             )
     return EvaluateResult(alerts, problems, out, today, len(graph), graph.link_count)

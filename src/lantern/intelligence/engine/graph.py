@@ -27,7 +27,6 @@ import igraph  # type: ignore[import-untyped,unused-ignore]
 import leidenalg  # type: ignore[import-untyped,unused-ignore]
 import numpy as np
 
-from lantern.intelligence.vocab import location_types
 from lantern.intelligence.engine.model import (
     ASSESSMENTS,
     ENTITY_KINDS,
@@ -40,6 +39,7 @@ from lantern.intelligence.engine.model import (
     Path,
     Subgraph,
 )
+from lantern.intelligence.vocab import location_types
 
 KIND_CODE = {kind: code for code, kind in enumerate(ENTITY_KINDS)}
 STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
@@ -73,6 +73,10 @@ class AnalysisGraph:
         self._vindex: dict[str, int] = {}
         self._kind = array("b")
         self._status = array("b")
+        self._by_status: dict[int, set[int]] = defaultdict(set)
+        # live links to known persons, per vertex: lets the rules skip things no known
+        # person is linked to without looking at everyone linked to them
+        self._known_deg = array("i")
         self._lids: list[str] = []
         self._lindex: dict[str, int] = {}
         self._la = array("i")
@@ -96,6 +100,8 @@ class AnalysisGraph:
         self._view: tuple[int, Any] | None = None
         self._version = 0
         self._communities: tuple[int, dict[str, int]] | None = None
+        self._membership: list[int] = []
+        self._community_sizes: dict[int, int] = {}
 
     # --- building and updating ---------------------------------------------------------
 
@@ -116,6 +122,7 @@ class AnalysisGraph:
             graph._ig.add_edges(pairs.tolist())
             del pairs
         graph._ig_links = len(graph._lids)
+        graph._count_known()
         return graph
 
     def _append_entity(self, entity: Entity) -> int:
@@ -127,7 +134,11 @@ class AnalysisGraph:
         self._vindex[entity.id] = index
         self._entities.append(entity)
         self._kind.append(KIND_CODE[entity.kind])
-        self._status.append(STATUS_CODE.get(entity.status, 0))
+        self._known_deg.append(0)
+        status = STATUS_CODE.get(entity.status, 0)
+        self._status.append(status)
+        if status:
+            self._by_status[status].add(index)
         return index
 
     def _append_link(self, link: Link) -> int:
@@ -148,11 +159,39 @@ class AnalysisGraph:
         self._ld.append(link.date.toordinal() if link.date else 0)
         self._ld2.append(link.date_to.toordinal() if link.date_to else 0)
         self._lag.append(self._agencies.code(link.agency))
-        self._lev.append(SOURCE_EVALS.index(link.source_eval) if link.source_eval in SOURCE_EVALS else 0)
-        self._las.append(ASSESSMENTS.index(link.intel_assessment) if link.intel_assessment in ASSESSMENTS else 0)
+        self._lev.append(
+            SOURCE_EVALS.index(link.source_eval) if link.source_eval in SOURCE_EVALS else 0
+        )
+        self._las.append(
+            ASSESSMENTS.index(link.intel_assessment) if link.intel_assessment in ASSESSMENTS else 0
+        )
         self._lh.append(1 if link.handling == "C" else 0)
         self._alive.append(1)
         return row
+
+    def _count_known(self) -> None:
+        if not self._lids:
+            return
+        la = np.frombuffer(self._la, dtype=np.int32)
+        lb = np.frombuffer(self._lb, dtype=np.int32)
+        status = np.frombuffer(self._status, dtype=np.int8)
+        counts = np.bincount(lb[status[la] > 0], minlength=len(self._entities))
+        counts += np.bincount(la[status[lb] > 0], minlength=len(self._entities))
+        del la, lb, status
+        self._known_deg = array("i", counts.astype(np.int32).tobytes())
+
+    def _bump_known(self, row: int, step: int) -> None:
+        a, b = self._la[row], self._lb[row]
+        if self._status[a]:
+            self._known_deg[b] += step
+        if self._status[b]:
+            self._known_deg[a] += step
+
+    def _degree(self, v: int) -> int:
+        """Links at ``v``, withdrawn ones included (an upper bound, in O(1))."""
+        base = int(self._indptr[v + 1] - self._indptr[v]) if v + 1 < len(self._indptr) else 0
+        extra = self._extra.get(v)
+        return base + (len(extra) if extra else 0)
 
     def _build_adjacency(self) -> None:
         n, m = len(self._entities), len(self._lids)
@@ -179,13 +218,22 @@ class AnalysisGraph:
         if KIND_CODE.get(e.kind) != self._kind[index]:
             raise ValueError(f"Entity {e.id}: the kind of an entity cannot change")
         self._entities[index] = e
-        self._status[index] = STATUS_CODE.get(e.status, 0)
+        self._by_status[self._status[index]].discard(index)
+        status = STATUS_CODE.get(e.status, 0)
+        if bool(status) != bool(self._status[index]):
+            step = 1 if status else -1
+            for row in self._incident(index):
+                self._known_deg[self._other(row, index)] += step
+        self._status[index] = status
+        if status:
+            self._by_status[status].add(index)
         self._version += 1
 
     def add_link(self, l: Link) -> None:  # noqa: E741 (the contract's name)
         """Add a link in place: O(1); whole-graph functions pick it up in their next batch."""
         row = self._append_link(l)
         self._extra[self._la[row]].append(row)
+        self._bump_known(row, 1)
         self._extra[self._lb[row]].append(row)
         self._version += 1
 
@@ -194,6 +242,7 @@ class AnalysisGraph:
         row = self._lindex[link_id]
         if self._alive[row]:
             self._alive[row] = 0
+            self._bump_known(row, -1)
             self._withdrawn += 1
             self._version += 1
 
@@ -243,7 +292,9 @@ class AnalysisGraph:
     def _incident(self, v: int, include_handling_c: bool = True) -> list[int]:
         """Rows of the live links at vertex ``v``."""
         rows: list[int] = (
-            self._inc[self._indptr[v] : self._indptr[v + 1]].tolist() if v + 1 < len(self._indptr) else []
+            self._inc[self._indptr[v] : self._indptr[v + 1]].tolist()
+            if v + 1 < len(self._indptr)
+            else []
         )
         extra = self._extra.get(v)
         if extra:
@@ -394,10 +445,25 @@ class AnalysisGraph:
         partition = leidenalg.find_partition(
             self._global(), leidenalg.ModularityVertexPartition, seed=seed
         )
-        membership = partition.membership
+        membership = list(partition.membership)
         result = {entity.id: membership[i] for i, entity in enumerate(self._entities)}
         self._communities = (self._version, result)
+        self._membership = membership
+        sizes: dict[int, int] = defaultdict(int)
+        for community in membership:
+            sizes[community] += 1
+        self._community_sizes = dict(sizes)
         return result
+
+    def community_of(self, v: int) -> tuple[int, int]:
+        """(community, its size) of vertex ``v`` from the last computation; (-1, 0) for a
+        vertex added since."""
+        if self._communities is None:
+            self.communities()
+        if v >= len(self._membership):
+            return -1, 0
+        community = self._membership[v]
+        return community, self._community_sizes[community]
 
     def last_communities(self) -> dict[str, int]:
         """The communities last computed (computed now if never): the alert rules use them
@@ -469,7 +535,7 @@ class AnalysisGraph:
         return sorted(result, key=lambda h: (-len(h.person_ids), h.location_id))
 
     def vertices_with_status(self, status: int) -> list[int]:
-        return [v for v, s in enumerate(self._status) if s == status]
+        return sorted(self._by_status.get(status, ()))
 
     def co_offending(self, *, include_handling_c: bool = True) -> list[CoOffending]:
         """Pairs of persons of concern sharing persons at risk, places, vehicles or phones

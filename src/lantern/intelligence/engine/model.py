@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,8 +33,8 @@ class Link:
     a: str
     b: str
     link_type: str
-    date: date | None = None
-    date_to: date | None = None
+    date: datetime.date | None = None
+    date_to: datetime.date | None = None
     agency: str = ""
     source_eval: str = ""
     intel_assessment: str = ""

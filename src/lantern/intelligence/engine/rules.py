@@ -70,6 +70,8 @@ class _Context:
     persons_at: dict[int, frozenset[int]] = field(default_factory=dict)
     strength: dict[int, float] = field(default_factory=dict)
     public: frozenset[str] = frozenset()
+    scores: dict[tuple[int, bool], tuple[float, list[_Piece]]] = field(default_factory=dict)
+    known_at: dict[int, list[int]] = field(default_factory=dict)
     hints: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -82,7 +84,9 @@ class _Context:
         self.public = frozenset(code for code, t in locations.items() if t.public)
         self.hints = {code: t.specificity for code, t in locations.items()}
         scoring = self.rules.scoring
-        self._eval = [scoring.source_eval.get(code, scoring.source_eval[""]) for code in SOURCE_EVALS]
+        self._eval = [
+            scoring.source_eval.get(code, scoring.source_eval[""]) for code in SOURCE_EVALS
+        ]
         self._assess = [
             scoring.intel_assessment.get(code, scoring.intel_assessment[""]) for code in ASSESSMENTS
         ]
@@ -101,7 +105,12 @@ class _Context:
         else:
             age = max(0, self._today - day)
             recency = max(scoring.floor, 0.5 ** (age / scoring.half_life_days))
-        return self.strength[g._lt[row]] * self._eval[g._lev[row]] * self._assess[g._las[row]] * recency
+        return (
+            self.strength[g._lt[row]]
+            * self._eval[g._lev[row]]
+            * self._assess[g._las[row]]
+            * recency
+        )
 
     def persons(self, v: int) -> frozenset[int]:
         """Distinct persons linked to ``v`` (cached for the evaluation)."""
@@ -114,16 +123,27 @@ class _Context:
             self.persons_at[v] = found
         return found
 
+    def known_rows_at(self, v: int) -> list[int]:
+        """Rows of the live links from ``v`` to known persons (cached for the evaluation)."""
+        found = self.known_at.get(v)
+        if found is None:
+            g = self.graph
+            found = [r for r in self.incident(v) if g._status[g._other(r, v)]]
+            self.known_at[v] = found
+        return found
+
     def specificity(self, v: int, pivot: float, power: float) -> float:
         entity = self.graph._entities[v]
         hint = self.hints.get(entity.subtype, 0.5) if entity.kind == "location" else 1.0
-        return hint * min(1.0, pivot / max(1, len(self.persons(v)))) ** power
+        return float(hint * min(1.0, pivot / max(1, len(self.persons(v)))) ** power)
 
     def bridge_allowed(self, v: int, kinds: frozenset[int], exclude_public: bool) -> bool:
         g = self.graph
         if g._kind[v] not in kinds:
             return False
-        return not (exclude_public and g._kind[v] == LOCATION and g._entities[v].subtype in self.public)
+        return not (
+            exclude_public and g._kind[v] == LOCATION and g._entities[v].subtype in self.public
+        )
 
     # --- words ----------------------------------------------------------------------
 
@@ -166,11 +186,13 @@ class _Context:
 class _Piece:
     weight: float
     sentence: str
-    path: Path
+    paths: tuple[Path, ...]
     rows: tuple[int, ...]
 
 
-def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pieces: list[_Piece]) -> Alert:
+def _alert(  # noqa: PLR0917
+    ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pieces: list[_Piece]
+) -> Alert:
     g = ctx.graph
     ranked = sorted(pieces, key=lambda p: -p.weight)
     sentences = [p.sentence for p in ranked[:SHOWN]]
@@ -187,7 +209,7 @@ def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pie
         subject_kind=entity.kind,
         score=round(score, 4),
         explanation=explanation,
-        paths=tuple(p.path for p in ranked),
+        paths=tuple(path for p in ranked for path in p.paths),
         evidence_link_ids=frozenset(g._lids[r] for p in pieces for r in p.rows),
     )
 
@@ -195,13 +217,19 @@ def _alert(ctx: _Context, rule: Rule, subject: int, score: float, lead: str, pie
 # --- rule 1: tied to a known person through something specific --------------------------
 
 
-def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int) -> list[_Piece]:
+def _shared_entity_pieces(  # noqa: C901, PLR0912, PLR0915 (one rule, read top to bottom)
+    ctx: _Context, rule: Rule, s: int, propagate: bool, words: bool = True
+) -> list[_Piece]:
+    """Rule 1's evidence about ``s``. With ``propagate``, persons not known to the hub
+    whom the rule alone alerts on (round one) count too, as suspected, with their score
+    times ``propagation``: how an analyst follows a network outward from what is known."""
     g, p = ctx.graph, rule.params
     kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
     direct_types = {g._types.codes[t] for t in p["direct_link_types"] if t in g._types.codes}
     family = g._types.codes.get("family")
-    known_weight = p["known_weight"]
-    direct_weight = p["direct_weight"]
+    household_types = {
+        g._types.codes[t] for t in p.get("household_link_types", []) if t in g._types.codes
+    }
     by_bridge: dict[int, list[int]] = defaultdict(list)
     family_of: set[int] = set()
     pieces: list[_Piece] = []
@@ -211,74 +239,158 @@ def _shared_entity_pieces(ctx: _Context, rule: Rule, s: int) -> list[_Piece]:
         if g._kind[other] == PERSON:
             if g._lt[row] == family:
                 family_of.add(other)
-            elif g._lt[row] in direct_types and g._status[other] in STATUS_WORDS:
+            elif g._lt[row] in direct_types:
                 direct[other].append(row)
         elif ctx.bridge_allowed(other, kinds, p["exclude_public"]):
             by_bridge[other].append(row)
     for k, rows in direct.items():
         if k in family_of:
             continue
-        status = g._status[k]
-        w = direct_weight[STATUS_NAMES[status]] * noisy_or(ctx.weight(r) for r in rows)
-        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {STATUS_WORDS[status]}."
-        pieces.append(_Piece(w, sentence, (g._entities[s].id, g._lids[rows[0]], g._entities[k].id), tuple(rows)))
+        known, said = _known(ctx, rule, k, s, propagate, p["direct_weight"])
+        if not known:
+            continue
+        w = known * noisy_or(ctx.weight(r) for r in rows)
+        sentence = f"{ctx.sightings(s, rows, ctx.name(k))}, {said}." if words else ""
+        path = (g._entities[s].id, g._lids[rows[0]], g._entities[k].id)
+        pieces.append(_Piece(w, sentence, (path,), tuple(rows)))
     for x, rows_s in by_bridge.items():
+        degree = g._degree(x)
+        follow = propagate and degree <= 4 * p["propagation_max_persons"]
+        if not (g._known_deg[x] or follow) or degree > 4 * p["max_bridge_persons"]:
+            continue  # nobody known there (and not followed), or far too busy to say anything
         persons = ctx.persons(x)
         if len(persons) > p["max_bridge_persons"]:
             continue
-        spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
-        w_s = noisy_or(ctx.weight(r) for r in rows_s)
+        follow = follow and len(persons) <= p["propagation_max_persons"]
         known_rows: dict[int, list[int]] = defaultdict(list)
-        for row in ctx.incident(x):
+        for row in ctx.incident(x) if follow else ctx.known_rows_at(x):
             k = g._other(row, x)
-            if k != s and g._kind[k] == PERSON and g._status[k] in STATUS_WORDS:
+            if k != s and g._kind[k] == PERSON:
                 known_rows[k].append(row)
+        parts, paths, rows, hot = [], [], list(rows_s), []
         for k, rows_k in known_rows.items():
-            status = g._status[k]
-            w = spec * known_weight[STATUS_NAMES[status]] * w_s * noisy_or(ctx.weight(r) for r in rows_k)
-            if k in family_of:
-                w *= p["family_discount"]
-            sentence = (
-                f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with {ctx.name(k)}, "
-                f"{STATUS_WORDS[status]}: {ctx.sightings(s, rows_s)}; {ctx.sightings(k, rows_k)}."
+            known, said = _known(ctx, rule, k, s, follow, p["known_weight"])
+            if not known:
+                continue
+            w_k = known * noisy_or(ctx.weight(r) for r in rows_k)
+            household = household_types and all(
+                g._lt[r] in household_types for r in (*rows_s, *rows_k)
             )
-            if k in family_of:
-                sentence += " They are family, so this counts for little."
-            path = (g._entities[s].id, g._lids[rows_s[0]], g._entities[x].id, g._lids[rows_k[0]], g._entities[k].id)
-            pieces.append(_Piece(w, sentence, path, (*rows_s, *rows_k)))
+            if k in family_of or household:
+                w_k *= p["family_discount"]
+                said += " (family or sharing a home: counts for little)"
+            hot.append(w_k)
+            if words:
+                parts.append(f"{ctx.name(k)}, {said}: {ctx.sightings(k, rows_k)}")
+            paths.append(
+                (
+                    g._entities[s].id,
+                    g._lids[rows_s[0]],
+                    g._entities[x].id,
+                    g._lids[rows_k[0]],
+                    g._entities[k].id,
+                )
+            )
+            rows += rows_k
+        if not hot:
+            continue
+        # how strongly the thing is tied to known people; then both ends must hold: the
+        # geometric mean, so two fair links do not make a negligible path
+        spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
+        w = spec * (noisy_or(ctx.weight(r) for r in rows_s) * noisy_or(hot)) ** 0.5
+        sentence = (
+            (
+                f"Shares {ctx.thing(x)} (linked to {len(persons)} people) with "
+                f"{len(parts)} {'person' if len(parts) == 1 else 'people'} of note: "
+                f"{ctx.sightings(s, rows_s)}; " + "; ".join(parts) + "."
+            )
+            if words
+            else ""
+        )
+        pieces.append(_Piece(w, sentence, tuple(paths), tuple(rows)))
     return pieces
+
+
+def _known(  # noqa: PLR0917
+    ctx: _Context, rule: Rule, k: int, s: int, propagate: bool, weights: dict[str, float]
+) -> tuple[float, str]:
+    """How much a tie to person ``k`` counts in rule 1, and how to describe ``k``."""
+    g = ctx.graph
+    status = g._status[k]
+    if status in STATUS_WORDS:
+        return weights[STATUS_NAMES[status]], STATUS_WORDS[status]
+    if not propagate:
+        return 0.0, ""
+    suspicion = _score(ctx, rule, k, propagate=False)[0]
+    if suspicion < rule.threshold:
+        return 0.0, ""
+    weight = weights["person_of_concern"] * rule.params["propagation"]
+    return weight, f"not known to the hub but raising this alert too (score {suspicion:.2f})"
+
+
+def _score(ctx: _Context, rule: Rule, s: int, *, propagate: bool) -> tuple[float, list[_Piece]]:
+    key = (s, propagate)
+    found = ctx.scores.get(key)
+    if found is None:
+        # round one only feeds round two: no words needed
+        words = propagate or not rule.params["propagation"]
+        pieces = _shared_entity_pieces(ctx, rule, s, propagate, words)
+        score = noisy_or(piece.weight for piece in pieces)
+        if len({piece.paths[0][2] for piece in pieces}) < 2:
+            # one shared thing or one person only: uncorroborated
+            score *= rule.params["uncorroborated"]
+        found = ctx.scores[key] = (score, pieces)
+    return found
 
 
 def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
     g = ctx.graph
+    ctx.scores.clear()
+    propagate = rule.params["propagation"] > 0
     if subjects is None:
-        subjects = _near_known(ctx, rule)
+        subjects = _near(
+            ctx, rule, g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN)
+        )
+        if propagate:
+            first = [
+                s
+                for s in subjects
+                if _eligible(g, s) and _score(ctx, rule, s, propagate=False)[0] >= rule.threshold
+            ]
+            subjects |= _near(ctx, rule, first, rule.params["propagation_max_persons"])
     alerts = []
     for s in subjects:
-        if g._kind[s] != PERSON or g._status[s]:
+        if not _eligible(g, s):
             continue
-        pieces = _shared_entity_pieces(ctx, rule, s)
-        score = noisy_or(piece.weight for piece in pieces)
+        score, pieces = _score(ctx, rule, s, propagate=propagate)
         if pieces and score >= rule.threshold:
-            known = {piece.path[-1] for piece in pieces}
-            lead = f"{ctx.name(s)} is not known to the hub and is tied to {len(known)} known {'person' if len(known) == 1 else 'people'}."
+            noted = {path[-1] for piece in pieces for path in piece.paths}
+            lead = (
+                f"{ctx.name(s)} is not known to the hub and is tied to {len(noted)} "
+                f"{'person' if len(noted) == 1 else 'people'} of note."
+            )
             alerts.append(_alert(ctx, rule, s, score, lead, pieces))
     return alerts
 
 
-def _near_known(ctx: _Context, rule: Rule) -> set[int]:
-    """Persons within reach of rule 1 of any known person (the candidates)."""
+def _eligible(g: AnalysisGraph, s: int) -> bool:
+    return g._kind[s] == PERSON and not g._status[s]
+
+
+def _near(ctx: _Context, rule: Rule, starts: Iterable[int], limit: int | None = None) -> set[int]:
+    """Persons within reach of rule 1 of ``starts`` (the candidates)."""
     g, p = ctx.graph, rule.params
     kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
+    limit = limit or p["max_bridge_persons"]
     found: set[int] = set()
-    for k in g.vertices_with_status(AT_RISK) + g.vertices_with_status(OF_CONCERN):
+    for k in starts:
         for row in ctx.incident(k):
             x = g._other(row, k)
             if g._kind[x] == PERSON:
                 found.add(x)
             elif ctx.bridge_allowed(x, kinds, p["exclude_public"]):
                 persons = ctx.persons(x)
-                if len(persons) <= p["max_bridge_persons"]:
+                if len(persons) <= limit:
                     found.update(persons)
     return found
 
@@ -317,7 +429,7 @@ def _place_hotspot(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
             _Piece(
                 noisy_or(ctx.weight(r) for r in rows),
                 f"{ctx.sightings(person, rows)}: {STATUS_WORDS[AT_RISK]}.",
-                (g._entities[place].id, g._lids[rows[0]], g._entities[person].id),
+                ((g._entities[place].id, g._lids[rows[0]], g._entities[person].id),),
                 tuple(rows),
             )
             for person, rows in by_person.items()
@@ -336,10 +448,19 @@ def _place_hotspot(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
 # --- rule 3: a person of concern linked to a second person at risk ------------------------
 
 
-def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+def _concern_second_victim(  # noqa: C901
+    ctx: _Context, rule: Rule, subjects: Iterable[int] | None
+) -> list[Alert]:
     g, p = ctx.graph, rule.params
     family = g._types.codes.get("family")
-    shared_rule = Rule("", "", "", True, 0.0, {"bridge_kinds": ["location", "vehicle", "phone", "handle"], "exclude_public": True})
+    shared_rule = Rule(
+        "",
+        "",
+        "",
+        True,
+        0.0,
+        {"bridge_kinds": ["location", "vehicle", "phone", "handle"], "exclude_public": True},
+    )
     kinds = frozenset(KIND_CODE[k] for k in shared_rule.params["bridge_kinds"])
     if subjects is None:
         subjects = g.vertices_with_status(OF_CONCERN)
@@ -356,7 +477,7 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
                         _Piece(
                             ctx.weight(row),
                             f"{ctx.sightings(c, [row], ctx.name(other))}, {STATUS_WORDS[AT_RISK]}.",
-                            (g._entities[c].id, g._lids[row], g._entities[other].id),
+                            ((g._entities[c].id, g._lids[row], g._entities[other].id),),
                             (row,),
                         )
                     )
@@ -370,21 +491,35 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
                     if v != c and g._status[v] == AT_RISK:
                         per_victim[v].append(
                             _Piece(
-                                spec * ctx.weight(row) * ctx.weight(row2),
+                                spec * (ctx.weight(row) * ctx.weight(row2)) ** 0.5,
                                 f"Shares {ctx.thing(other)} (linked to {len(persons)} people) with "
-                                f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: {ctx.sightings(c, [row])}; "
+                                f"{ctx.name(v)}, {STATUS_WORDS[AT_RISK]}: "
+                                f"{ctx.sightings(c, [row])}; "
                                 f"{ctx.sightings(v, [row2])}.",
-                                (g._entities[c].id, g._lids[row], g._entities[other].id, g._lids[row2], g._entities[v].id),
+                                (
+                                    (
+                                        g._entities[c].id,
+                                        g._lids[row],
+                                        g._entities[other].id,
+                                        g._lids[row2],
+                                        g._entities[v].id,
+                                    ),
+                                ),
                                 (row, row2),
                             )
                         )
         if len(per_victim) < p["min_persons"]:
             continue
-        strengths = sorted((noisy_or(x.weight for x in pieces) for pieces in per_victim.values()), reverse=True)
+        strengths = sorted(
+            (noisy_or(x.weight for x in pieces) for pieces in per_victim.values()), reverse=True
+        )
         # the strongest tie is the first person at risk; the alert is about the others
         score = noisy_or(strengths[p["min_persons"] - 1 :])
         if score >= rule.threshold:
-            lead = f"{ctx.name(c)}, a person of concern, is linked to {len(per_victim)} persons at risk."
+            lead = (
+                f"{ctx.name(c)}, a person of concern, is linked to "
+                f"{len(per_victim)} persons at risk."
+            )
             pieces = [x for group in per_victim.values() for x in group]
             alerts.append(_alert(ctx, rule, c, score, lead, pieces))
     return alerts
@@ -393,66 +528,79 @@ def _concern_second_victim(ctx: _Context, rule: Rule, subjects: Iterable[int] | 
 # --- rule 4: no open case, in the same community as someone at serious risk --------------
 
 
-def _community_serious_risk(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) -> list[Alert]:
+def _community_serious_risk(
+    ctx: _Context, rule: Rule, subjects: Iterable[int] | None
+) -> list[Alert]:
     g, p = ctx.graph, rule.params
     levels = set(p["risk_levels"])
-    serious = [v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels]
-    if not serious:
-        return []
-    communities = g.last_communities()
-    sizes: dict[int, int] = defaultdict(int)
-    for community in communities.values():
-        sizes[community] += 1
     excluded = {g._types.codes[t] for t in p.get("exclude_link_types", []) if t in g._types.codes}
-    wanted = set(subjects) if subjects is not None else None
-    best: dict[int, list[_Piece]] = defaultdict(list)
-    for r in serious:
-        community = communities.get(g._entities[r].id)
-        if community is None or sizes[community] > p["max_community_size"]:
+    if subjects is None:
+        serious = [
+            v for v in g.vertices_with_status(AT_RISK) if g._entities[v].risk_level in levels
+        ]
+        found: set[int] = set()
+        for r in serious:
+            community, size = g.community_of(r)
+            if 0 < size <= p["max_community_size"]:
+                found.update(_ball(ctx, r, p["max_hops"], excluded, community))
+        subjects = found
+    alerts = []
+    for o in subjects:
+        entity = g._entities[o]
+        if entity.kind != "person" or entity.open_case or g._status[o] == OF_CONCERN:
             continue
-        reached: dict[int, tuple[float, tuple[int, ...]]] = {r: (1.0, ())}
-        frontier = [r]
-        for _ in range(p["max_hops"]):
-            nxt = []
-            for v in frontier:
-                if v != r and (g._kind[v] != PERSON) and len(ctx.persons(v)) > BUSY:
-                    continue
-                for row in ctx.incident(v):
-                    if g._lt[row] in excluded:
-                        continue
-                    o = g._other(row, v)
-                    if o in reached or communities.get(g._entities[o].id) != community:
-                        continue
-                    w, rows = reached[v]
-                    reached[o] = (w * ctx.weight(row), (*rows, row))
-                    nxt.append(o)
-            frontier = nxt
-        for o, (w, rows) in reached.items():
-            entity = g._entities[o]
-            if o == r or entity.kind != "person" or entity.open_case or g._status[o] == OF_CONCERN:
-                continue
-            if entity.risk_level in levels or (wanted is not None and o not in wanted):
+        if entity.risk_level in levels:
+            continue
+        community, size = g.community_of(o)
+        if not 0 < size <= p["max_community_size"]:
+            continue
+        pieces = []
+        for r, (w, rows) in _ball(ctx, o, p["max_hops"], excluded, community).items():
+            near = g._entities[r]
+            if g._status[r] != AT_RISK or near.risk_level not in levels or r == o:
                 continue
             path_ids: list[str] = [entity.id]
             v = o
-            for row in reversed(rows):
+            for row in rows:
                 v = g._other(row, v)
                 path_ids += [g._lids[row], g._entities[v].id]
-            steps = "; ".join(
-                f"{g._link_at(row).link_type.replace('_', ' ')} ({ctx.evidence(row)})" for row in rows
-            )
+            steps = "; ".join(f"{ctx.link_words(row)} ({ctx.evidence(row)})" for row in rows)
             sentence = (
-                f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, a person at "
-                f"{g._entities[r].risk_level} risk, in a community of {sizes[community]}: {steps}."
+                f"Within {len(rows)} link{'s' if len(rows) > 1 else ''} of {ctx.name(r)}, "
+                f"a person at {near.risk_level} risk, in a community of {size}: {steps}."
             )
-            best[o].append(_Piece(w, sentence, tuple(path_ids), rows))
-    alerts = []
-    for o, pieces in best.items():
+            pieces.append(_Piece(w, sentence, (tuple(path_ids),), rows))
         score = noisy_or(x.weight for x in pieces)
-        if score >= rule.threshold:
+        if pieces and score >= rule.threshold:
             lead = f"{ctx.name(o)} has no open case and is close to someone at serious risk."
             alerts.append(_alert(ctx, rule, o, score, lead, pieces))
     return alerts
+
+
+def _ball(
+    ctx: _Context, start: int, hops: int, excluded: set[int], community: int
+) -> dict[int, tuple[float, tuple[int, ...]]]:
+    """Vertices of ``community`` within ``hops`` links of ``start`` (not through busy
+    things), each with the weight of the path first found and its link rows."""
+    g = ctx.graph
+    reached: dict[int, tuple[float, tuple[int, ...]]] = {start: (1.0, ())}
+    frontier = [start]
+    for _ in range(hops):
+        nxt = []
+        for v in frontier:
+            if v != start and g._kind[v] != PERSON and len(ctx.persons(v)) > BUSY:
+                continue
+            for row in ctx.incident(v):
+                if g._lt[row] in excluded:
+                    continue
+                o = g._other(row, v)
+                if o in reached or g.community_of(o)[0] != community:
+                    continue
+                w, rows = reached[v]
+                reached[o] = (w * ctx.weight(row), (*rows, row))
+                nxt.append(o)
+        frontier = nxt
+    return reached
 
 
 RuleFunction = Callable[[_Context, Rule, "Iterable[int] | None"], list[Alert]]
