@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lantern.imports",
     "lantern.linkage",
     "lantern.synth",
+    "lantern.support",
 ]
 
 MIDDLEWARE = [
