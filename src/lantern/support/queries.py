@@ -160,32 +160,58 @@ def journey_get(actor: Actor, pk: int) -> NrmJourney:
     return journey
 
 
+@dataclass
+class PanelJourney:
+    pk: int
+    route_label: str
+    referred_on: date
+
+    @property
+    def reference(self) -> str:
+        return f"NRM-{self.pk:05d}"
+
+
 def person_panel(actor: Actor, person: Person) -> dict[str, Any]:
     """The person's page: key worker, continuity, contacts and NRM status (the page's own
-    read audits it). Nothing for those who may not read the person's support."""
+    read audits it), in two queries. Nothing for those who may not read their support."""
     if not support_access.may_read_support(actor, person):
         return {}
     assignments = _assignments(person)
-    last = (
-        Contact.objects.filter(person=person, attendance=Attendance.ATTENDED)
-        .order_by("-occurred_on", "-pk")
-        .first()
+    contacts = Contact.objects.filter(person=OuterRef("pk"))
+    latest = contacts.order_by("-occurred_on", "-pk")
+    journey = NrmJourney.objects.filter(person=OuterRef("pk")).order_by("-referred_on", "-pk")
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            contact_count=Subquery(
+                contacts.values("person").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            last_contact_on=Subquery(
+                latest.filter(attendance=Attendance.ATTENDED).values("occurred_on")[:1]
+            ),
+            next_contact_on=Subquery(
+                latest.filter(next_contact_on__isnull=False).values("next_contact_on")[:1]
+            ),
+            journey_id=Subquery(journey.values("pk")[:1]),
+            journey_route=Subquery(journey.values("route")[:1]),
+            journey_on=Subquery(journey.values("referred_on")[:1]),
+        )
+        .values("contact_count", "last_contact_on", "next_contact_on", "journey_id", "journey_route", "journey_on")
+        .get()
     )
-    next_due = (
-        Contact.objects.filter(person=person, next_contact_on__isnull=False)
-        .order_by("-occurred_on", "-pk")
-        .values_list("next_contact_on", flat=True)
-        .first()
-    )
-    journeys = list(NrmJourney.objects.filter(person=person).order_by("-referred_on", "-pk")[:1])
+    routes = dict(NrmJourney._meta.get_field("route").choices or [])
     return {
         "support_panel": {
             "key_worker": next((a for a in assignments if a.ended_at is None), None),
             "key_worker_count": len({a.worker_id for a in assignments}),
-            "last_contact": last,
-            "next_contact_on": next_due,
-            "contacts": Contact.objects.filter(person=person).count(),
-            "journey": journeys[0] if journeys else None,
+            "last_contact_on": row["last_contact_on"],
+            "next_contact_on": row["next_contact_on"],
+            "contacts": row["contact_count"] or 0,
+            "journey": PanelJourney(
+                row["journey_id"], str(routes.get(row["journey_route"], "")), row["journey_on"]
+            )
+            if row["journey_id"]
+            else None,
         }
     }
 
