@@ -209,7 +209,9 @@ def test_voice_is_kept_in_their_words(partnership: Partnership, person: Any, as_
 
 
 @pytest.mark.django_db
-def test_outcome_chart_has_a_data_table(partnership: Partnership, person: Any, as_user: Any) -> None:
+def test_outcome_chart_has_a_data_table(
+    partnership: Partnership, person: Any, as_user: Any
+) -> None:
     p = partnership
     services.outcomes_record(
         actor=p.practitioner,
@@ -231,7 +233,9 @@ def test_outcome_chart_has_a_data_table(partnership: Partnership, person: Any, a
     table = html[html.index('id="outcome-table"') :]
     table = table[: table.index("</table>")]
     assert "Feeling safe" in table
-    assert ">7<" in table and ">3<" in table and ">2<" in table
+    assert ">7<" in table
+    assert ">3<" in table
+    assert ">2<" in table
     chart = client.get(chart_url)
     assert chart["Content-Type"] == "image/svg+xml"
     assert b"Feeling safe" in chart.content
@@ -397,7 +401,8 @@ def test_my_work_lists_contacts_follow_ups_milestones_and_screenings(
     html = as_user(p.practitioner).get(reverse("support:my_work")).content.decode()
     assert "Planned contact with Ava Worklist" in html
     assert "Otherworker" not in html, "another key worker's contact is not on my list"
-    assert "Ella Closedwork" in html and "First check-in" in html
+    assert "Ella Closedwork" in html
+    assert "First check-in" in html
     assert "Reasonable-grounds decision expected: Ava Worklist" in html
     assert "Screening of Ava Worklist" in html
     assert "Overdue" in html
@@ -455,7 +460,8 @@ def test_a_manager_sees_caseloads_overdue_and_longest_without(
     assert ">3<" in caseloads[: caseloads.index("</table>")]
     overdue = html[html.index('id="contacts-overdue"') :]
     overdue = overdue[: overdue.index("</table>")]
-    assert "Ruby Brookes" in overdue and "Kim Ashdown" not in overdue
+    assert "Ruby Brookes" in overdue
+    assert "Kim Ashdown" not in overdue
     longest = html[html.index('id="longest-without"') :]
     order = [longest.index(name) for name in ("Tia Carver", "Kim Ashdown", "Ruby Brookes")]
     assert order == sorted(order), "never seen first, then the longest ago"

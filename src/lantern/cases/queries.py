@@ -183,7 +183,9 @@ def closures(case: Case) -> list[Any]:
 def case_activity_list(case: Case) -> list[Any]:
     from lantern.cases.models import ClosedCaseActivity
 
-    return list(ClosedCaseActivity.objects.filter(case=case).select_related("by", "acknowledged_by"))
+    return list(
+        ClosedCaseActivity.objects.filter(case=case).select_related("by", "acknowledged_by")
+    )
 
 
 def follow_up_get(actor: Actor, pk: int) -> Any:

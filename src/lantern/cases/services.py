@@ -366,7 +366,11 @@ def case_close(
     """Close a case with a reason and a step-down plan, scheduling the follow-up check-ins
     (``data/closure.yaml``) in the same transaction. Refused without a reason or a plan."""
     access.check(
-        actor, cases_access.may_close_case(actor), "close cases", object_type="case", object_id=case.pk
+        actor,
+        cases_access.may_close_case(actor),
+        "close cases",
+        object_type="case",
+        object_id=case.pk,
     )
     rules = closure_rules.rules()
     errors: dict[str, str] = {}

@@ -19,10 +19,10 @@ from lantern.cases.forms import (
     AmendEntryForm,
     BreakGlassReviewForm,
     CaseUpdateForm,
-    CloseCaseForm,
-    FollowUpForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
+    CloseCaseForm,
+    FollowUpForm,
     RestrictedAccessForm,
 )
 from lantern.core import access

@@ -105,7 +105,9 @@ def support_refusal(actor: Actor) -> str:
 
 def require_support(actor: Actor, person: Person) -> None:
     if not may_read_support(actor, person):
-        raise access.refuse(actor, support_refusal(actor), object_type="person", object_id=person.pk)
+        raise access.refuse(
+            actor, support_refusal(actor), object_type="person", object_id=person.pk
+        )
 
 
 def support_scope(actor: Actor, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:

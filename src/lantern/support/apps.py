@@ -9,8 +9,10 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from lantern.core.panels import register_panel
         from lantern.core.worklists import register_provider
-        from lantern.support import access  # noqa: F401  (registers its rules with core)
-        from lantern.support import worklist
+        from lantern.support import (
+            access,  # noqa: F401  (registers its rules with core)
+            worklist,
+        )
         from lantern.support.queries import person_panel
 
         register_panel("person", person_panel)

@@ -26,7 +26,13 @@ from lantern.support.models import (
     OutcomeMeasure,
     VoiceEntry,
 )
-from lantern.support.rules import Milestone, OutcomeScales, contact_types, milestones, outcome_scales
+from lantern.support.rules import (
+    Milestone,
+    OutcomeScales,
+    contact_types,
+    milestones,
+    outcome_scales,
+)
 
 
 @dataclass
@@ -80,7 +86,9 @@ def outcome_rows(measures: list[OutcomeMeasure], scales: OutcomeScales) -> list[
 def support_history(actor: Actor, person: Person, *, purpose: str = "") -> SupportHistory:
     """Everything about the person's support, for the support page (an audited read)."""
     support_access.require_support(actor, person)
-    audit.record(actor, Event.SUPPORT_VIEWED, object_id=person.pk, person_id=person.pk, purpose=purpose)
+    audit.record(
+        actor, Event.SUPPORT_VIEWED, object_id=person.pk, person_id=person.pk, purpose=purpose
+    )
     assignments = _assignments(person)
     contacts = list(
         Contact.objects.filter(person=person)
@@ -93,9 +101,9 @@ def support_history(actor: Actor, person: Person, *, purpose: str = "") -> Suppo
     scales = outcome_scales()
     measures = list(OutcomeMeasure.objects.filter(person=person).order_by("measured_on", "pk"))
     journeys = list(
-        NrmJourney.objects.filter(person=person).select_related("first_responder").order_by(
-            "-referred_on", "-pk"
-        )
+        NrmJourney.objects.filter(person=person)
+        .select_related("first_responder")
+        .order_by("-referred_on", "-pk")
     )
     return SupportHistory(
         person=person,
@@ -132,7 +140,11 @@ def outcome_measures(actor: Actor, person: Person) -> list[OutcomeMeasure]:
     """The measures behind the chart (the chart image is fetched by the page just read)."""
     support_access.require_support(actor, person)
     audit.record(
-        actor, Event.SUPPORT_VIEWED, object_id=person.pk, person_id=person.pk, purpose="outcome chart"
+        actor,
+        Event.SUPPORT_VIEWED,
+        object_id=person.pk,
+        person_id=person.pk,
+        purpose="outcome chart",
     )
     return list(OutcomeMeasure.objects.filter(person=person).order_by("measured_on", "pk"))
 
@@ -151,10 +163,15 @@ def consent_get(actor: Actor, pk: int) -> ConsentRecord:
 
 
 def journey_get(actor: Actor, pk: int) -> NrmJourney:
-    journey = get_object_or_404(NrmJourney.objects.select_related("person", "first_responder"), pk=pk)
+    journey = get_object_or_404(
+        NrmJourney.objects.select_related("person", "first_responder"), pk=pk
+    )
     access.require(actor, journey)
     audit.record(
-        actor, Event.SUPPORT_VIEWED, object_id=journey.person_id, person_id=journey.person_id,
+        actor,
+        Event.SUPPORT_VIEWED,
+        object_id=journey.person_id,
+        person_id=journey.person_id,
         purpose="NRM journey",
     )
     return journey
@@ -196,7 +213,14 @@ def person_panel(actor: Actor, person: Person) -> dict[str, Any]:
             journey_route=Subquery(journey.values("route")[:1]),
             journey_on=Subquery(journey.values("referred_on")[:1]),
         )
-        .values("contact_count", "last_contact_on", "next_contact_on", "journey_id", "journey_route", "journey_on")
+        .values(
+            "contact_count",
+            "last_contact_on",
+            "next_contact_on",
+            "journey_id",
+            "journey_route",
+            "journey_on",
+        )
         .get()
     )
     routes = dict(NrmJourney._meta.get_field("route").choices or [])
@@ -257,16 +281,18 @@ def oversight(actor: Actor, *, limit: int = 50) -> Oversight:
     audit.record(actor, Event.CASELOADS_VIEWED, purpose="oversight of support")
     today = timezone.localdate()
     current = _supported_people(actor)
-    users = get_user_model().objects.in_bulk(list(current.values_list("worker_id", flat=True).distinct()))
+    users = get_user_model().objects.in_bulk(
+        list(current.values_list("worker_id", flat=True).distinct())
+    )
     loads = [
         Caseload(
             worker_id=row["worker_id"],
             worker_name=_name(users.get(row["worker_id"])),
             people=row["people"],
         )
-        for row in current.values("worker_id").annotate(people=Count("person_id")).order_by(
-            "-people", "worker_id"
-        )
+        for row in current.values("worker_id")
+        .annotate(people=Count("person_id"))
+        .order_by("-people", "worker_id")
     ]
     latest = Contact.objects.filter(person=OuterRef("person_id")).order_by("-occurred_on", "-pk")
     last_planned = (
@@ -292,7 +318,9 @@ def oversight(actor: Actor, *, limit: int = 50) -> Oversight:
             days_without=(today - last).days if last else None,
         )
 
-    overdue = [row(a) for a in rows.filter(next_contact_on__lt=today).order_by("next_contact_on")[:limit]]
+    overdue = [
+        row(a) for a in rows.filter(next_contact_on__lt=today).order_by("next_contact_on")[:limit]
+    ]
     longest = [
         row(a)
         for a in rows.order_by(

@@ -115,7 +115,8 @@ def outcome_scales() -> OutcomeScales:
         minimum=int(data["minimum"]),
         maximum=int(data["maximum"]),
         scales=tuple(
-            Scale(s["code"], s["label"], s.get("low", ""), s.get("high", "")) for s in data["scales"]
+            Scale(s["code"], s["label"], s.get("low", ""), s.get("high", ""))
+            for s in data["scales"]
         ),
     )
 

@@ -146,7 +146,7 @@ def key_worker_candidates() -> list[tuple[int, str]]:
 # --- contacts -----------------------------------------------------------------------------
 
 
-def contact_record(  # noqa: PLR0913 - one field per thing a contact records
+def contact_record(
     *,
     actor: Actor,
     person: Person,
@@ -230,7 +230,11 @@ def voice_record(
             recorded_by=actor.user,
         )
         audit.record(
-            actor, Event.VOICE_RECORDED, object_id=entry.pk, person_id=person.pk, detail={"kind": kind}
+            actor,
+            Event.VOICE_RECORDED,
+            object_id=entry.pk,
+            person_id=person.pk,
+            detail={"kind": kind},
         )
     return entry
 
@@ -342,7 +346,7 @@ def outcomes_record(
 # --- the National Referral Mechanism ------------------------------------------------------
 
 
-def nrm_refer(  # noqa: PLR0913 - one field per thing a referral records
+def nrm_refer(
     *,
     actor: Actor,
     person: Person,
@@ -379,6 +383,7 @@ def nrm_refer(  # noqa: PLR0913 - one field per thing a referral records
         errors["note"] = f"Write no more than {MAX_NOTE:,} characters"
     if errors:
         raise InvalidError(errors)
+    assert responder is not None  # noqa: S101 - checked above  # nosec B101
     with transaction.atomic():
         journey = NrmJourney.objects.create(
             person=person,

@@ -165,7 +165,11 @@ def voice_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         services.voice_record(
-            actor=actor, person=subject, said_on=data["said_on"], kind=data["kind"], words=data["words"]
+            actor=actor,
+            person=subject,
+            said_on=data["said_on"],
+            kind=data["kind"],
+            words=data["words"],
         )
 
     return _form_page(
@@ -282,7 +286,9 @@ def nrm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     may_manage = support_access.may_manage_support(actor)
     form = NrmDecisionForm(request.POST or None)
     if request.method == "POST":
-        access.check(actor, may_manage, "record NRM decisions", object_type="nrm_journey", object_id=pk)
+        access.check(
+            actor, may_manage, "record NRM decisions", object_type="nrm_journey", object_id=pk
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -115,9 +115,7 @@ def screenings_due(actor: Actor) -> list[WorkItem]:
             url=reverse("screening:new_for_person", args=[s.person_id]),
             person_name=s.person.display_name,
         )
-        for s in screening_queries.due_list(
-            actor, scope="mine", within_days=SCREENINGS_WITHIN_DAYS
-        )
+        for s in screening_queries.due_list(actor, scope="mine", within_days=SCREENINGS_WITHIN_DAYS)
     ]
 
 

@@ -7,130 +7,366 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('people', '0002_provenance_as_keys'),
+        ("agencies", "0001_initial"),
+        ("people", "0002_provenance_as_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_on', models.DateField()),
-                ('what', models.TextField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True)),
-                ('agencies', models.ManyToManyField(related_name='+', to='agencies.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_on", models.DateField()),
+                ("what", models.TextField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True)),
+                ("agencies", models.ManyToManyField(related_name="+", to="agencies.agency")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on', '-pk'],
+                "ordering": ["-given_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NrmJourney',
+            name="NrmJourney",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('referral', 'Referral to the NRM'), ('duty_to_notify', 'Duty to notify (anonymous, no consent)')], max_length=20)),
-                ('referred_on', models.DateField()),
-                ('consent_given', models.BooleanField(default=False)),
-                ('child_at_referral', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
-                ('reasonable_grounds', models.CharField(blank=True, choices=[('positive', 'Positive'), ('negative', 'Negative')], max_length=10)),
-                ('reasonable_grounds_on', models.DateField(blank=True, null=True)),
-                ('recovery_period_ends_on', models.DateField(blank=True, null=True)),
-                ('conclusive_grounds', models.CharField(blank=True, choices=[('positive', 'Positive'), ('negative', 'Negative')], max_length=10)),
-                ('conclusive_grounds_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('first_responder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("referral", "Referral to the NRM"),
+                            ("duty_to_notify", "Duty to notify (anonymous, no consent)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("referred_on", models.DateField()),
+                ("consent_given", models.BooleanField(default=False)),
+                ("child_at_referral", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "reasonable_grounds",
+                    models.CharField(
+                        blank=True,
+                        choices=[("positive", "Positive"), ("negative", "Negative")],
+                        max_length=10,
+                    ),
+                ),
+                ("reasonable_grounds_on", models.DateField(blank=True, null=True)),
+                ("recovery_period_ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "conclusive_grounds",
+                    models.CharField(
+                        blank=True,
+                        choices=[("positive", "Positive"), ("negative", "Negative")],
+                        max_length=10,
+                    ),
+                ),
+                ("conclusive_grounds_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "first_responder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'NRM journey',
-                'ordering': ['-referred_on', '-pk'],
+                "verbose_name": "NRM journey",
+                "ordering": ["-referred_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='VoiceEntry',
+            name="VoiceEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('said_on', models.DateField()),
-                ('kind', models.CharField(choices=[('wish', 'Wish'), ('feeling', 'Feeling'), ('outcome', 'Outcome they want')], max_length=10)),
-                ('words', models.TextField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("said_on", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wish", "Wish"),
+                            ("feeling", "Feeling"),
+                            ("outcome", "Outcome they want"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("words", models.TextField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'voice entries',
-                'ordering': ['-said_on', '-pk'],
+                "verbose_name_plural": "voice entries",
+                "ordering": ["-said_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField()),
-                ('contact_type', models.CharField(max_length=40)),
-                ('planned', models.BooleanField()),
-                ('initiated_by', models.CharField(choices=[('person', 'The person'), ('worker', 'The worker'), ('agency', 'Another agency'), ('family', 'Family or carer')], max_length=10)),
-                ('attendance', models.CharField(choices=[('attended', 'Attended'), ('missed', 'Missed'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('next_contact_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                ("contact_type", models.CharField(max_length=40)),
+                ("planned", models.BooleanField()),
+                (
+                    "initiated_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "The person"),
+                            ("worker", "The worker"),
+                            ("agency", "Another agency"),
+                            ("family", "Family or carer"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("attended", "Attended"),
+                            ("missed", "Missed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("next_contact_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on', '-pk'],
-                'indexes': [models.Index(fields=['person', 'occurred_on'], name='support_con_person__1ccc69_idx')],
+                "ordering": ["-occurred_on", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "occurred_on"], name="support_con_person__1ccc69_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KeyWorkerAssignment',
+            name="KeyWorkerAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
-                'indexes': [models.Index(fields=['worker', 'ended_at'], name='support_key_worker__58ea9d_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('person',), name='one_key_worker_now')],
+                "ordering": ["-started_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["worker", "ended_at"], name="support_key_worker__58ea9d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("person",),
+                        name="one_key_worker_now",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeMeasure',
+            name="OutcomeMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scale', models.CharField(max_length=40)),
-                ('score', models.PositiveSmallIntegerField()),
-                ('measured_on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scale", models.CharField(max_length=40)),
+                ("score", models.PositiveSmallIntegerField()),
+                ("measured_on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measured_on', 'scale', 'pk'],
-                'indexes': [models.Index(fields=['person', 'measured_on'], name='support_out_person__1862ae_idx')],
+                "ordering": ["measured_on", "scale", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "measured_on"], name="support_out_person__1862ae_idx"
+                    )
+                ],
             },
         ),
     ]
