@@ -545,3 +545,14 @@ def activity_acknowledge(*, actor: Actor, activity: ClosedCaseActivity) -> Close
                 detail={"activity": locked.pk},
             )
     return locked
+
+
+def closures_bulk_insert(closures: list[CaseClosure], follow_ups: list[FollowUp]) -> None:
+    """Load closures and their follow-ups at once (the synthetic city's builder; no checks
+    or audit per row: the builder audits what it made)."""
+    from lantern.core.bulkload import insert_instances
+
+    if closures:
+        insert_instances(CaseClosure, list(closures))
+    if follow_ups:
+        insert_instances(FollowUp, list(follow_ups))

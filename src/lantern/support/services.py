@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -15,6 +16,7 @@ from lantern.agencies.models import Agency, Membership
 from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import PERSON_DATA_ROLES, Actor
+from lantern.core.bulkload import insert_instances
 from lantern.core.errors import ConflictError, DomainError, InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
@@ -454,3 +456,23 @@ def nrm_decide(
             detail={"stage": stage, "decision": decision},
         )
     return locked
+
+
+SUPPORT_TABLES = (
+    KeyWorkerAssignment,
+    Contact,
+    VoiceEntry,
+    ConsentRecord,
+    ConsentRecord.agencies.through,
+    OutcomeMeasure,
+    NrmJourney,
+)
+
+
+def support_bulk_insert(model: type[Any], objs: list[Any]) -> None:
+    """Load many unsaved rows of one of support's tables at once (the synthetic city's
+    builder; no checks or audit per row: the builder audits the histories it made)."""
+    if model not in SUPPORT_TABLES:
+        raise ValueError(f"{model.__name__} is not one of support's tables")
+    if objs:
+        insert_instances(model, objs)
