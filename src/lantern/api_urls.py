@@ -10,6 +10,7 @@ from lantern.linkage import api as linkage_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
 from lantern.screening import api as screening_api
+from lantern.support import api as support_api
 
 urlpatterns: list[URLPattern] = [
     path("schema/", accounts_api.SchemaView.as_view(), name="api-schema"),
@@ -195,4 +196,45 @@ urlpatterns: list[URLPattern] = [
         intel_api.AlertDecisionView.as_view(),
         name="api-intel-alert-decision",
     ),
+    path("people/<int:pk>/support/", support_api.SupportView.as_view(), name="api-support"),
+    path(
+        "people/<int:pk>/contacts/",
+        support_api.ContactCreateView.as_view(),
+        name="api-support-contact",
+    ),
+    path(
+        "people/<int:pk>/key-worker/",
+        support_api.KeyWorkerView.as_view(),
+        name="api-support-key-worker",
+    ),
+    path("people/<int:pk>/voice/", support_api.VoiceCreateView.as_view(), name="api-support-voice"),
+    path(
+        "people/<int:pk>/consents/",
+        support_api.ConsentCreateView.as_view(),
+        name="api-support-consent",
+    ),
+    path(
+        "consents/<int:pk>/withdraw/",
+        support_api.ConsentWithdrawView.as_view(),
+        name="api-support-consent-withdraw",
+    ),
+    path(
+        "people/<int:pk>/outcomes/",
+        support_api.OutcomesCreateView.as_view(),
+        name="api-support-outcomes",
+    ),
+    path(
+        "people/<int:pk>/nrm/",
+        support_api.NrmCreateView.as_view(),
+        name="api-support-nrm-create",
+    ),
+    path("nrm/<int:pk>/", support_api.NrmView.as_view(), name="api-support-nrm"),
+    path(
+        "nrm/<int:pk>/decision/",
+        support_api.NrmDecisionView.as_view(),
+        name="api-support-nrm-decision",
+    ),
+    path("my-work/", support_api.MyWorkView.as_view(), name="api-my-work"),
+    path("cases/<int:pk>/close/", support_api.CaseCloseView.as_view(), name="api-case-close"),
+    path("follow-ups/<int:pk>/", support_api.FollowUpView.as_view(), name="api-follow-up"),
 ]

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lantern.linkage",
     "lantern.intelligence",
     "lantern.synth",
+    "lantern.support",
 ]
 
 MIDDLEWARE = [

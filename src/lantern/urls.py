@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("lantern.imports.urls")),
     path("linkage/", include("lantern.linkage.urls")),
     path("intelligence/", include("lantern.intelligence.urls")),
+    path("support/", include("lantern.support.urls")),
     path("api/", include("lantern.api_urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

@@ -195,6 +195,8 @@ def test_every_url_is_classified() -> None:
         | set(KNOWN_TO_HUB_ROUTES)
         | set(MANAGER_ROUTES)
         | set(INTEL_ROUTES)
+        | set(SUPPORT_ROUTES)
+        | set(SUPPORT_WORK_ROUTES)
     )
     unclassified = sorted(
         name
@@ -613,3 +615,143 @@ def test_intelligence_admits_the_hub_and_police_analysts(
         assert response.status_code == 403, (name, response.status_code)
         return
     assert response.status_code in (200, 201, 302, 400), (name, who, response.status_code)
+# --- long-term support and closure: the person's need to know; some writes for the hub ------
+
+
+@dataclass
+class SupportWorld:
+    person: Person
+    open_case: Case
+    consent: int
+    journey: int
+    follow_up: int
+    activity: int
+
+
+def _build_support_world(p: Partnership) -> SupportWorld:
+    from lantern.cases.models import ClosedCaseActivity
+    from lantern.support import services as support_services
+
+    world = _build_world(p)
+    person = world.person
+    consent = support_services.consent_record(
+        actor=p.practitioner,
+        person=person,
+        given_on=timezone.localdate(),
+        what="Contact details, with the school",
+        agency_ids=[p.school.pk],
+    )
+    journey = support_services.nrm_refer(
+        actor=p.practitioner,
+        person=person,
+        route="referral",
+        first_responder_id=p.police.pk,
+        referred_on=timezone.localdate(),
+        consent_given=False,
+    )
+    closed = open_case(p, given_name="Kayleigh", family_name="Matrixclosed")
+    closure = case_services.case_close(
+        actor=p.practitioner, case=closed, reason="risk_reduced", step_down_plan="School."
+    )
+    case_services.case_activity(
+        closed.person, trigger="alert", source_description="Alert", actor=p.analyst
+    )
+    return SupportWorld(
+        person=person,
+        open_case=world.case,
+        consent=consent.pk,
+        journey=journey.pk,
+        follow_up=closure.follow_ups.order_by("due_on")[0].pk,
+        activity=ClosedCaseActivity.objects.get(case=closed).pk,
+    )
+
+
+SupportKwargs = Callable[[SupportWorld], dict[str, Any]]
+INVOLVED_READS, HUB_CASEWORK = "involved", "hub casework"
+
+
+def _person(w: SupportWorld) -> dict[str, Any]:
+    return {"pk": w.person.pk}
+
+
+#: name: (kwargs, method, what an involved agency's contributor gets on a GET).
+SUPPORT_ROUTES: dict[str, tuple[SupportKwargs, str, str]] = {
+    "support:person": (_person, "get", INVOLVED_READS),
+    "support:outcomes_chart": (_person, "get", INVOLVED_READS),
+    "support:contact_new": (_person, "get", INVOLVED_READS),
+    "support:voice_new": (_person, "get", INVOLVED_READS),
+    "support:outcome_new": (_person, "get", INVOLVED_READS),
+    "support:key_worker": (_person, "get", HUB_CASEWORK),
+    "support:consent_new": (_person, "get", HUB_CASEWORK),
+    "support:nrm_new": (_person, "get", HUB_CASEWORK),
+    "support:consent_withdraw": (lambda w: {"pk": w.consent}, "get", HUB_CASEWORK),
+    "support:nrm": (lambda w: {"pk": w.journey}, "get", INVOLVED_READS),
+    "cases:close": (lambda w: {"pk": w.open_case.pk}, "get", HUB_CASEWORK),
+    "cases:follow_up": (lambda w: {"pk": w.follow_up}, "get", INVOLVED_READS),
+    "cases:activity_acknowledge": (lambda w: {"pk": w.activity}, "post", HUB_CASEWORK),
+    "api-support": (_person, "get", INVOLVED_READS),
+    "api-support-contact": (_person, "post", INVOLVED_READS),
+    "api-support-key-worker": (_person, "post", HUB_CASEWORK),
+    "api-support-voice": (_person, "post", INVOLVED_READS),
+    "api-support-consent": (_person, "post", HUB_CASEWORK),
+    "api-support-consent-withdraw": (lambda w: {"pk": w.consent}, "post", HUB_CASEWORK),
+    "api-support-outcomes": (_person, "post", INVOLVED_READS),
+    "api-support-nrm-create": (_person, "post", HUB_CASEWORK),
+    "api-support-nrm": (lambda w: {"pk": w.journey}, "get", INVOLVED_READS),
+    "api-support-nrm-decision": (lambda w: {"pk": w.journey}, "post", HUB_CASEWORK),
+    "api-case-close": (lambda w: {"pk": w.open_case.pk}, "post", HUB_CASEWORK),
+    "api-follow-up": (lambda w: {"pk": w.follow_up}, "post", INVOLVED_READS),
+}
+#: Work lists: everyone with person data sees their own; caseloads are for hub managers.
+SUPPORT_WORK_ROUTES = {
+    "support:my_work": "any",
+    "api-my-work": "any",
+    "support:caseloads": "manager",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUPPORT_ROUTES))
+@pytest.mark.parametrize("who", REFUSED_ACTORS)
+def test_support_routes_refuse_the_uninvolved(
+    partnership: Partnership, as_user: Any, name: str, who: str
+) -> None:
+    world = _build_support_world(partnership)
+    kwargs, method, _ = SUPPORT_ROUTES[name]
+    actor: Actor = getattr(partnership, who)
+    before = _refusals()
+    response = _request(as_user(actor), method, reverse(name, kwargs=kwargs(world)))
+    assert response.status_code in (403, 404), (name, who, response.status_code)
+    assert "Matrixtest" not in response.content.decode()
+    assert "Matrixclosed" not in response.content.decode()
+    assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in SUPPORT_ROUTES.items() if v[1] == "get"))
+def test_support_routes_follow_the_policy_for_the_hub_and_an_involved_agency(
+    partnership: Partnership, as_user: Any, name: str
+) -> None:
+    world = _build_support_world(partnership)
+    kwargs, _, involved = SUPPORT_ROUTES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    assert as_user(partnership.practitioner).get(url).status_code == 200, name
+    before = _refusals()
+    school = as_user(partnership.school_lead).get(url)
+    if involved == INVOLVED_READS:
+        assert school.status_code == 200, (name, school.status_code)
+    else:
+        assert school.status_code == 403, (name, school.status_code)
+        assert _refusals() == before + 1
+
+
+@pytest.mark.parametrize("name", sorted(SUPPORT_WORK_ROUTES))
+def test_work_lists_follow_the_policy(partnership: Partnership, as_user: Any, name: str) -> None:
+    _build_support_world(partnership)
+    url = reverse(name)
+    for who in ("board", "admin"):
+        before = _refusals()
+        assert as_user(getattr(partnership, who)).get(url).status_code == 403, (name, who)
+        assert _refusals() == before + 1
+    assert as_user(partnership.manager).get(url).status_code == 200
+    expected = 200 if SUPPORT_WORK_ROUTES[name] == "any" else 403
+    assert as_user(partnership.school_lead).get(url).status_code == expected, name
+    assert as_user(partnership.practitioner).get(url).status_code == expected, name

@@ -98,6 +98,24 @@ def restricted_access_decide(role: str, relation: str) -> access.Decision:
     return CHANGE if relation == HUB and role == Role.MANAGER else REFUSED
 
 
+@access.rule("case", "close", relations=(HUB, OTHER))
+def case_close_rule(role: str, relation: str) -> access.Decision:
+    """Closing a case (with a reason, a step-down plan and follow-ups) and acknowledging new
+    activity on a closed one: the hub's caseworkers."""
+    return CHANGE if relation == HUB and role in CASEWORK_ROLES else REFUSED
+
+
+@access.rule("follow-up after closure", "record", relations=(HUB, MEMBER, OTHER))
+def follow_up_record_rule(role: str, relation: str) -> access.Decision:
+    """A check-in after closure is recorded by the hub's caseworkers or by an agency that
+    was in the case (often the one the person stepped down to)."""
+    if role not in PERSON_DATA_ROLES:
+        return REFUSED
+    if relation == HUB:
+        return CHANGE if role in CASEWORK_ROLES else READ
+    return CHANGE if relation == MEMBER else REFUSED
+
+
 def visible_cases(actor: Actor) -> models.QuerySet[Case]:
     qs = Case.objects.all()
     if access.allows(case_read, actor, HUB):
@@ -160,6 +178,17 @@ def may_amend_entry(actor: Actor, entry: ChronologyEntry) -> bool:
 
 def may_manage_case(actor: Actor) -> bool:
     return access.may(case_manage, actor)
+
+
+def may_close_case(actor: Actor) -> bool:
+    return access.may(case_close_rule, actor)
+
+
+def may_record_follow_up(actor: Actor, case: Case) -> bool:
+    if access.allows(follow_up_record_rule, actor, HUB):
+        return True
+    member = CaseAgency.objects.filter(case=case, agency_id=actor.agency.pk).exists()
+    return member and access.allows(follow_up_record_rule, actor, MEMBER)
 
 
 def may_see_access_log(actor: Actor) -> bool:

@@ -124,3 +124,35 @@ class BreakGlassReviewForm(forms.Form):
     note = free_text(
         "Your review", help_text="What you checked, and whether the emergency access was justified"
     )
+
+
+class CloseCaseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=lambda: _blank_first("Choose a reason", _closure_reasons()),
+        error_messages={"required": "Select why the case is closing"},
+    )
+    reason_detail = free_text("More about the reason (optional)", required=False)
+    # Required by the service (which says what is missing), so the form does not refuse first.
+    step_down_plan = free_text(
+        "Step-down plan",
+        required=False,
+        help_text=(
+            "Who supports the person now, what they will do, and how the person or an agency "
+            "can come back to the hub"
+        ),
+    )
+
+
+def _closure_reasons() -> list[tuple[str, str]]:
+    from lantern.cases.services import closure_reasons
+
+    return closure_reasons()
+
+
+class FollowUpForm(forms.Form):
+    done_on = DayField(label="Date of the check-in")
+    outcome = free_text("How is the person, and what was agreed?")
+    concerns = forms.BooleanField(
+        label="There are new concerns (this reopens the case)", required=False
+    )

@@ -191,3 +191,94 @@ class RestrictedAccessGrant(models.Model):
         if self.expires_at and self.expires_at <= now:
             return "expired"
         return "active"
+
+
+class CaseClosure(models.Model):
+    """Why a case was closed, and the step-down plan that carries the person on.
+
+    A case is closed only with a reason and a step-down plan, and its follow-up check-ins
+    are scheduled at the same time (:class:`FollowUp`), so closing never means dropping the
+    person. A reopening is written on the closure it ends; nothing is deleted.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    reason = models.CharField(max_length=40)
+    reason_detail = models.TextField(blank=True)
+    step_down_plan = models.TextField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_by_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(default=timezone.now)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_because = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-closed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} closed {self.closed_at:%d %b %Y}"
+
+    @property
+    def reason_label(self) -> str:
+        from lantern.cases.closure import rules
+
+        return rules().reason_label(self.reason)
+
+
+class FollowUp(models.Model):
+    """A check-in with the person after closure, due on a date; recorded when it happens."""
+
+    closure = models.ForeignKey(CaseClosure, on_delete=models.CASCADE, related_name="follow_ups")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(db_index=True)
+    label = models.CharField(max_length=80)
+    done_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    concerns = models.BooleanField(default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} follow-up due {self.due_on}"
+
+
+class ActivityTrigger(models.TextChoices):
+    REFERRAL = "referral", "New referral"
+    LINKAGE_MATCH = "linkage_match", "Record linkage match"
+    CONTACT = "contact", "Contact with the person"
+    ALERT = "alert", "Intelligence alert"
+
+
+class ActivityResponse(models.TextChoices):
+    REOPENED = "reopened", "Case reopened"
+    FLAGGED = "flagged", "Former key worker and lead flagged"
+
+
+class ClosedCaseActivity(models.Model):
+    """Something new about a person whose case is closed: the case reopened, or the people
+    who knew them flagged at once. Kept until someone acknowledges it, and after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activity")
+    trigger = models.CharField(max_length=20, choices=ActivityTrigger.choices)
+    response = models.CharField(max_length=20, choices=ActivityResponse.choices)
+    source_description = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "closed case activity"
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.trigger} → {self.response}"

@@ -164,3 +164,88 @@ def entry_get(actor: Actor, pk: int) -> ChronologyEntry:
         person_id=entry.person_id,
     )
     return entry
+
+
+# --- closure without abandonment ----------------------------------------------------------
+
+
+def closures(case: Case) -> list[Any]:
+    """The case's closures, newest first, each with its follow-ups (read with the case)."""
+    from lantern.cases.models import CaseClosure
+
+    return list(
+        CaseClosure.objects.filter(case=case)
+        .select_related("closed_by", "closed_by_agency")
+        .prefetch_related("follow_ups__done_by")
+    )
+
+
+def case_activity_list(case: Case) -> list[Any]:
+    from lantern.cases.models import ClosedCaseActivity
+
+    return list(
+        ClosedCaseActivity.objects.filter(case=case).select_related("by", "acknowledged_by")
+    )
+
+
+def follow_up_get(actor: Actor, pk: int) -> Any:
+    from lantern.cases.models import FollowUp
+
+    follow_up = get_object_or_404(FollowUp.objects.select_related("case__person", "closure"), pk=pk)
+    cases_access.require_case(actor, follow_up.case)
+    audit.record(
+        actor,
+        Event.CASE_VIEWED,
+        object_id=follow_up.case_id,
+        person_id=follow_up.case.person_id,
+        purpose="record a follow-up",
+    )
+    return follow_up
+
+
+def activity_get(actor: Actor, pk: int) -> Any:
+    from lantern.cases.models import ClosedCaseActivity
+
+    activity = get_object_or_404(ClosedCaseActivity.objects.select_related("case__person"), pk=pk)
+    cases_access.require_case(actor, activity.case)
+    return activity
+
+
+def follow_ups_due(actor: Actor, *, within_days: int, person_ids: set[int]) -> list[Any]:
+    """Follow-ups not yet recorded, due within ``within_days``, on cases the actor leads or
+    about people in ``person_ids`` (those they are or were key worker for); only cases the
+    actor may see. The caller's page audits the list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lantern.cases.models import FollowUp
+
+    today = timezone.localdate()
+    visible = cases_access.visible_cases(actor)
+    return list(
+        FollowUp.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=today + timedelta(days=within_days),
+            case__in=visible,
+            closure__reopened_at__isnull=True,
+        )
+        .filter(Q(case__lead_professional_id=actor.user.pk) | Q(case__person_id__in=person_ids))
+        .select_related("case__person")
+        .order_by("due_on", "pk")
+    )
+
+
+def activity_flags(actor: Actor, *, person_ids: set[int]) -> list[Any]:
+    """New activity on closed cases not yet acknowledged, for the lead professional and
+    the former key workers (``person_ids``), on cases the actor may see."""
+    from lantern.cases.models import ClosedCaseActivity
+
+    return list(
+        ClosedCaseActivity.objects.filter(
+            acknowledged_at__isnull=True, case__in=cases_access.visible_cases(actor)
+        )
+        .filter(Q(case__lead_professional_id=actor.user.pk) | Q(case__person_id__in=person_ids))
+        .select_related("case__person")
+        .order_by("-at")
+    )

@@ -10,17 +10,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.cases import access as cases_access
+from lantern.cases import closure as closure_rules
 from lantern.cases.models import (
+    ActivityResponse,
+    ActivityTrigger,
     Case,
     CaseAgency,
+    CaseClosure,
     CaseStatus,
     ChronologyEntry,
     ChronologyRevision,
+    ClosedCaseActivity,
+    FollowUp,
     Significance,
 )
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.errors import InvalidError
+from lantern.core.errors import ConflictError, DomainError, InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.core.vocab import vocabulary
@@ -128,6 +134,11 @@ def case_update(
     errors: dict[str, str] = {}
     if status not in CaseStatus.values:
         errors["status"] = "Select a status"
+    elif status == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
+        errors["status"] = (
+            "Close a case from 'Close the case': it needs a reason, a step-down plan and "
+            "follow-up check-ins"
+        )
     user_model = get_user_model()
     if not user_model.objects.filter(
         pk=lead_professional_id, memberships__agency__kind="hub", memberships__is_active=True
@@ -140,7 +151,9 @@ def case_update(
         case.status = status
         case.lead_professional_id = lead_professional_id
         case.summary = summary.strip()
-        case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+        if before["status"] == CaseStatus.CLOSED and status != CaseStatus.CLOSED:
+            _end_closure(case, because=f"Reopened by {actor.describe()}")
+        case.closed_at = case.closed_at if status == CaseStatus.CLOSED else None
         case.full_clean()
         case.save()
         audit.record(
@@ -338,3 +351,208 @@ def chronology_amend(
             detail={"version": locked.version, "reason": reason[:200]},
         )
     return locked
+
+
+# --- closure without abandonment ----------------------------------------------------------
+
+
+def closure_reasons() -> list[tuple[str, str]]:
+    return list(closure_rules.rules().reasons)
+
+
+def case_close(
+    *, actor: Actor, case: Case, reason: str, step_down_plan: str, reason_detail: str = ""
+) -> CaseClosure:
+    """Close a case with a reason and a step-down plan, scheduling the follow-up check-ins
+    (``data/closure.yaml``) in the same transaction. Refused without a reason or a plan."""
+    access.check(
+        actor,
+        cases_access.may_close_case(actor),
+        "close cases",
+        object_type="case",
+        object_id=case.pk,
+    )
+    rules = closure_rules.rules()
+    errors: dict[str, str] = {}
+    if reason not in dict(rules.reasons):
+        errors["reason"] = "Select why the case is closing"
+    elif reason == "other" and not reason_detail.strip():
+        errors["reason_detail"] = "Say why the case is closing"
+    if not step_down_plan.strip():
+        errors["step_down_plan"] = (
+            "Write the step-down plan: who supports the person now, and how they can come back"
+        )
+    elif len(step_down_plan) > MAX_TEXT:
+        errors["step_down_plan"] = f"Write no more than {MAX_TEXT:,} characters"
+    if errors:
+        raise InvalidError(errors)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status == CaseStatus.CLOSED:
+            raise DomainError("This case is already closed.")
+        now = timezone.now()
+        closure = CaseClosure.objects.create(
+            case=locked,
+            reason=reason,
+            reason_detail=reason_detail.strip(),
+            step_down_plan=step_down_plan.strip(),
+            closed_by=actor.user,
+            closed_by_agency=actor.agency,
+            closed_at=now,
+        )
+        FollowUp.objects.bulk_create(
+            FollowUp(closure=closure, case=locked, due_on=due_on, label=label)
+            for due_on, label in closure_rules.follow_up_dates(timezone.localdate(now))
+        )
+        locked.status = CaseStatus.CLOSED
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+        audit.record(
+            actor,
+            Event.CASE_CLOSED,
+            object_id=closure.pk,
+            person_id=locked.person_id,
+            detail={"case": locked.pk, "reason": reason},
+        )
+    case.status, case.closed_at = locked.status, locked.closed_at
+    return closure
+
+
+def follow_up_record(
+    *, actor: Actor, follow_up: FollowUp, done_on: date, outcome: str, concerns: bool = False
+) -> FollowUp:
+    """Record a check-in after closure: when it happened and what was found. Concerns raised
+    at a check-in reopen the case (as any new contact would)."""
+    case = follow_up.case
+    people_access.require_person(actor, case.person)
+    access.check(
+        actor,
+        cases_access.may_record_follow_up(actor, case),
+        "record follow-ups on this case",
+        object_type="follow_up",
+        object_id=follow_up.pk,
+    )
+    errors: dict[str, str] = {}
+    if done_on > timezone.localdate():
+        errors["done_on"] = "The check-in date must be today or in the past"
+    if not outcome.strip():
+        errors["outcome"] = "Say how the person is and what was agreed"
+    if errors:
+        raise InvalidError(errors)
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if locked.done_on is not None:
+            raise ConflictError("This follow-up has already been recorded.")
+        locked.done_on = done_on
+        locked.outcome = outcome.strip()
+        locked.concerns = concerns
+        locked.done_by = actor.user
+        locked.save()
+        audit.record(
+            actor,
+            Event.FOLLOW_UP_RECORDED,
+            object_id=locked.pk,
+            person_id=case.person_id,
+            detail={"case": case.pk, "concerns": concerns},
+        )
+        if concerns:
+            case_activity(
+                case.person,
+                trigger=ActivityTrigger.CONTACT,
+                source_description=f"Concerns at the follow-up check-in of {done_on:%d %b %Y}",
+                actor=actor,
+            )
+    return locked
+
+
+def _end_closure(case: Case, *, because: str) -> None:
+    CaseClosure.objects.filter(case=case, reopened_at__isnull=True).update(
+        reopened_at=timezone.now(), reopened_because=because[:1000]
+    )
+
+
+def case_activity(
+    person: Person, *, trigger: str, source_description: str, actor: Actor
+) -> ClosedCaseActivity | None:
+    """Something new about ``person`` (a referral, a linkage match, a contact, an alert).
+
+    If the person has a closed case and no open one, the closure rules decide at once:
+    reopen the latest closed case, or flag it for its lead professional and the person's
+    former key worker (both see it on "My work"). Either way a
+    :class:`ClosedCaseActivity` row keeps what happened. Called inside the caller's
+    transaction by the service that recorded the activity; it is the system's reaction to
+    that activity, so it checks no further permission of its own. Returns ``None`` when
+    the person has no closed case (or has an open one).
+    """
+    if trigger not in ActivityTrigger.values:
+        raise ValueError(f"Unknown trigger {trigger!r}")
+    if Case.objects.filter(person=person, status=CaseStatus.OPEN).exists():
+        return None
+    case = (
+        Case.objects.filter(person=person, status=CaseStatus.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    if case is None:
+        return None
+    description = source_description.strip()[:300] or ActivityTrigger(trigger).label
+    reopen = closure_rules.rules().response_to(trigger) == "reopen"
+    with transaction.atomic():
+        activity = ClosedCaseActivity.objects.create(
+            case=case,
+            trigger=trigger,
+            response=ActivityResponse.REOPENED if reopen else ActivityResponse.FLAGGED,
+            source_description=description,
+            by=actor.user,
+        )
+        if reopen:
+            Case.objects.filter(pk=case.pk).update(
+                status=CaseStatus.OPEN, closed_at=None, updated_at=timezone.now()
+            )
+            _end_closure(case, because=f"{ActivityTrigger(trigger).label}: {description}")
+            audit.record(
+                actor,
+                Event.CASE_REOPENED,
+                object_id=case.pk,
+                person_id=person.pk,
+                detail={"trigger": trigger, "activity": activity.pk},
+            )
+        else:
+            audit.record(
+                actor,
+                Event.CASE_ACTIVITY_FLAGGED,
+                object_id=case.pk,
+                person_id=person.pk,
+                detail={"trigger": trigger, "activity": activity.pk},
+            )
+    return activity
+
+
+def activity_acknowledge(*, actor: Actor, activity: ClosedCaseActivity) -> ClosedCaseActivity:
+    """Someone who knows the person has seen the flag and will act on it."""
+    people_access.require_person(actor, activity.case.person)
+    with transaction.atomic():
+        locked = ClosedCaseActivity.objects.select_for_update().get(pk=activity.pk)
+        if locked.acknowledged_at is None:
+            locked.acknowledged_at = timezone.now()
+            locked.acknowledged_by = actor.user
+            locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            audit.record(
+                actor,
+                Event.CASE_ACTIVITY_ACKNOWLEDGED,
+                object_id=locked.case_id,
+                person_id=locked.case.person_id,
+                detail={"activity": locked.pk},
+            )
+    return locked
+
+
+def closures_bulk_insert(closures: list[CaseClosure], follow_ups: list[FollowUp]) -> None:
+    """Load closures and their follow-ups at once (the synthetic city's builder; no checks
+    or audit per row: the builder audits what it made)."""
+    from lantern.core.bulkload import insert_instances
+
+    if closures:
+        insert_instances(CaseClosure, list(closures))
+    if follow_ups:
+        insert_instances(FollowUp, list(follow_ups))

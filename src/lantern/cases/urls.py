@@ -17,5 +17,8 @@ urlpatterns = [
         name="restricted_access",
     ),
     path("restricted-access/", views.access_requests, name="access_requests"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
+    path("activity/<int:pk>/acknowledge/", views.activity_acknowledge, name="activity_acknowledge"),
     path("restricted-access/<int:pk>/", views.access_decide, name="access_decide"),
 ]

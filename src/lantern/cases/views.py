@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from lantern.cases import access as cases_access
+from lantern.cases import closure as closure_rules
 from lantern.cases import grants, queries, services
 from lantern.cases.forms import (
     AccessDecisionForm,
@@ -19,6 +21,8 @@ from lantern.cases.forms import (
     CaseUpdateForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
+    CloseCaseForm,
+    FollowUpForm,
     RestrictedAccessForm,
 )
 from lantern.core import access
@@ -70,6 +74,10 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "filters": filters,
         "may_add": cases_access.may_add_to_chronology(actor, case),
         "may_manage": cases_access.may_manage_case(actor),
+        "may_close": cases_access.may_close_case(actor),
+        "may_record_follow_up": cases_access.may_record_follow_up(actor, case),
+        "closures": queries.closures(case),
+        "activity": queries.case_activity_list(case),
         "querystring": _querystring_without_page(request),
     }
     if request.headers.get("HX-Request"):
@@ -278,3 +286,61 @@ def access_decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, "Decision recorded")
             return redirect("cases:access_requests")
     return render(request, "cases/access_decide.html", {"grant": grant, "form": form})
+
+
+# --- closure without abandonment -----------------------------------------------------------
+
+
+@with_actor
+def close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Close a case: a reason, a step-down plan, and follow-up check-ins scheduled."""
+    case = queries.case_get(actor, pk, purpose="close the case")
+    access.check(actor, cases_access.may_close_case(actor), "close cases")
+    form = CloseCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure = services.case_close(actor=actor, case=case, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Case closed. {closure.follow_ups.count()} follow-up check-ins are scheduled.",
+            )
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/close.html",
+        {"case": case, "form": form, "dates": closure_rules.follow_up_dates(timezone.localdate())},
+    )
+
+
+@with_actor
+def follow_up(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    item = queries.follow_up_get(actor, pk)
+    may_record = cases_access.may_record_follow_up(actor, item.case)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        access.check(actor, may_record, "record follow-ups on this case")
+        if form.is_valid():
+            try:
+                services.follow_up_record(actor=actor, follow_up=item, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Follow-up recorded")
+                return redirect("cases:detail", pk=item.case_id)
+    return render(
+        request,
+        "cases/follow_up.html",
+        {"item": item, "case": item.case, "form": form, "may_record": may_record},
+    )
+
+
+@with_actor
+def activity_acknowledge(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    activity = queries.activity_get(actor, pk)
+    if request.method == "POST":
+        services.activity_acknowledge(actor=actor, activity=activity)
+        messages.success(request, "Acknowledged")
+    return redirect("cases:detail", pk=activity.case_id)

@@ -59,6 +59,16 @@ class ObjectType(models.TextChoices):
     SYNTHETIC_DATA = "synthetic_data", "Synthetic data"
     TRANSITION = "transition", "Transition at 18"
     USER = "user", "User"
+    # --- long-term support, closure and the modern-slavery journey (issue 14) ---------
+    CASE_CLOSURE = "case_closure", "Case closure"
+    FOLLOW_UP = "follow_up", "Follow-up after closure"
+    KEY_WORKER = "key_worker", "Key worker"
+    SUPPORT_CONTACT = "support_contact", "Support contact"
+    VOICE = "voice", "The person's own words"
+    CONSENT = "consent", "Consent to share"
+    OUTCOME_MEASURE = "outcome_measure", "Outcome measure"
+    NRM_JOURNEY = "nrm_journey", "National Referral Mechanism journey"
+    WORK_LIST = "work_list", "Work list"
 
 
 A, T = AuditAction, ObjectType
@@ -500,6 +510,72 @@ class Event(enum.StrEnum):
         A.SYSTEM,
         T.SYNTHETIC_DATA,
         "Built synthetic screenings",
+    )
+
+    # --- closure without abandonment (cases) ----------------------------------------------
+    CASE_CLOSED = "case.closed", A.CHANGE, T.CASE_CLOSURE, "Closed a case with a step-down plan"
+    CASE_REOPENED = "case.reopened", A.CHANGE, T.CASE, "Reopened a closed case"
+    CASE_ACTIVITY_FLAGGED = (
+        "case.activity_flagged",
+        A.CHANGE,
+        T.CASE,
+        "Flagged new activity about a person whose case is closed",
+    )
+    CASE_ACTIVITY_ACKNOWLEDGED = (
+        "case.activity_acknowledged",
+        A.CHANGE,
+        T.CASE,
+        "Acknowledged new activity on a closed case",
+    )
+    FOLLOW_UP_RECORDED = (
+        "follow_up.recorded",
+        A.CHANGE,
+        T.FOLLOW_UP,
+        "Recorded a follow-up check-in after closure",
+    )
+
+    # --- long-term support (support) ------------------------------------------------------
+    SUPPORT_VIEWED = "support.viewed", A.VIEW, T.PERSON, "Viewed a person's support history"
+    KEY_WORKER_ASSIGNED = "key_worker.assigned", A.CHANGE, T.KEY_WORKER, "Assigned a key worker"
+    SUPPORT_CONTACT_RECORDED = (
+        "support_contact.recorded",
+        A.CREATE,
+        T.SUPPORT_CONTACT,
+        "Recorded a contact with the person",
+    )
+    VOICE_RECORDED = "voice.recorded", A.CREATE, T.VOICE, "Recorded the person's own words"
+    CONSENT_RECORDED = "consent.recorded", A.CREATE, T.CONSENT, "Recorded consent to share"
+    CONSENT_WITHDRAWN = "consent.withdrawn", A.CHANGE, T.CONSENT, "Recorded consent withdrawn"
+    OUTCOME_RECORDED = (
+        "outcome_measure.recorded",
+        A.CREATE,
+        T.OUTCOME_MEASURE,
+        "Recorded an outcome measure",
+    )
+    NRM_REFERRED = (
+        "nrm.referred",
+        A.CREATE,
+        T.NRM_JOURNEY,
+        "Recorded a National Referral Mechanism referral or notification",
+    )
+    NRM_DECISION_RECORDED = (
+        "nrm.decision_recorded",
+        A.CHANGE,
+        T.NRM_JOURNEY,
+        "Recorded a National Referral Mechanism decision",
+    )
+    WORK_LISTED = "work.listed", A.SEARCH, T.WORK_LIST, "Viewed their work list"
+    CASELOADS_VIEWED = (
+        "caseloads.viewed",
+        A.SEARCH,
+        T.WORK_LIST,
+        "Viewed caseloads and contacts overdue",
+    )
+    SYNTHETIC_SUPPORT_BUILT = (
+        "synth.support_built",
+        A.SYSTEM,
+        T.SYNTHETIC_DATA,
+        "Built synthetic support histories",
     )
 
 

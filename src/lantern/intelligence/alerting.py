@@ -95,6 +95,7 @@ def _save(
                     object_id=row.pk,
                     detail={"rule": item.rule, "score": round(item.score, 3)},
                 )
+                _closed_case_activity(row, actor)
                 continue
             for name, value in fields.items():
                 setattr(row, name, value)
@@ -127,6 +128,22 @@ def _save(
             summary.lapsed += 1
             audit.record(actor, Event.ALERT_LAPSED, object_id=row.pk)
     return summary
+
+
+def _closed_case_activity(row: Alert, actor: Actor) -> None:
+    """An alert about a person the hub supported and closed: reopen or flag at once
+    (the closure rules decide; cases.services.case_activity)."""
+    person = row.subject.person
+    if person is None:
+        return
+    from lantern.cases.services import case_activity
+
+    case_activity(
+        person,
+        trigger="alert",
+        source_description=f"Intelligence alert: {row.explanation}"[:300],
+        actor=actor,
+    )
 
 
 def run_all(*, actor: Actor | None = None) -> RunSummary:

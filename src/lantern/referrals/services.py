@@ -140,6 +140,13 @@ def referral_submit(
             person_id=person.pk,
             detail={"urgency": urgency, "categories": referral.concern_categories},
         )
+        if new_person is None:
+            case_services.case_activity(
+                person,
+                trigger="referral",
+                source_description=f"Referral {referral.reference} from {actor.agency.name}",
+                actor=actor,
+            )
     return referral
 
 

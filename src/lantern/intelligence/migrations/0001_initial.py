@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("agencies", "0001_initial"),
-        ("cases", "0003_alter_chronologyentry_restricted_category_and_more"),
+        ("cases", "0004_handling_c_category"),
         ("people", "0002_provenance_as_keys"),
         ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

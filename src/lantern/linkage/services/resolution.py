@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from lantern.agencies.models import Agency
+from lantern.cases import services as case_services
 from lantern.core import audit
 from lantern.core.access import Actor
 from lantern.core.events import Event
@@ -355,6 +356,12 @@ def _settle(
         person_id=survivor.pk,
         purpose="record linkage",
         detail={"run": run.pk, "records": [row["pk"] for row in records]},
+    )
+    case_services.case_activity(
+        survivor,
+        trigger="linkage_match",
+        source_description=f"Agency records linked to the person (linkage run {run.pk})",
+        actor=actor,
     )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.errors import InvalidError
@@ -161,6 +162,13 @@ def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str =
             locked.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
         if decision == Decision.MATCH:
             merge = _merge_records_people(actor=actor, pair=locked, note=note)
+            if merge is not None:
+                case_services.case_activity(
+                    Person.objects.get(pk=merge.survivor_id),
+                    trigger="linkage_match",
+                    source_description=f"Records {locked.reference} confirmed as one person",
+                    actor=actor,
+                )
         audit.record(
             actor,
             Event.PAIR_DECIDED,

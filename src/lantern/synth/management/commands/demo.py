@@ -45,6 +45,14 @@ class Command(BaseCommand):
                 f"  {screened.screenings:,} risk screenings of {screened.people:,} people, "
                 f"{flagged:,} transitions at 18 flagged"
             )
+            from lantern.support.synth import add_support_histories
+
+            supported = add_support_histories(seed=options["seed"])
+            self.stdout.write(
+                f"  {supported.people:,} support histories ({supported.contacts:,} contacts), "
+                f"{supported.closures:,} closed cases with follow-ups, "
+                f"{supported.journeys:,} NRM journeys"
+            )
             self.stdout.write("Importing agency extracts and linking them (trains a model)…")
             # Splink's notes on training (levels too rare to learn) are for analysts, who see
             # them in the model's training summary; the console keeps to the outcome.

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "lantern.support"
+    label = "support"
+    verbose_name = "Long-term support"
+
+    def ready(self) -> None:
+        from lantern.core.panels import register_panel
+        from lantern.core.worklists import register_provider
+        from lantern.support import (
+            access,  # noqa: F401  (registers its rules with core)
+            worklist,
+        )
+        from lantern.support.queries import person_panel
+
+        register_panel("person", person_panel)
+        for name, provider in worklist.PROVIDERS.items():
+            register_provider(name, provider)
