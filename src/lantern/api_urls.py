@@ -8,6 +8,7 @@ from lantern.imports import api as imports_api
 from lantern.linkage import api as linkage_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
+from lantern.reporting import api as reporting_api
 from lantern.screening import api as screening_api
 
 urlpatterns: list[URLPattern] = [
@@ -166,5 +167,17 @@ urlpatterns: list[URLPattern] = [
         "linkage/merges/<int:pk>/undo/",
         linkage_api.MergeUndoView.as_view(),
         name="api-linkage-merge-undo",
+    ),
+    path("board/figures/", reporting_api.FiguresView.as_view(), name="api-board-figures"),
+    path(
+        "board/figures/<slug:collection>/",
+        reporting_api.FiguresView.as_view(),
+        name="api-board-collection",
+    ),
+    path("board/reports/<str:period>/", reporting_api.ReportView.as_view(), name="api-board-report"),
+    path(
+        "board/recommendations/",
+        reporting_api.RecommendationListView.as_view(),
+        name="api-board-recommendations",
     ),
 ]
