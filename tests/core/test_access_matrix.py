@@ -194,6 +194,7 @@ def test_every_url_is_classified() -> None:
         | set(LINKAGE_ROUTES)
         | set(KNOWN_TO_HUB_ROUTES)
         | set(MANAGER_ROUTES)
+        | set(BOARD_ROUTES)
     )
     unclassified = sorted(
         name
@@ -535,3 +536,26 @@ def test_restricted_access_decisions_are_for_managers(
     assert as_user(getattr(partnership, who)).get(url).status_code == 403, (name, who)
     assert _refusals() == before + 1
     assert as_user(partnership.manager).get(url).status_code == 200
+
+
+# --- board reporting: counts only, for board members and managers -------------------------
+
+#: Board reporting (no person data): name -> (args, path suffix). Checked in
+#: ``tests/reporting/test_access.py``: board and managers admitted, others refused and audited.
+BOARD_ROUTES: dict[str, tuple[list[str], str]] = {
+    "reporting:dashboard": ([], ""),
+    "reporting:returns": (["sac"], ""),
+    "reporting:download": (["dashboard", "csv"], ""),
+    "reporting:download_one": (["dashboard", "triage_timeliness", "xlsx"], ""),
+    "reporting:reports": ([], ""),
+    "reporting:report": (["2026Q3"], ""),
+    "reporting:report_document": (["2026Q3", "html"], ""),
+    "reporting:recommendations": ([], ""),
+    "reporting:recommendation_new": ([], ""),
+    "reporting:recommendation_edit": (["1"], ""),
+    "reporting:data_quality": ([], ""),
+    "api-board-figures": ([], ""),
+    "api-board-collection": (["sac"], ""),
+    "api-board-report": (["2026Q3"], ""),
+    "api-board-recommendations": ([], ""),
+}

@@ -36,7 +36,15 @@ def build_referrals(p: Partnership) -> None:
             actor=p.police_officer,
             new_person=new_person(
                 given_name=["Ben", "Carl", "Dev", "Eli", "Finn", "Gus", "Hal"][i],
-                family_name=["Dunmore", "Ellery", "Fairbank", "Gosling", "Harker", "Ingram", "Jessop"][i],
+                family_name=[
+                    "Dunmore",
+                    "Ellery",
+                    "Fairbank",
+                    "Gosling",
+                    "Harker",
+                    "Ingram",
+                    "Jessop",
+                ][i],
                 sex="male",
                 date_of_birth=parse_date_of_birth(f"1{i}/0{i + 1}/2001"),
             ),

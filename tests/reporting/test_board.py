@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 from lantern.core.models import AuditAction, AuditEvent
 from lantern.reporting import publishing, services
 from lantern.reporting.models import BoardReport, Recommendation
-from lantern.reporting.suppression import PublishedTable, Table, publish
+from lantern.reporting.suppression import PublishedTable, publish
 from tests.conftest import Partnership
 from tests.reporting.conftest import Figures, build_referrals
 
@@ -31,7 +30,9 @@ def _exports(p: Partnership, as_user: Any, period: str, tmp_path: Path) -> dict[
     """The text of every output, as a board member (or the command) gets it."""
     client = as_user(p.board)
     out: dict[str, str] = {}
-    out["dashboard"] = client.get(reverse("reporting:dashboard") + f"?period={period}").content.decode()
+    out["dashboard"] = client.get(
+        reverse("reporting:dashboard") + f"?period={period}"
+    ).content.decode()
     out["csv"] = client.get(
         reverse("reporting:download", args=["dashboard", "csv"]) + f"?period={period}"
     ).content.decode("utf-8-sig")
@@ -44,7 +45,8 @@ def _exports(p: Partnership, as_user: Any, period: str, tmp_path: Path) -> dict[
     )
     sheet = book["referrals_by_agency_month"]
     out["xlsx"] = "\n".join(
-        ",".join("" if v is None else str(v) for v in row) for row in sheet.iter_rows(values_only=True)
+        ",".join("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(values_only=True)
     )
     pdf = client.get(reverse("reporting:report_document", args=[period, "pdf"])).content
     out["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -52,16 +54,16 @@ def _exports(p: Partnership, as_user: Any, period: str, tmp_path: Path) -> dict[
     table = next(t for t in api["tables"] if t["key"] == "referrals_by_agency_month")
     out["api"] = "\n".join(
         ",".join([label, *cells, total])
-        for label, cells, total in zip(table["row_labels"], table["cells"], table["row_totals"], strict=True)
+        for label, cells, total in zip(
+            table["row_labels"], table["cells"], table["row_totals"], strict=True
+        )
     )
     call_command("board", "export", "--period", period, "--out", str(tmp_path))
     out["export"] = (tmp_path / "01-referrals_by_agency_month.csv").read_text(encoding="utf-8")
     return out
 
 
-def test_every_output_hides_the_small_count(
-    figures: Figures, as_user: Any, tmp_path: Path
-) -> None:
+def test_every_output_hides_the_small_count(figures: Figures, as_user: Any, tmp_path: Path) -> None:
     """Three referrals from the school: shown as "*" everywhere; seven from police as 5."""
     outputs = _exports(figures.p, as_user, figures.period, tmp_path)
     for name, text in outputs.items():
@@ -141,7 +143,9 @@ def test_issued_report_is_kept_exactly_as_issued(figures: Figures, as_user: Any)
     stored = BoardReport.objects.get(pk=report.pk)
     assert stored.issued_html == issued_html
     assert stored.issued_tables == issued_tables
-    served = as_user(p.board).get(reverse("reporting:report_document", args=[figures.period, "html"]))
+    served = as_user(p.board).get(
+        reverse("reporting:report_document", args=[figures.period, "html"])
+    )
     assert served.content.decode() == issued_html
     with pytest.raises(Exception, match="issued"):
         services.report_save(actor=p.manager, period=figures.period, narrative="Rewritten.")
@@ -158,7 +162,11 @@ def build_referrals_more(p: Partnership) -> None:
 
     referral_services.referral_submit(
         actor=p.school_lead,
-        new_person=new_person(given_name="Zoe", family_name="Quarrington", date_of_birth=parse_date_of_birth("05/05/2010")),
+        new_person=new_person(
+            given_name="Zoe",
+            family_name="Quarrington",
+            date_of_birth=parse_date_of_birth("05/05/2010"),
+        ),
         concern_categories=["online"],
         what_was_seen="Messages from an unknown adult.",
         urgency="standard",
@@ -176,14 +184,18 @@ EXPORT_URLS = [
 
 
 @pytest.mark.parametrize(("name", "args"), EXPORT_URLS)
-def test_every_download_is_audited(figures: Figures, as_user: Any, name: str, args: list[str]) -> None:
+def test_every_download_is_audited(
+    figures: Figures, as_user: Any, name: str, args: list[str]
+) -> None:
     before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
     response = as_user(figures.p.board).get(reverse(name, args=args) + f"?period={figures.period}")
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before + 1
 
 
-def test_report_pdf_and_command_export_are_audited(figures: Figures, as_user: Any, tmp_path: Path) -> None:
+def test_report_pdf_and_command_export_are_audited(
+    figures: Figures, as_user: Any, tmp_path: Path
+) -> None:
     before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
     as_user(figures.p.board).get(reverse("reporting:report_document", args=[figures.period, "pdf"]))
     call_command("board", "export", "--period", figures.period, "--out", str(tmp_path))
@@ -204,7 +216,8 @@ def test_board_member_sees_the_dashboard_without_a_person(figures: Figures, as_u
     assert response.status_code == 200
     assert "Referrals by source agency and month" in body
     assert "Figures refreshed" in body
-    assert "<img" in body and "data:image/svg+xml" in body
+    assert "<img" in body
+    assert "data:image/svg+xml" in body
     for name in ("Ashworth", "Dunmore", "Brennan"):
         assert name not in body
 
@@ -218,7 +231,9 @@ def test_only_the_hub_manager_writes_and_issues(figures: Figures, as_user: Any) 
     assert BoardReport.objects.get(period=figures.period).narrative == "Fine."
 
 
-def test_recommendations_example_set_and_overdue_view(partnership: Partnership, as_user: Any) -> None:
+def test_recommendations_example_set_and_overdue_view(
+    partnership: Partnership, as_user: Any
+) -> None:
     call_command("board", "recommendations")
     assert Recommendation.objects.count() == 9
     call_command("board", "recommendations")  # loads once
@@ -227,9 +242,16 @@ def test_recommendations_example_set_and_overdue_view(partnership: Partnership, 
     body = overdue.content.decode()
     assert "Boys and men" in body or "Boys and young men" in body
     assert "Long-term support" not in body  # not due yet
-    api = as_user(partnership.board).get(reverse("api-board-recommendations") + "?show=overdue").json()
+    api = (
+        as_user(partnership.board)
+        .get(reverse("api-board-recommendations") + "?show=overdue")
+        .json()
+    )
     assert {r["code"] for r in api} == {"T1", "T4", "T9"}
-    assert as_user(partnership.practitioner).get(reverse("reporting:recommendations")).status_code == 403
+    assert (
+        as_user(partnership.practitioner).get(reverse("reporting:recommendations")).status_code
+        == 403
+    )
 
 
 def test_data_quality_counts_with_links_only_where_allowed(figures: Figures, as_user: Any) -> None:
@@ -244,9 +266,18 @@ def test_data_quality_counts_with_links_only_where_allowed(figures: Figures, as_
 
 
 def test_sac_return_maps_adult_enquiries(figures: Figures, as_user: Any) -> None:
-    response = as_user(figures.p.board).get(reverse("api-board-collection", args=["sac"]) + f"?period={figures.period}")
+    response = as_user(figures.p.board).get(
+        reverse("api-board-collection", args=["sac"]) + f"?period={figures.period}"
+    )
     tables = {t["key"]: t for t in response.json()["tables"]}
-    assert set(tables) >= {"sac_concerns", "sac_enquiries", "sac_type_of_risk", "sac_location_of_risk", "sac_source_of_risk", "sac_risk_outcome"}
+    assert set(tables) >= {
+        "sac_concerns",
+        "sac_enquiries",
+        "sac_type_of_risk",
+        "sac_location_of_risk",
+        "sac_source_of_risk",
+        "sac_risk_outcome",
+    }
     concerns = tables["sac_concerns"]
     # Seven adult men referred: published as 5 (rounded), never 7.
     assert concerns["total"] == "5"

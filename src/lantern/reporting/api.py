@@ -57,7 +57,7 @@ class FiguresView(ActorAPIView):
                 "period": found.period.key,
                 "collection": found.collection,
                 "refreshed_at": found.snapshot.refreshed_at if found.snapshot else None,
-                "tables": PublishedTableSerializer(found.tables, many=True).data,
+                "tables": PublishedTableSerializer(found.tables, many=True).data,  # type: ignore[arg-type]
             }
         )
 
@@ -88,7 +88,7 @@ class ReportView(ActorAPIView):
                 "narrative": view.report.narrative,
                 "issued_at": view.report.issued_at,
                 "issued_sha256": view.report.issued_sha256,
-                "tables": PublishedTableSerializer(view.tables, many=True).data,
+                "tables": PublishedTableSerializer(view.tables, many=True).data,  # type: ignore[arg-type]
             }
         )
 

@@ -8,8 +8,10 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from lantern.core.figures import register_figures, register_quality_check
-        from lantern.reporting import access  # noqa: F401  (registers its rules with core)
-        from lantern.reporting import quality
+        from lantern.reporting import (
+            access,  # noqa: F401  (registers its rules with core)
+            quality,
+        )
         from lantern.reporting.providers import dashboard_figures
         from lantern.reporting.sac import children_figures, sac_figures
 

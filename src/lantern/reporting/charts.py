@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 
-import pygal
-from pygal.style import Style
+import pygal  # type: ignore[import-untyped]
+from pygal.style import Style  # type: ignore[import-untyped]
 
 from lantern.reporting.suppression import PublishedTable
 
@@ -47,7 +47,7 @@ def chart_svg(table: PublishedTable, *, stacked: bool = False) -> str:
         legend_at_bottom_columns=min(3, max(1, len(table.col_labels))),
         print_values=False,
         show_y_guides=True,
-        x_label_rotation=0 if len(table.row_labels) <= 4 else 20,  # noqa: PLR2004
+        x_label_rotation=0 if len(table.row_labels) <= 4 else 20,
         truncate_label=28,
         truncate_legend=40,
         title=table.name,

@@ -8,31 +8,32 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
-from lantern.core.exports import csv_writer, xlsx_row
+from lantern.core.exports import csv_writer, xlsx_row, xlsx_workbook
 from lantern.reporting.publishing import rows_of
 
 MARK_NOTE = {
-    "health": "* : a count of 1 to 4, or hidden to protect one. Other counts rounded to the nearest 5.",
-    "education": "c : a count of 1 to 5, or hidden so that one cannot be worked out from the totals.",
+    "health": (
+        "* : a count of 1 to 4, or hidden to protect one. Other counts rounded to the nearest 5."
+    ),
+    "education": (
+        "c : a count of 1 to 5, or hidden so that one cannot be worked out from the totals."
+    ),
 }
 
 
-def csv_text(tables: Sequence[dict[str, Any]]) -> str:
-    """One or more tables in one CSV: a title line, the table, a blank line between."""
-    out = io.StringIO()
-    writer = csv_writer(out)
+def csv_rows(tables: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """One or more tables in one CSV: a title line, the table, a blank line between, and
+    what the marks mean."""
+    rows: list[list[str]] = []
     for i, table in enumerate(tables):
         if len(tables) > 1:
             if i:
-                writer.writerow([])
-            writer.writerow([table["title"]])
-        writer.writerows(rows_of(table))
+                rows.append([])
+            rows.append([table["title"]])
+        rows.extend(rows_of(table))
     if tables:
-        writer.writerow([])
-        writer.writerow([MARK_NOTE[tables[0]["policy"]]])
-    return out.getvalue()
+        rows += [[], [MARK_NOTE[tables[0]["policy"]]]]
+    return rows
 
 
 def table_csv(table: dict[str, Any]) -> str:
@@ -44,10 +45,7 @@ def table_csv(table: dict[str, Any]) -> str:
 
 def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
     """A workbook with a sheet per table, and a sheet saying what the marks mean."""
-    book = Workbook()
-    first = book.active
-    assert first is not None  # noqa: S101 - a new workbook has a sheet  # nosec B101
-    book.remove(first)
+    book = xlsx_workbook()
     used: set[str] = set()
     for table in tables:
         name = "".join(ch for ch in table["key"] if ch.isalnum() or ch == "_")[:31] or "table"
@@ -68,6 +66,6 @@ def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
 
 def pdf_bytes(html: str, base_url: str = "") -> bytes:
     """The report's HTML printed by WeasyPrint."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when printing
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     return bytes(HTML(string=html, base_url=base_url or None).write_pdf())

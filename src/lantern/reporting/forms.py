@@ -21,9 +21,15 @@ class RecommendationForm(forms.Form):
     theme = forms.CharField(label="Theme", max_length=100, required=False)
     text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(label="Owner", max_length=200)
-    actions = forms.CharField(label="Actions", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    actions = forms.CharField(
+        label="Actions", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     evidence_of_impact = forms.CharField(
         label="Evidence of impact", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     status = forms.ChoiceField(label="Status", choices=RecommendationStatus.choices)
-    review_date = forms.DateField(label="Review date", input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="For example, 31/03/2027")
+    review_date = forms.DateField(
+        label="Review date",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example, 31/03/2027",
+    )

@@ -73,7 +73,9 @@ class BoardReport(TimeStamped):
 
     period = models.CharField(max_length=10, unique=True)
     narrative = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
     policy = models.CharField(max_length=20, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
@@ -139,14 +141,18 @@ class Recommendation(TimeStamped):
     actions = models.TextField(blank=True, help_text="What is being done")
     evidence_of_impact = models.TextField(blank=True)
     status = models.CharField(
-        max_length=15, choices=RecommendationStatus.choices, default=RecommendationStatus.NOT_STARTED
+        max_length=15,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.NOT_STARTED,
     )
     review_date = models.DateField()
 
     class Meta:
         ordering = ["review_date", "review", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "code"], name="recommendation_code_per_review")
+            models.UniqueConstraint(
+                fields=["review", "code"], name="recommendation_code_per_review"
+            )
         ]
 
     def __str__(self) -> str:

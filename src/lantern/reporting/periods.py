@@ -25,7 +25,7 @@ def quarter(key: str) -> Period:
         raise InvalidError({"period": ["Give a quarter like 2026Q3."]})
     year, q = int(match.group(1)), int(match.group(2))
     start = date(year, 3 * q - 2, 1)
-    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)  # noqa: PLR2004
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
     label = f"{MONTHS[start.month - 1]} to {MONTHS[3 * q - 1]} {year}"
     return Period(key=f"{year}Q{q}", label=label, start=start, end=end)
 
@@ -40,7 +40,11 @@ def recent_quarters(today: date | None = None, count: int = QUARTERS_SHOWN) -> l
     periods = [current]
     while len(periods) < count:
         start = periods[-1].start
-        previous = date(start.year - 1, 10, 1) if start.month == 1 else date(start.year, start.month - 3, 1)
+        previous = (
+            date(start.year - 1, 10, 1)
+            if start.month == 1
+            else date(start.year, start.month - 3, 1)
+        )
         periods.append(quarter_of(previous))
     return periods
 
@@ -51,7 +55,7 @@ def months_of(period: Period) -> list[date]:
     day = period.start
     while day < period.end:
         months.append(day)
-        day = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)  # noqa: PLR2004
+        day = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
     return months
 
 

@@ -13,10 +13,10 @@ adults.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from lantern.agencies.models import Agency
@@ -25,7 +25,7 @@ from lantern.core.figures import Figure, Period
 from lantern.core.normalisers import age_on
 from lantern.people.models import ADULT_AGE, Person, Sex
 from lantern.referrals.models import Referral, ReferralStatus, TriageDecision
-from lantern.reporting.periods import month_label, months_of, moment
+from lantern.reporting.periods import moment, month_label, months_of
 from lantern.screening.models import Screening, Transition
 
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
@@ -71,7 +71,7 @@ def grid(
     return tuple(tuple(counts[(r, c)] for c in cols) for r in rows)
 
 
-def _referrals(period: Period) -> Iterable[dict[str, object]]:
+def _referrals(period: Period) -> QuerySet[Referral]:
     return Referral.objects.filter(
         submitted_at__gte=moment(period.start), submitted_at__lt=moment(period.end)
     )
@@ -80,7 +80,7 @@ def _referrals(period: Period) -> Iterable[dict[str, object]]:
 def referral_figures(period: Period) -> list[Figure]:
     """Referrals by source agency and month; triage timeliness by source agency."""
     referrals = list(
-        _referrals(period).values_list(  # type: ignore[attr-defined]
+        _referrals(period).values_list(
             "pk", "referring_agency_id", "submitted_at", "due_by", "status"
         )
     )
@@ -142,11 +142,7 @@ def referral_figures(period: Period) -> list[Figure]:
 
 def people_figures(period: Period) -> list[Figure]:
     """People referred in the period by age band and sex (boys and men counted)."""
-    first = (
-        _referrals(period)
-        .values("person_id")  # type: ignore[attr-defined]
-        .annotate(first=Min("submitted_at"))
-    )
+    first = _referrals(period).values("person_id").annotate(first=Min("submitted_at"))
     firsts = {row["person_id"]: row["first"] for row in first}
     people = Person.objects.filter(pk__in=list(firsts)).values_list("pk", "date_of_birth", "sex")
     sexes = dict(SEX_LABELS)
@@ -196,7 +192,9 @@ def screening_figures(period: Period) -> list[Figure]:
             row_labels=tuple(rows),
             col_labels=cols,
             counts=grid(rows, cols, counts),
-            description="Each person screened in the period, at the level of their latest screening.",
+            description=(
+                "Each person screened in the period, at the level of their latest screening."
+            ),
         )
     ]
 
@@ -243,12 +241,12 @@ def case_figures(period: Period) -> list[Figure]:
     start, end = moment(period.start), moment(period.end)
     opened = Case.objects.filter(opened_at__gte=start, opened_at__lt=end).annotate(
         earlier=Exists(
-            Case.objects.filter(person_id=OuterRef("person_id"), opened_at__lt=OuterRef("opened_at"))
+            Case.objects.filter(
+                person_id=OuterRef("person_id"), opened_at__lt=OuterRef("opened_at")
+            )
         )
     )
-    closed = Case.objects.filter(
-        status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
-    )
+    closed = Case.objects.filter(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)
     first_open, reopened, was_closed = (
         "Opened (first case)",
         "Reopened (an earlier case)",
@@ -256,7 +254,9 @@ def case_figures(period: Period) -> list[Figure]:
     )
     unknown = "Age not known"
     counts: Counter[tuple[str, str]] = Counter()
-    for dob, opened_at, earlier in opened.values_list("person__date_of_birth", "opened_at", "earlier"):
+    for dob, opened_at, earlier in opened.values_list(
+        "person__date_of_birth", "opened_at", "earlier"
+    ):
         group = child_or_adult(dob, timezone.localtime(opened_at).date()) or unknown
         counts[(group, reopened if earlier else first_open)] += 1
     for dob, closed_at in closed.values_list("person__date_of_birth", "closed_at"):
@@ -352,4 +352,3 @@ def dashboard_figures(period: Period) -> list[Figure]:
         *case_figures(period),
         *recognition_figures(period),
     ]
-

@@ -40,7 +40,9 @@ def to_table(figure: Figure) -> Table:
     )
 
 
-def publish_report(figures: Sequence[Figure], chosen: Policy | str | None = None) -> list[PublishedTable]:
+def publish_report(
+    figures: Sequence[Figure], chosen: Policy | str | None = None
+) -> list[PublishedTable]:
     """The tables of one report as they may leave the hub (same order as ``figures``)."""
     if not figures:
         return []

@@ -12,13 +12,18 @@ from django.utils import timezone
 from lantern.core import audit
 from lantern.core.access import Actor
 from lantern.core.events import Event, ObjectType
-from lantern.core.figures import Period, QualityCount, quality_counts
+from lantern.core.figures import Figure, Period, QualityCount, quality_counts
 from lantern.reporting import access
-from lantern.reporting.models import OPEN_STATUSES, BoardReport, Recommendation, Snapshot, SnapshotPeriod
+from lantern.reporting.models import (
+    OPEN_STATUSES,
+    BoardReport,
+    Recommendation,
+    Snapshot,
+    SnapshotPeriod,
+)
 from lantern.reporting.periods import quarter, recent_quarters
 from lantern.reporting.publishing import COLLECTIONS, policy
 from lantern.reporting.services import publish_period, report_tables
-from lantern.core.figures import Figure
 
 
 @dataclass
@@ -34,7 +39,9 @@ class Figures:
 
 
 def _require_figures(actor: Actor) -> None:
-    access.require(actor, access.board_figures_read, "see the board's figures", ObjectType.BOARD_FIGURES)
+    access.require(
+        actor, access.board_figures_read, "see the board's figures", ObjectType.BOARD_FIGURES
+    )
 
 
 def _figures(period_key: str | None, collection: str) -> Figures:
@@ -128,20 +135,24 @@ def reports(actor: Actor) -> list[tuple[Period, BoardReport | None]]:
 
 def recommendations(actor: Actor, *, overdue_only: bool = False) -> list[Recommendation]:
     access.require(
-        actor, access.recommendation_read, "see the recommendation tracker", ObjectType.RECOMMENDATION
+        actor,
+        access.recommendation_read,
+        "see the recommendation tracker",
+        ObjectType.RECOMMENDATION,
     )
     found = Recommendation.objects.all()
     if overdue_only:
         found = found.filter(status__in=OPEN_STATUSES, review_date__lt=timezone.localdate())
-    audit.record(
-        actor, Event.RECOMMENDATIONS_LISTED, detail={"overdue_only": overdue_only}
-    )
+    audit.record(actor, Event.RECOMMENDATIONS_LISTED, detail={"overdue_only": overdue_only})
     return list(found)
 
 
 def recommendation_get(actor: Actor, pk: int) -> Recommendation:
     access.require(
-        actor, access.recommendation_read, "see the recommendation tracker", ObjectType.RECOMMENDATION
+        actor,
+        access.recommendation_read,
+        "see the recommendation tracker",
+        ObjectType.RECOMMENDATION,
     )
     found = Recommendation.objects.filter(pk=pk).first()
     if found is None:
@@ -150,7 +161,9 @@ def recommendation_get(actor: Actor, pk: int) -> Recommendation:
 
 
 def data_quality(actor: Actor) -> list[QualityCount]:
-    access.require(actor, access.data_quality_read, "see the data-quality report", ObjectType.DATA_QUALITY)
+    access.require(
+        actor, access.data_quality_read, "see the data-quality report", ObjectType.DATA_QUALITY
+    )
     counts = quality_counts(actor)
     audit.record(actor, Event.DATA_QUALITY_VIEWED, detail={c.key: c.count for c in counts})
     return counts

@@ -135,7 +135,7 @@ def _referrals(period: Period) -> list[tuple[int, int, Any, list[str]]]:
     )
 
 
-def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, its tables
+def sac_figures(period: Period) -> list[Figure]:
     """The adults' return for one period, in SAC categories."""
     mapping = sac_mapping()
     referrals = _referrals(period)
@@ -151,7 +151,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             adult.append((pk, person_id, on, list(categories or [])))
     outcomes = dict(
         TriageDecision.objects.filter(
-            referral_id__in=[a[0] for a in adult], outcome__in=[Outcome.S42_ENQUIRY, Outcome.OTHER_ENQUIRY]
+            referral_id__in=[a[0] for a in adult],
+            outcome__in=[Outcome.S42_ENQUIRY, Outcome.OTHER_ENQUIRY],
         ).values_list("referral_id", "outcome")
     )
     bands = [label for label, _, _ in SAC_AGE_BANDS] + [AGE_UNKNOWN]
@@ -174,7 +175,9 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             types[(type_label.get(code, code), kind)] += 1
         place[(NOT_RECORDED, kind)] += 1
         later = wants.get(person_id)
-        asked[("Asked, and outcomes expressed" if later and later >= on else NOT_RECORDED, kind)] += 1
+        asked[
+            ("Asked, and outcomes expressed" if later and later >= on else NOT_RECORDED, kind)
+        ] += 1
     kinds = (S42, OTHER)
     type_rows = [label for _, label in mapping.types]
     location_rows = [*mapping.locations, NOT_RECORDED]
@@ -185,9 +188,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
         "Lantern does not record this: every enquiry is counted under "
         f"“{NOT_RECORDED}”; take it from the local authority's own system."
     )
-    common = {"collection": "sac"}
     # Tables whose columns add up to the enquiries started publish the same totals.
-    shared = {"collection": "sac", "col_margin": "enquiry kind"}
+    shared = "enquiry kind"
     return [
         Figure(
             key="sac_concerns",
@@ -196,7 +198,7 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             col_labels=tuple(bands),
             counts=grid(sex_cols, bands, concerns),
             description="Referrals about people aged 18 or over on the day of the referral.",
-            **common,
+            collection="sac",
         ),
         Figure(
             key="sac_enquiries",
@@ -206,7 +208,7 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             counts=grid(bands, kinds, enquiries),
             col_margin="enquiry kind",
             description="Triage decisions on those concerns that started an enquiry.",
-            **common,
+            collection="sac",
         ),
         Figure(
             key="sac_type_of_risk",
@@ -215,7 +217,7 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             col_labels=kinds,
             counts=grid(type_rows, kinds, types),
             description="An enquiry may have several types of risk; totals count mentions.",
-            **common,
+            collection="sac",
         ),
         Figure(
             key="sac_location_of_risk",
@@ -224,7 +226,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             col_labels=kinds,
             counts=grid(location_rows, kinds, place),
             notes=(note,),
-            **shared,
+            collection="sac",
+            col_margin=shared,
         ),
         Figure(
             key="sac_source_of_risk",
@@ -233,7 +236,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             col_labels=kinds,
             counts=grid(source_rows, kinds, place),
             notes=(note,),
-            **shared,
+            collection="sac",
+            col_margin=shared,
         ),
         Figure(
             key="sac_risk_outcome",
@@ -242,7 +246,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
             col_labels=kinds,
             counts=grid(risk_rows, kinds, place),
             notes=(note,),
-            **shared,
+            collection="sac",
+            col_margin=shared,
         ),
         Figure(
             key="sac_desired_outcomes",
@@ -254,7 +259,8 @@ def sac_figures(period: Period) -> list[Figure]:  # noqa: PLR0914 - one return, 
                 "Asked when an adults' screening on or after the referral records what the "
                 "person wants to happen."
             ),
-            **shared,
+            collection="sac",
+            col_margin=shared,
         ),
     ]
 

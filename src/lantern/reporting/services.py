@@ -143,9 +143,11 @@ def _report(period_key: str) -> BoardReport:
 
 def report_save(*, actor: Actor, period: str, narrative: str) -> BoardReport:
     """Write the hub manager's narrative of a draft report."""
-    access.require(actor, access.board_report_write, "write a board report", ObjectType.BOARD_REPORT)
+    access.require(
+        actor, access.board_report_write, "write a board report", ObjectType.BOARD_REPORT
+    )
     narrative = narrative.strip()
-    if len(narrative) > 10000:  # noqa: PLR2004
+    if len(narrative) > 10000:
         raise InvalidError({"narrative": ["Keep the narrative under 10,000 characters."]})
     with transaction.atomic():
         report = _report(period)
@@ -153,7 +155,9 @@ def report_save(*, actor: Actor, period: str, narrative: str) -> BoardReport:
             raise ConflictError("This report has been issued; it is kept exactly as issued.")
         report.narrative = narrative
         report.save()
-        audit.record(actor, Event.BOARD_REPORT_SAVED, object_id=report.pk, detail={"period": report.period})
+        audit.record(
+            actor, Event.BOARD_REPORT_SAVED, object_id=report.pk, detail={"period": report.period}
+        )
     return report
 
 
@@ -161,13 +165,20 @@ def render_report_html(report: BoardReport, period: Period, tables: list[dict[st
     """The report as a standalone, accessible HTML document (also what the PDF prints)."""
     return render_to_string(
         "reporting/report_document.html",
-        {"report": report, "period": period, "tables": tables, "policy": tables[0]["policy"] if tables else policy().value},
+        {
+            "report": report,
+            "period": period,
+            "tables": tables,
+            "policy": tables[0]["policy"] if tables else policy().value,
+        },
     )
 
 
 def report_issue(*, actor: Actor, period: str) -> BoardReport:
     """Issue the report: its tables and HTML are stored exactly as issued, never changed."""
-    access.require(actor, access.board_report_write, "issue a board report", ObjectType.BOARD_REPORT)
+    access.require(
+        actor, access.board_report_write, "issue a board report", ObjectType.BOARD_REPORT
+    )
     chosen_period, tables = report_tables(period)
     with transaction.atomic():
         report = BoardReport.objects.select_for_update().get(pk=_report(period).pk)
@@ -204,7 +215,18 @@ def report_issue(*, actor: Actor, period: str) -> BoardReport:
 
 # --- recommendations --------------------------------------------------------------------
 
-EDITABLE = ("review", "code", "scope", "theme", "text", "owner", "actions", "evidence_of_impact", "status", "review_date")
+EDITABLE = (
+    "review",
+    "code",
+    "scope",
+    "theme",
+    "text",
+    "owner",
+    "actions",
+    "evidence_of_impact",
+    "status",
+    "review_date",
+)
 
 
 def _check_recommendation(values: dict[str, Any]) -> None:
@@ -235,7 +257,9 @@ def recommendation_create(*, actor: Actor, **values: Any) -> Recommendation:
     return rec
 
 
-def recommendation_update(*, actor: Actor, recommendation: Recommendation, **values: Any) -> Recommendation:
+def recommendation_update(
+    *, actor: Actor, recommendation: Recommendation, **values: Any
+) -> Recommendation:
     access.require(
         actor, access.recommendation_change, "update a recommendation", ObjectType.RECOMMENDATION
     )
@@ -286,7 +310,9 @@ RECOMMENDATIONS_SCHEMA: dict[str, Any] = {
 }
 
 
-def recommendations_load(*, actor: Actor, path: Path | None = None, today: date | None = None) -> int:
+def recommendations_load(
+    *, actor: Actor, path: Path | None = None, today: date | None = None
+) -> int:
     """Load a set of recommendations from a YAML file (the example set by default); those
     already loaded (same review and number) are left as they are. Returns how many were added."""
     access.require(
@@ -294,7 +320,9 @@ def recommendations_load(*, actor: Actor, path: Path | None = None, today: date 
     )
     path = path or DATA / "recommendations_example.yaml"
     loaded = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
-    problems = loaded.lines.duplicates + schema_problems(loaded.data, RECOMMENDATIONS_SCHEMA, loaded.lines)
+    problems = loaded.lines.duplicates + schema_problems(
+        loaded.data, RECOMMENDATIONS_SCHEMA, loaded.lines
+    )
     if problems:
         raise DataFileError(problems, source=str(path))
     data = loaded.data

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.core.access import Actor
 from lantern.core.errors import DomainError
+from lantern.core.exports import csv_response
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
 from lantern.reporting import access, exports, queries, services
@@ -59,9 +60,8 @@ def download(
     found = queries.figures_export(actor, _period(request), collection, fmt, key)
     name = f"lantern-{collection}-{found.period.key}{'-' + key if key else ''}"
     if fmt == "csv":
-        return _download(
-            "\ufeff" + exports.csv_text(found.tables), "text/csv; charset=utf-8", name + ".csv"
-        )
+        rows = exports.csv_rows(found.tables) or [["No figures have been counted for this period"]]
+        return csv_response(name + ".csv", rows[0], rows[1:])
     return _download(exports.xlsx_bytes(found.tables), XLSX, name + ".xlsx")
 
 
@@ -82,11 +82,17 @@ def report(request: HttpRequest, actor: Actor, period: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if "issue" in request.POST:
-                services.report_save(actor=actor, period=period, narrative=form.cleaned_data["narrative"])
+                services.report_save(
+                    actor=actor, period=period, narrative=form.cleaned_data["narrative"]
+                )
                 services.report_issue(actor=actor, period=period)
-                messages.success(request, "The report has been issued. It is kept exactly as issued.")
+                messages.success(
+                    request, "The report has been issued. It is kept exactly as issued."
+                )
             else:
-                services.report_save(actor=actor, period=period, narrative=form.cleaned_data["narrative"])
+                services.report_save(
+                    actor=actor, period=period, narrative=form.cleaned_data["narrative"]
+                )
                 messages.success(request, "Narrative saved.")
             return redirect("reporting:report", period=period)
         except (ValidationError, DomainError) as exc:
@@ -107,8 +113,10 @@ def report_document(request: HttpRequest, actor: Actor, period: str, fmt: str) -
     if fmt not in ("html", "pdf"):
         raise Http404("Reports are HTML or PDF")
     view = queries.report(actor, period, fmt=fmt)
-    html = view.report.issued_html if view.report.is_issued else services.render_report_html(
-        view.report, view.period, view.tables
+    html = (
+        view.report.issued_html
+        if view.report.is_issued
+        else services.render_report_html(view.report, view.period, view.tables)
     )
     name = f"lantern-board-report-{view.period.key}"
     if fmt == "pdf":
@@ -140,9 +148,7 @@ def _recommendation_values(form: RecommendationForm) -> dict[str, Any]:
 def recommendation_edit(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpResponse:
     existing = queries.recommendation_get(actor, pk) if pk else None
     access.require(actor, access.recommendation_change, "change recommendations", "recommendation")
-    initial = (
-        {k: getattr(existing, k) for k in services.EDITABLE} if existing is not None else {}
-    )
+    initial = {k: getattr(existing, k) for k in services.EDITABLE} if existing is not None else {}
     if existing is not None:
         initial["review_date"] = existing.review_date.strftime("%d/%m/%Y")
     form = RecommendationForm(request.POST or None, initial=initial)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,76 +15,162 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('refreshed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('took_seconds', models.FloatField(default=0)),
-                ('policy', models.CharField(max_length=20)),
-                ('refreshed_by', models.CharField(help_text='The user or service that refreshed', max_length=150)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "refreshed_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("took_seconds", models.FloatField(default=0)),
+                ("policy", models.CharField(max_length=20)),
+                (
+                    "refreshed_by",
+                    models.CharField(
+                        help_text="The user or service that refreshed", max_length=150
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-refreshed_at', '-pk'],
+                "ordering": ["-refreshed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='BoardReport',
+            name="BoardReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('period', models.CharField(max_length=10, unique=True)),
-                ('narrative', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued')], default='draft', max_length=10)),
-                ('policy', models.CharField(blank=True, max_length=20)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_html', models.TextField(blank=True)),
-                ('issued_tables', models.JSONField(default=list)),
-                ('issued_sha256', models.CharField(blank=True, max_length=64)),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("period", models.CharField(max_length=10, unique=True)),
+                ("narrative", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("issued", "Issued")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("policy", models.CharField(blank=True, max_length=20)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_html", models.TextField(blank=True)),
+                ("issued_tables", models.JSONField(default=list)),
+                ("issued_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period'],
+                "ordering": ["-period"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('review', models.CharField(help_text='The review it came from', max_length=200)),
-                ('code', models.CharField(max_length=20)),
-                ('scope', models.CharField(choices=[('local', 'Local'), ('national', 'National')], max_length=10)),
-                ('theme', models.CharField(blank=True, max_length=100)),
-                ('text', models.TextField(help_text='What the review recommends')),
-                ('owner', models.CharField(help_text='The agency or role that owns it', max_length=200)),
-                ('actions', models.TextField(blank=True, help_text='What is being done')),
-                ('evidence_of_impact', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('implemented', 'Implemented'), ('embedded', 'Implemented, impact evidenced'), ('closed', 'Closed')], default='not_started', max_length=15)),
-                ('review_date', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("review", models.CharField(help_text="The review it came from", max_length=200)),
+                ("code", models.CharField(max_length=20)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("local", "Local"), ("national", "National")], max_length=10
+                    ),
+                ),
+                ("theme", models.CharField(blank=True, max_length=100)),
+                ("text", models.TextField(help_text="What the review recommends")),
+                (
+                    "owner",
+                    models.CharField(help_text="The agency or role that owns it", max_length=200),
+                ),
+                ("actions", models.TextField(blank=True, help_text="What is being done")),
+                ("evidence_of_impact", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("implemented", "Implemented"),
+                            ("embedded", "Implemented, impact evidenced"),
+                            ("closed", "Closed"),
+                        ],
+                        default="not_started",
+                        max_length=15,
+                    ),
+                ),
+                ("review_date", models.DateField()),
             ],
             options={
-                'ordering': ['review_date', 'review', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('review', 'code'), name='recommendation_code_per_review')],
+                "ordering": ["review_date", "review", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "code"), name="recommendation_code_per_review"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SnapshotPeriod',
+            name="SnapshotPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10)),
-                ('label', models.CharField(max_length=60)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('figures', models.JSONField(default=list)),
-                ('published', models.JSONField(default=dict)),
-                ('charts', models.JSONField(default=dict)),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='reporting.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10)),
+                ("label", models.CharField(max_length=60)),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                ("figures", models.JSONField(default=list)),
+                ("published", models.JSONField(default=dict)),
+                ("charts", models.JSONField(default=dict)),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="reporting.snapshot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
-                'constraints': [models.UniqueConstraint(fields=('snapshot', 'period'), name='one_period_per_snapshot')],
+                "ordering": ["-start"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("snapshot", "period"), name="one_period_per_snapshot"
+                    )
+                ],
             },
         ),
     ]

@@ -68,5 +68,7 @@ class Command(BaseCommand):
             path.write_text(exports.table_csv(table), encoding="utf-8")
         state = "as issued" if view.report.is_issued else "draft, from the latest figures"
         self.stdout.write(
-            self.style.SUCCESS(f"Wrote {len(view.tables)} tables of {view.period.key} ({state}) to {out}")
+            self.style.SUCCESS(
+                f"Wrote {len(view.tables)} tables of {view.period.key} ({state}) to {out}"
+            )
         )
