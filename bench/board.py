@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "referrals": Referral.objects.count(),
     }
     snapshot, results["refresh_wall_s"] = _timed(
-        "refreshing the board's figures (8 quarters)", lambda: services.snapshot_refresh()
+        "refreshing the board's figures (8 quarters)", services.snapshot_refresh
     )
     results["refresh_s"] = snapshot.took_seconds
 

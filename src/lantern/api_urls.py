@@ -174,7 +174,11 @@ urlpatterns: list[URLPattern] = [
         reporting_api.FiguresView.as_view(),
         name="api-board-collection",
     ),
-    path("board/reports/<str:period>/", reporting_api.ReportView.as_view(), name="api-board-report"),
+    path(
+        "board/reports/<str:period>/",
+        reporting_api.ReportView.as_view(),
+        name="api-board-report",
+    ),
     path(
         "board/recommendations/",
         reporting_api.RecommendationListView.as_view(),

@@ -59,6 +59,9 @@ class Command(BaseCommand):
                 f"{linked.people_created:,} people, {linked.pairs_linked:,} pairs linked, "
                 f"{linked.pairs_for_review:,} pairs in the review queue"
             )
+            self.stdout.write("Counting the board's figures and loading example recommendations…")
+            call_command("board", "recommendations", verbosity=0)
+            call_command("board", "refresh", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(u[0]) for u in DEMO_USERS)
         names = dict(Agency.objects.values_list("code", "name"))
