@@ -171,7 +171,7 @@ urlpatterns: list[URLPattern] = [
     path("board/figures/", reporting_api.FiguresView.as_view(), name="api-board-figures"),
     path(
         "board/figures/<slug:collection>/",
-        reporting_api.FiguresView.as_view(),
+        reporting_api.CollectionFiguresView.as_view(),
         name="api-board-collection",
     ),
     path(

@@ -131,3 +131,16 @@ class RecommendationListView(ActorAPIView):
             self.actor, overdue_only=query_text(request, "show") == "overdue"
         )
         return Response(RecommendationSerializer(items, many=True).data)
+
+
+class CollectionFiguresView(FiguresView):
+    """A national return (``sac``, ``children``) for one quarter, suppressed."""
+
+    @extend_schema(
+        operation_id="board_collection_retrieve",
+        parameters=[PERIOD],
+        responses={200: FiguresSerializer, **problems(400, 401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, collection: str = "dashboard") -> Response:
+        return super().get(request, collection)
