@@ -9,6 +9,7 @@ from lantern.intelligence import api as intel_api
 from lantern.linkage import api as linkage_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
+from lantern.reporting import api as reporting_api
 from lantern.screening import api as screening_api
 from lantern.support import api as support_api
 
@@ -237,4 +238,20 @@ urlpatterns: list[URLPattern] = [
     path("my-work/", support_api.MyWorkView.as_view(), name="api-my-work"),
     path("cases/<int:pk>/close/", support_api.CaseCloseView.as_view(), name="api-case-close"),
     path("follow-ups/<int:pk>/", support_api.FollowUpView.as_view(), name="api-follow-up"),
+    path("board/figures/", reporting_api.FiguresView.as_view(), name="api-board-figures"),
+    path(
+        "board/figures/<slug:collection>/",
+        reporting_api.CollectionFiguresView.as_view(),
+        name="api-board-collection",
+    ),
+    path(
+        "board/reports/<str:period>/",
+        reporting_api.ReportView.as_view(),
+        name="api-board-report",
+    ),
+    path(
+        "board/recommendations/",
+        reporting_api.RecommendationListView.as_view(),
+        name="api-board-recommendations",
+    ),
 ]

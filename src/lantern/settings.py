@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lantern.intelligence",
     "lantern.synth",
     "lantern.support",
+    "lantern.reporting",
 ]
 
 MIDDLEWARE = [
@@ -292,3 +293,7 @@ LANTERN_DATA_DIR = os.environ.get("LANTERN_DATA_DIR")
 #: Whose bank holidays count for working days: ENG, WLS, SCT or NIR.
 LANTERN_BANK_HOLIDAYS = os.environ.get("LANTERN_BANK_HOLIDAYS", "ENG")
 LANTERN_AREA_NAME = os.environ.get("LANTERN_AREA_NAME", "Northwick (synthetic demo city)")
+
+# Small-number suppression for everything that leaves the hub: "health" (1–4 shown as "*",
+# others rounded to the nearest 5) or "education" (1–5 shown as "c", secondary suppression).
+LANTERN_SUPPRESSION = os.environ.get("LANTERN_SUPPRESSION", "health")

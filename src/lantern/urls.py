@@ -16,6 +16,7 @@ urlpatterns = [
     path("linkage/", include("lantern.linkage.urls")),
     path("intelligence/", include("lantern.intelligence.urls")),
     path("support/", include("lantern.support.urls")),
+    path("board/", include("lantern.reporting.urls")),
     path("api/", include("lantern.api_urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

@@ -197,6 +197,7 @@ def test_every_url_is_classified() -> None:
         | set(INTEL_ROUTES)
         | set(SUPPORT_ROUTES)
         | set(SUPPORT_WORK_ROUTES)
+        | set(BOARD_ROUTES)
     )
     unclassified = sorted(
         name
@@ -755,3 +756,24 @@ def test_work_lists_follow_the_policy(partnership: Partnership, as_user: Any, na
     expected = 200 if SUPPORT_WORK_ROUTES[name] == "any" else 403
     assert as_user(partnership.school_lead).get(url).status_code == expected, name
     assert as_user(partnership.practitioner).get(url).status_code == expected, name
+# --- board reporting: counts only, for board members and managers -------------------------
+
+#: Board reporting (no person data): name -> (args, path suffix). Checked in
+#: ``tests/reporting/test_access.py``: board and managers admitted, others refused and audited.
+BOARD_ROUTES: dict[str, tuple[list[str], str]] = {
+    "reporting:dashboard": ([], ""),
+    "reporting:returns": (["sac"], ""),
+    "reporting:download": (["dashboard", "csv"], ""),
+    "reporting:download_one": (["dashboard", "triage_timeliness", "xlsx"], ""),
+    "reporting:reports": ([], ""),
+    "reporting:report": (["2026Q3"], ""),
+    "reporting:report_document": (["2026Q3", "html"], ""),
+    "reporting:recommendations": ([], ""),
+    "reporting:recommendation_new": ([], ""),
+    "reporting:recommendation_edit": (["1"], ""),
+    "reporting:data_quality": ([], ""),
+    "api-board-figures": ([], ""),
+    "api-board-collection": (["sac"], ""),
+    "api-board-report": (["2026Q3"], ""),
+    "api-board-recommendations": ([], ""),
+}

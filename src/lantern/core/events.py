@@ -69,6 +69,10 @@ class ObjectType(models.TextChoices):
     OUTCOME_MEASURE = "outcome_measure", "Outcome measure"
     NRM_JOURNEY = "nrm_journey", "National Referral Mechanism journey"
     WORK_LIST = "work_list", "Work list"
+    BOARD_FIGURES = "board_figures", "Board figures"
+    BOARD_REPORT = "board_report", "Board report"
+    RECOMMENDATION = "recommendation", "Review recommendation"
+    DATA_QUALITY = "data_quality", "Data-quality report"
 
 
 A, T = AuditAction, ObjectType
@@ -576,6 +580,64 @@ class Event(enum.StrEnum):
         A.SYSTEM,
         T.SYNTHETIC_DATA,
         "Built synthetic support histories",
+    )
+
+    # --- board reporting ----------------------------------------------------------------
+    BOARD_FIGURES_VIEWED = (
+        "board_figures.viewed",
+        A.VIEW,
+        T.BOARD_FIGURES,
+        "Viewed the board's figures",
+    )
+    BOARD_FIGURES_REFRESHED = (
+        "board_figures.refreshed",
+        A.SYSTEM,
+        T.BOARD_FIGURES,
+        "Refreshed the board's figures",
+    )
+    BOARD_FIGURES_EXPORTED = (
+        "board_figures.exported",
+        A.EXPORT,
+        T.BOARD_FIGURES,
+        "Downloaded the board's figures",
+    )
+    BOARD_REPORT_VIEWED = "board_report.viewed", A.VIEW, T.BOARD_REPORT, "Viewed a board report"
+    BOARD_REPORT_SAVED = (
+        "board_report.saved",
+        A.CHANGE,
+        T.BOARD_REPORT,
+        "Wrote a board report's narrative",
+    )
+    BOARD_REPORT_ISSUED = "board_report.issued", A.CHANGE, T.BOARD_REPORT, "Issued a board report"
+    BOARD_REPORT_EXPORTED = (
+        "board_report.exported",
+        A.EXPORT,
+        T.BOARD_REPORT,
+        "Downloaded or exported a board report",
+    )
+    RECOMMENDATIONS_LISTED = (
+        "recommendation.listed",
+        A.SEARCH,
+        T.RECOMMENDATION,
+        "Opened the recommendation tracker",
+    )
+    RECOMMENDATION_CREATED = (
+        "recommendation.created",
+        A.CREATE,
+        T.RECOMMENDATION,
+        "Added a review recommendation",
+    )
+    RECOMMENDATION_CHANGED = (
+        "recommendation.changed",
+        A.CHANGE,
+        T.RECOMMENDATION,
+        "Updated a review recommendation",
+    )
+    DATA_QUALITY_VIEWED = (
+        "data_quality.viewed",
+        A.VIEW,
+        T.DATA_QUALITY,
+        "Viewed the data-quality report",
     )
 
 

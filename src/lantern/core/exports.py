@@ -78,3 +78,15 @@ def xlsx_row(row: Iterable[Any]) -> list[Any]:
     formula (it treats any string starting with ``=`` as one) or a spreadsheet would read
     as one is escaped, so every cell is stored as the value it is."""
     return escape_row(row)
+
+
+def xlsx_workbook() -> Any:
+    """A new, empty openpyxl workbook (no default sheet) for an export whose every row is
+    appended through :func:`xlsx_row`."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    default = book.active
+    if default is not None:
+        book.remove(default)
+    return book

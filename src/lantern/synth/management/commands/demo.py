@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 f"  {intel.entities:,} persons, places, vehicles, phones and handles, "
                 f"{intel.links:,} graded links, {intel.alerts:,} alerts to read"
             )
+            self.stdout.write("Counting the board's figures and loading example recommendations…")
+            call_command("board", "recommendations", verbosity=0)
+            call_command("board", "refresh", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(u[0]) for u in DEMO_USERS)
         names = dict(Agency.objects.values_list("code", "name"))

@@ -1,0 +1,71 @@
+"""Downloads of published tables: CSV, XLSX and PDF. They take published text only (the
+output of :func:`lantern.reporting.suppression.publish`), so a download can never show more
+than the page; every cell goes through :mod:`lantern.core.exports`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from lantern.core.exports import csv_writer, xlsx_row, xlsx_workbook
+from lantern.reporting.publishing import rows_of
+
+MARK_NOTE = {
+    "health": (
+        "* : a count of 1 to 4, or hidden to protect one. Other counts rounded to the nearest 5."
+    ),
+    "education": (
+        "c : a count of 1 to 5, or hidden so that one cannot be worked out from the totals."
+    ),
+}
+
+
+def csv_rows(tables: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """One or more tables in one CSV: a title line, the table, a blank line between, and
+    what the marks mean."""
+    rows: list[list[str]] = []
+    for i, table in enumerate(tables):
+        if len(tables) > 1:
+            if i:
+                rows.append([])
+            rows.append([table["title"]])
+        rows.extend(rows_of(table))
+    if tables:
+        rows += [[], [MARK_NOTE[tables[0]["policy"]]]]
+    return rows
+
+
+def table_csv(table: dict[str, Any]) -> str:
+    """One table alone, header first (the board export writes a file per table)."""
+    out = io.StringIO()
+    csv_writer(out).writerows(rows_of(table))
+    return out.getvalue()
+
+
+def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
+    """A workbook with a sheet per table, and a sheet saying what the marks mean."""
+    book = xlsx_workbook()
+    used: set[str] = set()
+    for table in tables:
+        name = "".join(ch for ch in table["key"] if ch.isalnum() or ch == "_")[:31] or "table"
+        while name in used:
+            name = name[:28] + str(len(used))
+        used.add(name)
+        sheet = book.create_sheet(name)
+        sheet.append(xlsx_row([table["title"]]))
+        for row in rows_of(table):
+            sheet.append(xlsx_row(row))
+    notes = book.create_sheet("About")
+    if tables:
+        notes.append(xlsx_row([MARK_NOTE[tables[0]["policy"]]]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(html: str, base_url: str = "") -> bytes:
+    """The report's HTML printed by WeasyPrint."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    return bytes(HTML(string=html, base_url=base_url or None).write_pdf())
