@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "lantern.imports",
     "lantern.linkage",
     "lantern.synth",
+    "lantern.actions",
+    "lantern.meetings",
 ]
 
 MIDDLEWARE = [
