@@ -56,6 +56,8 @@ def screen(p: Partnership, case: Case, level: str) -> None:
         answers=[Answer(code, "absent") for code in version.spec.indicators],
         level=level,
         judgement_reason="Professional judgement at the panel's request.",
+        person_words="I just want things to calm down.",
+        desired_outcomes="To feel safe going home.",
     )
 
 

@@ -38,6 +38,8 @@ class AgendaContext:
     since: date
     #: The open cases this meeting covers (by audience, or the meeting's one case).
     cases: QuerySet[Case]
+    #: The case a meeting about one case is about (always on its agenda).
+    subject_case_id: int | None = None
 
 
 @dataclass
@@ -153,6 +155,7 @@ def context_for(meeting: Meeting, meeting_type: MeetingType) -> AgendaContext:
         meeting_day=day,
         since=since,
         cases=cases_in_scope(meeting_type, day, meeting.case_id),
+        subject_case_id=meeting.case_id,
     )
 
 
@@ -167,6 +170,17 @@ CASE_FIELDS = ("pk", "person_id", "person__given_name", "person__family_name")
 def propose(context: AgendaContext) -> list[ProposedItem]:
     """Ask every source the meeting type uses; one item per case or person, in order."""
     items: dict[str, ProposedItem] = {}
+    if context.subject_case_id is not None:
+        for row in Case.objects.filter(pk=context.subject_case_id).values(*CASE_FIELDS):
+            key = f"case:{row['pk']}"
+            items[key] = ProposedItem(
+                key=key,
+                title=_case_title(row),
+                sources=["subject"],
+                reasons=["The case this meeting is about"],
+                case_id=row["pk"],
+                person_id=row["person_id"],
+            )
     for source in sources_for(context.meeting_type):
         for proposal in source.proposes(context):
             item = items.get(proposal.key)
