@@ -14,6 +14,8 @@ urlpatterns = [
     path("screening/", include("lantern.screening.urls")),
     path("imports/", include("lantern.imports.urls")),
     path("linkage/", include("lantern.linkage.urls")),
+    path("actions/", include("lantern.actions.urls")),
+    path("meetings/", include("lantern.meetings.urls")),
     path("api/", include("lantern.api_urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

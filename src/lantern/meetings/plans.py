@@ -211,7 +211,7 @@ class PlanDiff:
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\S+|\s+", text)
+    return re.findall(r"\s*\S+", text)
 
 
 def plan_diff(older: PlanVersion, newer: PlanVersion) -> PlanDiff:
