@@ -548,7 +548,14 @@ from tests.meetings.world import MeetingWorld  # noqa: E402
 from tests.meetings.world import build as build_meeting_world  # noqa: E402
 
 MeetingKwargs = Callable[[MeetingWorld], dict[str, Any]]
-PERSON_DATA = ("practitioner", "manager", "analyst", "school_lead", "police_officer", "housing_officer")
+PERSON_DATA = (
+    "practitioner",
+    "manager",
+    "analyst",
+    "school_lead",
+    "police_officer",
+    "housing_officer",
+)
 HUB_ROLES = ("practitioner", "manager", "analyst")
 CASEWORK = ("practitioner", "manager")
 SCHOOL_MINUTES = ("practitioner", "manager", "analyst", "school_lead")
@@ -630,7 +637,11 @@ def test_meeting_routes_admit_and_refuse_as_the_policy_says(
         before = _refusals()
         response = _request(as_user(actor), method, url)
         if who in admitted:
-            assert response.status_code in (200, 201, 302, 400, 409, 422), (name, who, response.status_code)
+            assert response.status_code in (200, 201, 302, 400, 409, 422), (
+                name,
+                who,
+                response.status_code,
+            )
             continue
         assert response.status_code in (403, 404), (name, who, response.status_code)
         assert b"Panelcase" not in response.content, (name, who)

@@ -82,8 +82,10 @@ def test_children_panel_and_adults_panel_draw_from_their_own_people(
     _no_rescreen_due(child, adult)
     children = _proposed(p, _panel(p, "mace"))
     adults = _proposed(p, _panel(p, "mase"))
-    assert child.pk in children and adult.pk not in children
-    assert adult.pk in adults and child.pk not in adults
+    assert child.pk in children
+    assert adult.pk not in children
+    assert adult.pk in adults
+    assert child.pk not in adults
 
 
 def test_screenings_that_went_up_are_proposed_and_those_that_went_down_are_not(
@@ -201,7 +203,9 @@ def test_setting_the_agenda_invites_the_agencies_in_its_cases(partnership: Partn
     screen(p, case, "serious")
     meeting = _panel(p)
     keys = [i.key for i in agenda_proposal(p.practitioner, meeting)]
-    services.agenda_set(actor=p.practitioner, meeting=meeting, chosen=keys, added=["Any other business"])
+    services.agenda_set(
+        actor=p.practitioner, meeting=meeting, chosen=keys, added=["Any other business"]
+    )
     invited = set(meeting.invitations.values_list("agency__code", flat=True))
     assert invited == {"hub", "school"}
     assert meeting.items.last().title == "Any other business"  # type: ignore[union-attr]

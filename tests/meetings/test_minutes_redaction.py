@@ -114,7 +114,9 @@ def test_a_correction_is_a_new_version_and_the_first_is_kept(world: MeetingWorld
     with pytest.raises(InvalidError):
         services.minutes_issue(actor=world.p.practitioner, meeting=world.meeting)
     services.item_record(
-        actor=world.p.practitioner, item=world.school_item, decisions="Strategy discussion on Monday."
+        actor=world.p.practitioner,
+        item=world.school_item,
+        decisions="Strategy discussion on Monday.",
     )
     corrected = {
         m.recipient.code: m

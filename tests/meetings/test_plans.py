@@ -104,6 +104,10 @@ def test_plan_actions_and_who_may_read_and_write(partnership: Partnership) -> No
     for who in (p.school_lead, p.analyst, p.board):
         with pytest.raises(PermissionDenied):
             plan_write(
-                actor=who, case=case, goals=["x"], person_words="x", review_on=LATER,
+                actor=who,
+                case=case,
+                goals=["x"],
+                person_words="x",
+                review_on=LATER,
                 review_note="x",
             )

@@ -86,7 +86,9 @@ def build(p: Partnership, *, record: bool = True) -> MeetingWorld:
         location="Hub meeting room",
     )
     if not record:
-        return MeetingWorld(p, clinic, clinic_nurse, school_case, police_case, meeting, *([None] * 2))  # type: ignore[arg-type]
+        return MeetingWorld(
+            p, clinic, clinic_nurse, school_case, police_case, meeting, *([None] * 2)
+        )  # type: ignore[arg-type]
     from lantern.meetings.queries import agenda_proposal
 
     keys = [item.key for item in agenda_proposal(p.practitioner, meeting)]

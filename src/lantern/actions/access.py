@@ -85,9 +85,7 @@ def may_create(actor: Actor) -> bool:
 def may_update(actor: Actor, action: Action) -> bool:
     if access.allows(action_update, actor, HUB):
         return True
-    return action.owner_agency_id == actor.agency.pk and access.allows(
-        action_update, actor, OWNER
-    )
+    return action.owner_agency_id == actor.agency.pk and access.allows(action_update, actor, OWNER)
 
 
 def may_oversee(actor: Actor) -> bool:

@@ -104,7 +104,7 @@ class ActionListView(ActorListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         rows = queries.decorate(list(page or []))
-        return self.get_paginated_response(ActionSerializer(rows, many=True).data)
+        return self.get_paginated_response(ActionSerializer(rows, many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="actions_create",
@@ -198,6 +198,8 @@ class ChaseView(ActorAPIView):
         body = ChaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         count = services.action_chase_agency(
-            actor=self.actor, agency_id=body.validated_data["agency"], note=body.validated_data["note"]
+            actor=self.actor,
+            agency_id=body.validated_data["agency"],
+            note=body.validated_data["note"],
         )
         return Response({"chased": count})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,9 +52,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rows = agencies if agencies is not None else Agency.objects.order_by("name")
-        self.fields["owner_agency"].choices = [("", "Choose an agency")] + [
-            (a.pk, a.name) for a in rows
-        ]
+        cast(forms.ChoiceField, self.fields["owner_agency"]).choices = [
+            ("", "Choose an agency")
+        ] + [(a.pk, a.name) for a in rows]
 
 
 class ActionUpdateForm(forms.Form):

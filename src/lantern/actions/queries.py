@@ -87,7 +87,9 @@ class AgencyOverdue:
 def overdue_by_agency(actor: Actor, today: date | None = None) -> list[AgencyOverdue]:
     """Every overdue live action, grouped by the owning agency (the hub's managers)."""
     access.check(
-        actor, actions_access.may_oversee(actor), "see overdue actions by agency",
+        actor,
+        actions_access.may_oversee(actor),
+        "see overdue actions by agency",
         object_type="action",
     )
     today = today or timezone.localdate()
@@ -100,9 +102,9 @@ def overdue_by_agency(actor: Actor, today: date | None = None) -> list[AgencyOve
     decorate(overdue, today)
     groups: dict[int, AgencyOverdue] = {}
     for action in overdue:
-        groups.setdefault(action.owner_agency_id, AgencyOverdue(action.owner_agency)).actions.append(
-            action
-        )
+        groups.setdefault(
+            action.owner_agency_id, AgencyOverdue(action.owner_agency)
+        ).actions.append(action)
     audit.record(actor, Event.ACTIONS_OVERDUE_LISTED, detail={"overdue": len(overdue)})
     return list(groups.values())
 

@@ -51,6 +51,20 @@ def _owner_may_see_person(agency: Agency, person: Any) -> bool:
     )
 
 
+def _due(due_on: date | None, due_working_days: int | None) -> tuple[date | None, str]:
+    """The due date from a date or a number of working days (exactly one), or an error."""
+    if (due_on is None) == (due_working_days is None):
+        return None, "Give a due date, or a number of working days, but not both"
+    if due_working_days is not None:
+        if not 1 <= due_working_days <= MAX_WORKING_DAYS:
+            return None, f"Give between 1 and {MAX_WORKING_DAYS} working days"
+        return due_in_working_days(timezone.localtime(), due_working_days), ""
+    assert due_on is not None  # noqa: S101  # nosec B101 - exactly one is given
+    if due_on < timezone.localdate():
+        return due_on, "The due date must be today or later"
+    return due_on, ""
+
+
 def _validate_new(
     *,
     title: str,
@@ -80,18 +94,9 @@ def _validate_new(
             pk=owner_user_id, memberships__agency=agency, memberships__is_active=True
         ).exists():
             errors["owner_user"] = f"The person who owns it must work for {agency.name}"
-    due: date | None = None
-    if (due_on is None) == (due_working_days is None):
-        errors["due_on"] = "Give a due date, or a number of working days, but not both"
-    elif due_working_days is not None:
-        if not 1 <= due_working_days <= MAX_WORKING_DAYS:
-            errors["due_on"] = f"Give between 1 and {MAX_WORKING_DAYS} working days"
-        else:
-            due = due_in_working_days(timezone.localtime(), due_working_days)
-    elif due_on is not None:
-        if due_on < timezone.localdate():
-            errors["due_on"] = "The due date must be today or later"
-        due = due_on
+    due, due_error = _due(due_on, due_working_days)
+    if due_error:
+        errors["due_on"] = due_error
     if source_kind and not SOURCE_KIND.match(source_kind):
         errors["source_kind"] = "A source kind is lower-case letters and underscores"
     if errors:
@@ -128,6 +133,8 @@ def action_create(
         source_kind=source_kind,
         person=person,
     )
+    assert agency is not None  # noqa: S101  # nosec B101 - _validate_new refuses otherwise
+    assert due is not None  # noqa: S101  # nosec B101 - _validate_new refuses otherwise
     with transaction.atomic():
         action = Action.objects.create(
             title=title.strip(),
@@ -184,7 +191,8 @@ def action_update(
     if owner_user_id:
         user_model = get_user_model()
         if not user_model.objects.filter(
-            pk=owner_user_id, memberships__agency_id=action.owner_agency_id,
+            pk=owner_user_id,
+            memberships__agency_id=action.owner_agency_id,
             memberships__is_active=True,
         ).exists():
             errors["owner_user"] = "The person who owns it must work for the owning agency"
@@ -218,7 +226,9 @@ def action_chase_agency(*, actor: Actor, agency_id: int, note: str = "") -> int:
     """Chase an agency about every action of theirs that is overdue: one chase per action,
     each audited. Returns how many were chased."""
     access.check(
-        actor, actions_access.may_oversee(actor), "chase agencies about actions",
+        actor,
+        actions_access.may_oversee(actor),
+        "chase agencies about actions",
         object_type="action",
     )
     if len(note) > MAX_TEXT:

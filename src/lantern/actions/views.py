@@ -77,9 +77,7 @@ def overdue(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @with_actor
 def chase(request: HttpRequest, actor: Actor, agency_pk: int) -> HttpResponse:
-    access.check(
-        actor, actions_access.may_oversee(actor), "chase agencies", object_type="action"
-    )
+    access.check(actor, actions_access.may_oversee(actor), "chase agencies", object_type="action")
     agency = get_object_or_404(Agency, pk=agency_pk)
     form = ChaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +89,8 @@ def chase(request: HttpRequest, actor: Actor, agency_pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{agency.name} chased about {count} overdue action{'s' if count != 1 else ''}"
+                request,
+                f"{agency.name} chased about {count} overdue action{'s' if count != 1 else ''}",
             )
             return redirect("actions:overdue")
     return render(request, "actions/chase.html", {"agency": agency, "form": form})

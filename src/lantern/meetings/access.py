@@ -130,10 +130,6 @@ def _plan_refusal(actor: Actor) -> str:
     return access.refusal_text(actor, "this plan")
 
 
-access.register_object(
-    Meeting, kind="meeting", visible=visible_meetings, refusal=_meeting_refusal
-)
-access.register_object(
-    Minutes, kind="minutes", visible=visible_minutes, refusal=_minutes_refusal
-)
+access.register_object(Meeting, kind="meeting", visible=visible_meetings, refusal=_meeting_refusal)
+access.register_object(Minutes, kind="minutes", visible=visible_minutes, refusal=_minutes_refusal)
 access.register_object(Plan, kind="plan", visible=visible_plans, refusal=_plan_refusal)

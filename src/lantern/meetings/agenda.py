@@ -272,9 +272,7 @@ def screenings_went_up(context: AgendaContext) -> list[Proposal]:
         )
         .order_by("-screened_on", "-pk")
     )
-    case_of = {
-        row["person_id"]: row for row in context.cases.values(*CASE_FIELDS).order_by("pk")
-    }
+    case_of = {row["person_id"]: row for row in context.cases.values(*CASE_FIELDS).order_by("pk")}
     latest = (
         ScreeningStatus.objects.filter(
             person_id__in=context.cases.values("person_id"),
@@ -329,26 +327,26 @@ def actions_overdue(context: AgendaContext) -> list[Proposal]:
             "case__person__family_name",
         )
     ):
-        entry = rows.setdefault(row["case_id"], {"count": 0, "oldest": row["due_on"], **row})
+        entry = rows.setdefault(row["case_id"], {"count": 0, "oldest": row["due_on"], **dict(row)})
         entry["count"] += 1
     proposals = []
-    for case_id, row in rows.items():
+    for case_id, info in rows.items():
         title_row = {
             "pk": case_id,
-            "person__given_name": row["case__person__given_name"],
-            "person__family_name": row["case__person__family_name"],
+            "person__given_name": info["case__person__given_name"],
+            "person__family_name": info["case__person__family_name"],
         }
-        count = row["count"]
+        count = info["count"]
         proposals.append(
             Proposal(
                 source="actions_overdue",
                 title=_case_title(title_row),
                 reason=(
                     f"{count} action{'s' if count != 1 else ''} overdue "
-                    f"(oldest due {row['oldest']:%-d %b %Y})"
+                    f"(oldest due {info['oldest']:%-d %b %Y})"
                 ),
                 case_id=case_id,
-                person_id=row["case__person_id"],
+                person_id=info["case__person_id"],
             )
         )
     return proposals

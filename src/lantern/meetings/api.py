@@ -66,7 +66,7 @@ class ItemSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     reason = serializers.CharField(read_only=True)
-    source = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)  # type: ignore[assignment]  # DRF's name
     case = serializers.IntegerField(read_only=True, allow_null=True)
     person = serializers.IntegerField(read_only=True, allow_null=True)
     decisions = serializers.CharField(read_only=True)
@@ -234,7 +234,9 @@ class PlanDiffSerializer(serializers.Serializer[Any]):
     goals_removed = serializers.ListField(child=serializers.CharField(), read_only=True)
     goals_kept = serializers.ListField(child=serializers.CharField(), read_only=True)
     words = WordsSerializer(many=True, read_only=True)
-    review_moved = serializers.ListField(child=serializers.DateField(), read_only=True, allow_null=True)
+    review_moved = serializers.ListField(
+        child=serializers.DateField(), read_only=True, allow_null=True
+    )
 
 
 class PlanSerializer(serializers.Serializer[Any]):
@@ -256,7 +258,8 @@ class MeetingListView(ActorAPIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        return Response(MeetingSerializer(queries.meeting_list(self.actor)[:200], many=True).data)
+        meetings = queries.meeting_list(self.actor)[:200]
+        return Response(MeetingSerializer(meetings, many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="meetings_schedule",
@@ -310,7 +313,9 @@ class AgendaView(ActorAPIView):
     def get(self, request: Request, pk: int) -> Response:
         _check_run(self.actor, pk)
         meeting = queries.meeting_get(self.actor, pk, purpose="set the agenda")
-        return Response(ProposalSerializer(queries.agenda_proposal(self.actor, meeting), many=True).data)
+        return Response(
+            ProposalSerializer(queries.agenda_proposal(self.actor, meeting), many=True).data
+        )
 
     @extend_schema(
         operation_id="meetings_agenda_set",
@@ -403,7 +408,9 @@ class ItemActionView(ActorAPIView):
             due_on=data.get("due_on"),
             due_working_days=data.get("due_working_days"),
         )
-        return Response(ActionSerializer(decorate([action])[0]).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ActionSerializer(decorate([action])[0]).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RoomView(ActorAPIView):
@@ -573,4 +580,6 @@ class PlanActionView(ActorAPIView):
             due_on=data.get("due_on"),
             due_working_days=data.get("due_working_days"),
         )
-        return Response(ActionSerializer(decorate([action])[0]).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ActionSerializer(decorate([action])[0]).data, status=status.HTTP_201_CREATED
+        )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +26,9 @@ class ScheduleForm(forms.Form):
         label="Title", required=False, max_length=200, help_text="Leave blank to use the type"
     )
     held_on = DueDateField(label="Date", required=True, help_text="For example, 27/03/2026")
-    held_time = TimeOfDayField(label="Time", required=True, help_text="24-hour clock, for example 10:00")
+    held_time = TimeOfDayField(
+        label="Time", required=True, help_text="24-hour clock, for example 10:00"
+    )
     location = forms.CharField(label="Where", required=False, max_length=200)
     case_reference = forms.CharField(
         label="Case reference",
@@ -55,7 +57,9 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args: Any, proposals: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chosen"].choices = [(p.key, p.title) for p in proposals]
+        cast(forms.ChoiceField, self.fields["chosen"]).choices = [
+            (p.key, p.title) for p in proposals
+        ]
 
 
 class AttendanceForm(forms.Form):
@@ -88,7 +92,9 @@ class AttendanceForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note_agency = forms.TypedChoiceField(label="Shared by", coerce=int, required=False, empty_value=None)
+    note_agency = forms.TypedChoiceField(
+        label="Shared by", coerce=int, required=False, empty_value=None
+    )
     note_text = free_text("What was shared", required=False)
     restricted_category = forms.ChoiceField(
         label="Restricted category",
@@ -102,12 +108,14 @@ class NoteForm(forms.Form):
         choices=HandlingCode.choices,
         help_text="C: shared only with conditions; other agencies' minutes redact it",
     )
-    conditions = forms.CharField(label="Conditions (handling code C)", required=False, max_length=300)
+    conditions = forms.CharField(
+        label="Conditions (handling code C)", required=False, max_length=300
+    )
     decisions = free_text("Decisions", required=False)
 
     def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["note_agency"].choices = [("", "Choose an agency")] + [
+        cast(forms.ChoiceField, self.fields["note_agency"]).choices = [("", "Choose an agency")] + [
             (a.pk, a.name) for a in agencies
         ]
 
@@ -126,7 +134,9 @@ class PlanForm(forms.Form):
         "What the person wants, in their own words",
         help_text="Write their words, not a summary",
     )
-    review_on = DueDateField(label="Next review", required=True, help_text="For example, 27/03/2026")
+    review_on = DueDateField(
+        label="Next review", required=True, help_text="For example, 27/03/2026"
+    )
     review_note = free_text(
         "What did the review find?", required=False, help_text="Needed when reviewing a plan"
     )

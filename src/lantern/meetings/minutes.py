@@ -13,8 +13,11 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint.urls import (  # type: ignore[import-untyped]
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 from lantern.meetings.redaction import MeetingView
 from lantern.meetings.types import meeting_type
@@ -48,7 +51,7 @@ def render_html(
     )
 
 
-class _MinutesFetcher(URLFetcher):  # type: ignore[misc]  # untyped library class
+class _MinutesFetcher(URLFetcher):
     """Serves only the minutes stylesheet; refuses every other URL (no network, no files)."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -64,9 +67,7 @@ class _MinutesFetcher(URLFetcher):  # type: ignore[misc]  # untyped library clas
 
 
 def render_pdf(html: str) -> bytes:
-    document = HTML(
-        string=html, base_url="https://lantern.invalid/", url_fetcher=_MinutesFetcher()
-    )
+    document = HTML(string=html, base_url="https://lantern.invalid/", url_fetcher=_MinutesFetcher())
     pdf: bytes = document.write_pdf()
     return pdf
 

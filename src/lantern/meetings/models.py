@@ -71,9 +71,7 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["agency__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "agency"], name="invited_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "agency"], name="invited_once")]
 
     def __str__(self) -> str:
         return f"{self.agency} to {self.meeting_id}"
@@ -223,9 +221,7 @@ class PlanVersion(models.Model):
 
     class Meta:
         ordering = ["plan", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "version"], name="one_plan_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"], name="one_plan_version")]
 
     def __str__(self) -> str:
         return f"{self.plan_id} v{self.version}"

@@ -156,9 +156,7 @@ def plan_for_case(actor: Actor, case_id: int) -> PlanRecord:
             actor, access.refusal_text(actor, "this plan"), object_type="plan", object_id=case.pk
         )
     plan = Plan.objects.filter(case=case).first()
-    versions = (
-        list(plan.versions.select_related("written_by").order_by("-version")) if plan else []
-    )
+    versions = list(plan.versions.select_related("written_by").order_by("-version")) if plan else []
     actions = (
         list(
             Action.objects.filter(source_kind="plan", source_id=plan.pk)

@@ -125,14 +125,16 @@ def _build(
     meeting: Meeting, audience: str, may_see_person: PersonCheck, note_notice: NoteCheck
 ) -> MeetingView:
     items = list(
-        AgendaItem.objects.filter(meeting=meeting).order_by("position").prefetch_related(
-            "notes__agency"
-        )
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position")
+        .prefetch_related("notes__agency")
     )
     actions_by_item: dict[int, list[Action]] = defaultdict(list)
-    for action in Action.objects.filter(
-        source_kind="meeting_item", source_id__in=[i.pk for i in items]
-    ).select_related("owner_agency").order_by("due_on", "pk"):
+    for action in (
+        Action.objects.filter(source_kind="meeting_item", source_id__in=[i.pk for i in items])
+        .select_related("owner_agency")
+        .order_by("due_on", "pk")
+    ):
         actions_by_item[int(action.source_id or 0)].append(action)
     views: list[ItemView] = []
     redactions = 0
@@ -231,9 +233,7 @@ def for_recipient(meeting: Meeting, agency: Any) -> MeetingView:
 def attending_agencies(meeting: Meeting) -> list[Any]:
     return [
         i.agency
-        for i in meeting.invitations.select_related("agency").filter(
-            attendance=Attendance.ATTENDED
-        )
+        for i in meeting.invitations.select_related("agency").filter(attendance=Attendance.ATTENDED)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -70,7 +71,8 @@ def meeting_schedule(
         errors["title"] = f"Write no more than {MAX_TITLE} characters"
     if errors:
         raise InvalidError(errors)
-    assert kind is not None and held_at is not None  # noqa: S101  # nosec B101 - checked above
+    assert kind is not None  # noqa: S101  # nosec B101 - checked above
+    assert held_at is not None  # noqa: S101  # nosec B101 - checked above
     with transaction.atomic():
         meeting = Meeting.objects.create(
             meeting_type=kind.code,
@@ -116,9 +118,7 @@ def agenda_set(
     proposed = {p.key: p for p in agenda.propose(agenda.context_for(meeting, kind))}
     unknown = [k for k in chosen if k not in proposed]
     if unknown:
-        raise ConflictError(
-            "The proposed agenda has changed since you saw it; look at it again"
-        )
+        raise ConflictError("The proposed agenda has changed since you saw it; look at it again")
     if not chosen and not extra:
         raise InvalidError({"chosen": "Choose at least one item, or add one"})
     with transaction.atomic():
@@ -140,9 +140,7 @@ def agenda_set(
             )
         for title in extra:
             position += 1
-            items.append(
-                AgendaItem(meeting=meeting, position=position, source=ADDED, title=title)
-            )
+            items.append(AgendaItem(meeting=meeting, position=position, source=ADDED, title=title))
         AgendaItem.objects.bulk_create(items)
         case_ids = {i.case_id for i in items if i.case_id}
         if meeting.case_id:
@@ -181,7 +179,9 @@ def attendance_record(*, actor: Actor, meeting: Meeting, lines: list[AttendanceL
             errors["attendance"] = "Select attended, sent apologies or did not attend"
         if len(line.attendees) > 300:
             errors["attendees"] = "Write no more than 300 characters"
-    known = set(Agency.objects.filter(pk__in=[ln.agency_id for ln in lines]).values_list("pk", flat=True))
+    known = set(
+        Agency.objects.filter(pk__in=[ln.agency_id for ln in lines]).values_list("pk", flat=True)
+    )
     if len(known) != len({ln.agency_id for ln in lines}):
         errors["agency"] = "Select an agency from the list"
     if errors:
@@ -234,6 +234,7 @@ def item_record(
         raise InvalidError(errors)
     with transaction.atomic():
         if note_text.strip():
+            assert note_agency_id is not None  # noqa: S101  # nosec B101 - checked above
             ItemNote.objects.create(
                 item=item,
                 agency_id=note_agency_id,
@@ -288,9 +289,7 @@ def item_action_add(
     )
 
 
-def minutes_issue(
-    *, actor: Actor, meeting: Meeting, correction_reason: str = ""
-) -> list[Minutes]:
+def minutes_issue(*, actor: Actor, meeting: Meeting, correction_reason: str = "") -> list[Minutes]:
     """Issue the minutes: one document per invited agency, with what that agency may not
     see redacted, stored as issued (HTML and PDF). Issuing again is a correction: a new
     version, with its reason; earlier versions are kept unchanged."""
@@ -348,4 +347,3 @@ def minutes_issue(
         meeting.status = MeetingStatus.MINUTES_ISSUED
         meeting.save(update_fields=["status", "updated_at"])
     return issued
-

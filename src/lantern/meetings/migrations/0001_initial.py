@@ -7,139 +7,367 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('cases', '0002_restricted_access_decisions'),
-        ('people', '0002_provenance_as_keys'),
+        ("agencies", "0001_initial"),
+        ("cases", "0002_restricted_access_decisions"),
+        ("people", "0002_provenance_as_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('source', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=300)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('decisions', models.TextField(blank=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("source", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=300)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("decisions", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'position'],
+                "ordering": ["meeting", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ItemNote',
+            name="ItemNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('restricted_category', models.CharField(blank=True, choices=[('sexual_health', 'Sexual health'), ('unproven_allegation', 'Unproven allegation'), ('informant', 'Informant-sourced intelligence')], default='', max_length=30)),
-                ('handling_code', models.CharField(blank=True, choices=[('', 'Not intelligence'), ('P', 'P – may be shared lawfully'), ('C', 'C – may be shared only with conditions')], default='', max_length=1)),
-                ('conditions', models.CharField(blank=True, help_text='For handling code C', max_length=300)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='meetings.agendaitem')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "restricted_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sexual_health", "Sexual health"),
+                            ("unproven_allegation", "Unproven allegation"),
+                            ("informant", "Informant-sourced intelligence"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "handling_code",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not intelligence"),
+                            ("P", "P – may be shared lawfully"),
+                            ("C", "C – may be shared only with conditions"),
+                        ],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.CharField(blank=True, help_text="For handling code C", max_length=300),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item', 'recorded_at', 'pk'],
+                "ordering": ["item", "recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('meeting_type', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('held_at', models.DateTimeField()),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('agenda_set', 'Agenda set'), ('minutes_issued', 'Minutes issued')], default='scheduled', max_length=20)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("meeting_type", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("held_at", models.DateTimeField()),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("agenda_set", "Agenda set"),
+                            ("minutes_issued", "Minutes issued"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_at', '-pk'],
+                "ordering": ["-held_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="meetings.meeting",
+            ),
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('current_version', models.PositiveIntegerField(default=1)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("current_version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invited_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('attendance', models.CharField(choices=[('invited', 'Invited'), ('attended', 'Attended'), ('apologies', 'Sent apologies'), ('absent', 'Did not attend')], default='invited', max_length=10)),
-                ('attendees', models.CharField(blank=True, help_text='Who came, and their role', max_length=300)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("invited_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("attended", "Attended"),
+                            ("apologies", "Sent apologies"),
+                            ("absent", "Did not attend"),
+                        ],
+                        default="invited",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "attendees",
+                    models.CharField(
+                        blank=True, help_text="Who came, and their role", max_length=300
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'agency'), name='invited_once')],
+                "ordering": ["agency__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "agency"), name="invited_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Minutes',
+            name="Minutes",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('html', models.TextField()),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('redactions', models.PositiveIntegerField(default=0)),
-                ('correction_reason', models.TextField(blank=True)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='minutes', to='meetings.meeting')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("html", models.TextField()),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("redactions", models.PositiveIntegerField(default=0)),
+                ("correction_reason", models.TextField(blank=True)),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="minutes",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'minutes',
-                'ordering': ['meeting', '-version', 'recipient__name'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'version', 'recipient'), name='one_minutes_per_version')],
+                "verbose_name_plural": "minutes",
+                "ordering": ["meeting", "-version", "recipient__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "version", "recipient"), name="one_minutes_per_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('goals', models.JSONField(default=list, help_text='Each goal in plain language')),
-                ('person_words', models.TextField(help_text='What the person wants, in their own words')),
-                ('review_on', models.DateField(db_index=True)),
-                ('review_note', models.TextField(blank=True, help_text='What the review found')),
-                ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='meetings.plan')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("goals", models.JSONField(default=list, help_text="Each goal in plain language")),
+                (
+                    "person_words",
+                    models.TextField(help_text="What the person wants, in their own words"),
+                ),
+                ("review_on", models.DateField(db_index=True)),
+                ("review_note", models.TextField(blank=True, help_text="What the review found")),
+                ("written_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="meetings.plan",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'version'), name='one_plan_version')],
+                "ordering": ["plan", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "version"), name="one_plan_version")
+                ],
             },
         ),
     ]
