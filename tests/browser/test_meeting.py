@@ -23,7 +23,7 @@ from .test_screening import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_panel_from_proposed_agenda_to_issued_minutes(
+def test_a_panel_from_proposed_agenda_to_issued_minutes(  # noqa: PLR0915 - one walk, end to end
     walk: Walk, partnership: Partnership
 ) -> None:
     world = build(partnership, record=False)
