@@ -45,6 +45,13 @@ class Command(BaseCommand):
                 f"  {screened.screenings:,} risk screenings of {screened.people:,} people, "
                 f"{flagged:,} transitions at 18 flagged"
             )
+            from lantern.meetings.synth import add_meetings
+
+            met = add_meetings(seed=options["seed"])
+            self.stdout.write(
+                f"  {met.meetings} meetings ({met.items} agenda items, {met.actions} actions, "
+                f"{met.minutes} issued minutes), {met.plans} multi-agency plans"
+            )
             self.stdout.write("Importing agency extracts and linking them (trains a model)…")
             # Splink's notes on training (levels too rare to learn) are for analysts, who see
             # them in the model's training summary; the console keeps to the outcome.
