@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -87,7 +87,7 @@ class AgencyOverdueSerializer(serializers.Serializer[Any]):
             OpenApiParameter("scope", enum=list(queries.SCOPES), description="mine (default)"),
             OpenApiParameter("state", enum=["live", "closed", "all"]),
         ],
-        responses={200: ActionSerializer(many=True), **problems(400, 401, 403)},
+        responses={200: ActionSerializer(many=True), **problems(400, 401, 403, 404)},
         tags=TAGS,
     )
 )
@@ -99,6 +99,10 @@ class ActionListView(ActorListAPIView):
     def query(self) -> QuerySet[Any]:
         scope = query_text(self.request, "scope", max_length=10) or "mine"
         state = query_text(self.request, "state", max_length=10) or "live"
+        if scope not in queries.SCOPES:
+            raise exceptions.ValidationError({"scope": ["Use mine, agency or all"]})
+        if state not in ("live", "closed", "all"):
+            raise exceptions.ValidationError({"state": ["Use live, closed or all"]})
         return queries.action_list(self.actor, scope=scope, state=state)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -109,7 +113,7 @@ class ActionListView(ActorListAPIView):
     @extend_schema(
         operation_id="actions_create",
         request=ActionCreateSerializer,
-        responses={201: ActionSerializer, **problems(400, 401, 403)},
+        responses={201: ActionSerializer, **problems(400, 401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:

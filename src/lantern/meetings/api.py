@@ -264,7 +264,7 @@ class MeetingListView(ActorAPIView):
     @extend_schema(
         operation_id="meetings_schedule",
         request=ScheduleSerializer,
-        responses={201: MeetingSerializer, **problems(400, 401, 403)},
+        responses={201: MeetingSerializer, **problems(400, 401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
