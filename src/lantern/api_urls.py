@@ -3,10 +3,12 @@
 from django.urls import URLPattern, path
 
 from lantern.accounts import api as accounts_api
+from lantern.actions import api as actions_api
 from lantern.cases import api as cases_api
 from lantern.imports import api as imports_api
 from lantern.intelligence import api as intel_api
 from lantern.linkage import api as linkage_api
+from lantern.meetings import api as meetings_api
 from lantern.people import api as people_api
 from lantern.referrals import api as referrals_api
 from lantern.reporting import api as reporting_api
@@ -253,5 +255,38 @@ urlpatterns: list[URLPattern] = [
         "board/recommendations/",
         reporting_api.RecommendationListView.as_view(),
         name="api-board-recommendations",
+    ),
+    path("actions/", actions_api.ActionListView.as_view(), name="api-action-list"),
+    path("actions/<int:pk>/", actions_api.ActionDetailView.as_view(), name="api-action-detail"),
+    path("actions/overdue/", actions_api.OverdueView.as_view(), name="api-actions-overdue"),
+    path("actions/chase/", actions_api.ChaseView.as_view(), name="api-actions-chase"),
+    path("meetings/", meetings_api.MeetingListView.as_view(), name="api-meeting-list"),
+    path("meetings/<int:pk>/", meetings_api.MeetingDetailView.as_view(), name="api-meeting-detail"),
+    path("meetings/<int:pk>/agenda/", meetings_api.AgendaView.as_view(), name="api-meeting-agenda"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        meetings_api.AttendanceView.as_view(),
+        name="api-meeting-attendance",
+    ),
+    path("meetings/<int:pk>/room/", meetings_api.RoomView.as_view(), name="api-meeting-room"),
+    path(
+        "meetings/<int:pk>/minutes/",
+        meetings_api.MeetingMinutesView.as_view(),
+        name="api-meeting-minutes",
+    ),
+    path("meetings/items/<int:pk>/", meetings_api.ItemView.as_view(), name="api-meeting-item"),
+    path(
+        "meetings/items/<int:pk>/actions/",
+        meetings_api.ItemActionView.as_view(),
+        name="api-meeting-item-actions",
+    ),
+    path("minutes/", meetings_api.MinutesIssuedView.as_view(), name="api-minutes-issued"),
+    path("minutes/<int:pk>/", meetings_api.MinutesDetailView.as_view(), name="api-minutes-detail"),
+    path("minutes/<int:pk>/pdf/", meetings_api.MinutesPdfView.as_view(), name="api-minutes-pdf"),
+    path("cases/<int:pk>/plan/", meetings_api.CasePlanView.as_view(), name="api-case-plan"),
+    path(
+        "cases/<int:pk>/plan/actions/",
+        meetings_api.PlanActionView.as_view(),
+        name="api-case-plan-actions",
     ),
 ]

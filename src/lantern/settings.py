@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "lantern.synth",
     "lantern.support",
     "lantern.reporting",
+    "lantern.actions",
+    "lantern.meetings",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("intelligence/", include("lantern.intelligence.urls")),
     path("support/", include("lantern.support.urls")),
     path("board/", include("lantern.reporting.urls")),
+    path("actions/", include("lantern.actions.urls")),
+    path("meetings/", include("lantern.meetings.urls")),
     path("api/", include("lantern.api_urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

@@ -198,6 +198,7 @@ def test_every_url_is_classified() -> None:
         | set(SUPPORT_ROUTES)
         | set(SUPPORT_WORK_ROUTES)
         | set(BOARD_ROUTES)
+        | set(MEETING_ROUTES)
     )
     unclassified = sorted(
         name
@@ -777,3 +778,111 @@ BOARD_ROUTES: dict[str, tuple[list[str], str]] = {
     "api-board-report": (["2026Q3"], ""),
     "api-board-recommendations": ([], ""),
 }
+# --- meetings, minutes, plans and actions (issue 14) -------------------------------------
+
+from lantern.actions.models import Action  # noqa: E402
+from lantern.meetings import services as meeting_services  # noqa: E402
+from lantern.meetings.models import Minutes  # noqa: E402
+from lantern.meetings.plans import plan_write  # noqa: E402
+from tests.meetings.world import MeetingWorld  # noqa: E402
+from tests.meetings.world import build as build_meeting_world  # noqa: E402
+
+MeetingKwargs = Callable[[MeetingWorld], dict[str, Any]]
+PERSON_DATA = (
+    "practitioner",
+    "manager",
+    "analyst",
+    "school_lead",
+    "police_officer",
+    "housing_officer",
+)
+HUB_ROLES = ("practitioner", "manager", "analyst")
+CASEWORK = ("practitioner", "manager")
+SCHOOL_MINUTES = ("practitioner", "manager", "analyst", "school_lead")
+SCHOOL_ACTION = ("practitioner", "manager", "analyst", "school_lead")
+CASE_MEMBERS = ("practitioner", "manager", "analyst", "school_lead", "police_officer")
+MANAGER = ("manager",)
+EVERYONE = (*PERSON_DATA, "board", "admin")
+
+
+def _school_minutes(w: MeetingWorld) -> int:
+    return int(Minutes.objects.get(meeting=w.meeting, recipient=w.p.school).pk)
+
+
+def _school_action(w: MeetingWorld) -> int:
+    return int(Action.objects.get(title="Arrange a return home interview").pk)
+
+
+#: name: (kwargs, method, the actors admitted; every other actor in EVERYONE is refused).
+MEETING_ROUTES: dict[str, tuple[MeetingKwargs, str, tuple[str, ...]]] = {
+    "actions:list": (lambda w: {}, "get", PERSON_DATA),
+    "actions:detail": (lambda w: {"pk": _school_action(w)}, "get", SCHOOL_ACTION),
+    "actions:overdue": (lambda w: {}, "get", MANAGER),
+    "actions:chase": (lambda w: {"agency_pk": w.p.school.pk}, "get", MANAGER),
+    "meetings:list": (lambda w: {}, "get", HUB_ROLES),
+    "meetings:new": (lambda w: {}, "get", CASEWORK),
+    "meetings:detail": (lambda w: {"pk": w.meeting.pk}, "get", HUB_ROLES),
+    "meetings:agenda": (lambda w: {"pk": w.meeting.pk}, "get", CASEWORK),
+    "meetings:attendance": (lambda w: {"pk": w.meeting.pk}, "get", CASEWORK),
+    "meetings:room": (lambda w: {"pk": w.meeting.pk}, "get", HUB_ROLES),
+    "meetings:issue": (lambda w: {"pk": w.meeting.pk}, "get", CASEWORK),
+    "meetings:item": (lambda w: {"pk": w.school_item.pk}, "get", CASEWORK),
+    "meetings:minutes_list": (lambda w: {}, "get", PERSON_DATA),
+    "meetings:minutes": (lambda w: {"pk": _school_minutes(w)}, "get", SCHOOL_MINUTES),
+    "meetings:minutes_pdf": (lambda w: {"pk": _school_minutes(w)}, "get", SCHOOL_MINUTES),
+    "meetings:plan": (lambda w: {"case_pk": w.school_case.pk}, "get", CASE_MEMBERS),
+    "meetings:plan_edit": (lambda w: {"case_pk": w.school_case.pk}, "get", CASEWORK),
+    "api-action-list": (lambda w: {}, "get", PERSON_DATA),
+    "api-action-detail": (lambda w: {"pk": _school_action(w)}, "get", SCHOOL_ACTION),
+    "api-actions-overdue": (lambda w: {}, "get", MANAGER),
+    "api-actions-chase": (lambda w: {}, "post", MANAGER),
+    "api-meeting-list": (lambda w: {}, "get", HUB_ROLES),
+    "api-meeting-detail": (lambda w: {"pk": w.meeting.pk}, "get", HUB_ROLES),
+    "api-meeting-agenda": (lambda w: {"pk": w.meeting.pk}, "get", CASEWORK),
+    "api-meeting-attendance": (lambda w: {"pk": w.meeting.pk}, "post", CASEWORK),
+    "api-meeting-room": (lambda w: {"pk": w.meeting.pk}, "get", HUB_ROLES),
+    "api-meeting-minutes": (lambda w: {"pk": w.meeting.pk}, "get", HUB_ROLES),
+    "api-meeting-item": (lambda w: {"pk": w.school_item.pk}, "post", CASEWORK),
+    "api-meeting-item-actions": (lambda w: {"pk": w.school_item.pk}, "post", CASEWORK),
+    "api-minutes-issued": (lambda w: {}, "get", PERSON_DATA),
+    "api-minutes-detail": (lambda w: {"pk": _school_minutes(w)}, "get", SCHOOL_MINUTES),
+    "api-minutes-pdf": (lambda w: {"pk": _school_minutes(w)}, "get", SCHOOL_MINUTES),
+    "api-case-plan": (lambda w: {"pk": w.school_case.pk}, "get", CASE_MEMBERS),
+    "api-case-plan-actions": (lambda w: {"pk": w.school_case.pk}, "post", CASEWORK),
+}
+
+
+def _meeting_world(p: Partnership) -> MeetingWorld:
+    world = build_meeting_world(p)
+    meeting_services.minutes_issue(actor=p.practitioner, meeting=world.meeting)
+    plan_write(
+        actor=p.practitioner,
+        case=world.school_case,
+        goals=["Jade is home by 9pm"],
+        person_words="I want to stay at my school.",
+        review_on=timezone.localdate() + timedelta(days=30),
+    )
+    return world
+
+
+@pytest.mark.parametrize("name", sorted(MEETING_ROUTES))
+def test_meeting_routes_admit_and_refuse_as_the_policy_says(
+    partnership: Partnership, as_user: Any, name: str
+) -> None:
+    world = _meeting_world(partnership)
+    kwargs, method, admitted = MEETING_ROUTES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    for who in EVERYONE:
+        actor: Actor = getattr(partnership, who)
+        before = _refusals()
+        response = _request(as_user(actor), method, url)
+        if who in admitted:
+            assert response.status_code in (200, 201, 302, 400, 409, 422), (
+                name,
+                who,
+                response.status_code,
+            )
+            continue
+        assert response.status_code in (403, 404), (name, who, response.status_code)
+        assert b"Panelcase" not in response.content, (name, who)
+        assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"

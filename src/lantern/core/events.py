@@ -73,6 +73,11 @@ class ObjectType(models.TextChoices):
     BOARD_REPORT = "board_report", "Board report"
     RECOMMENDATION = "recommendation", "Review recommendation"
     DATA_QUALITY = "data_quality", "Data-quality report"
+    ACTION = "action", "Action"
+    MEETING = "meeting", "Meeting"
+    AGENDA_ITEM = "agenda_item", "Meeting agenda item"
+    MINUTES = "minutes", "Meeting minutes"
+    PLAN = "plan", "Multi-agency plan"
 
 
 A, T = AuditAction, ObjectType
@@ -639,6 +644,57 @@ class Event(enum.StrEnum):
         T.DATA_QUALITY,
         "Viewed the data-quality report",
     )
+    # --- actions ----------------------------------------------------------------------------
+    ACTION_CREATED = "action.created", A.CREATE, T.ACTION, "Set an action"
+    ACTION_UPDATED = "action.updated", A.CHANGE, T.ACTION, "Updated an action"
+    ACTION_CLOSED = "action.closed", A.CHANGE, T.ACTION, "Closed an action with its outcome"
+    ACTION_VIEWED = "action.viewed", A.VIEW, T.ACTION, "Viewed an action"
+    ACTIONS_LISTED = "action.listed", A.SEARCH, T.ACTION, "Listed actions"
+    ACTIONS_OVERDUE_LISTED = (
+        "action.overdue_listed",
+        A.SEARCH,
+        T.ACTION,
+        "Listed overdue actions by agency",
+    )
+    ACTION_CHASED = "action.chased", A.CHANGE, T.ACTION, "Chased an agency about an action"
+
+    # --- meetings and minutes -----------------------------------------------------------------
+    MEETING_SCHEDULED = "meeting.scheduled", A.CREATE, T.MEETING, "Scheduled a meeting"
+    MEETING_LISTED = "meeting.listed", A.SEARCH, T.MEETING, "Listed meetings"
+    MEETING_VIEWED = "meeting.viewed", A.VIEW, T.MEETING, "Viewed a meeting's record"
+    MEETING_AGENDA_PROPOSED = (
+        "meeting.agenda_proposed",
+        A.SEARCH,
+        T.MEETING,
+        "Had Lantern propose a meeting's agenda",
+    )
+    MEETING_AGENDA_SET = "meeting.agenda_set", A.CHANGE, T.MEETING, "Set a meeting's agenda"
+    MEETING_ATTENDANCE_RECORDED = (
+        "meeting.attendance_recorded",
+        A.CHANGE,
+        T.MEETING,
+        "Recorded attendance and apologies",
+    )
+    MEETING_ROOM_VIEWED = (
+        "meeting.room_viewed",
+        A.VIEW,
+        T.MEETING,
+        "Opened a meeting's room view (restricted material withheld)",
+    )
+    AGENDA_ITEM_RECORDED = (
+        "agenda_item.recorded",
+        A.CHANGE,
+        T.AGENDA_ITEM,
+        "Recorded an agenda item's information and decisions",
+    )
+    MINUTES_ISSUED = "minutes.issued", A.CREATE, T.MINUTES, "Issued minutes to an agency"
+    MINUTES_VIEWED = "minutes.viewed", A.VIEW, T.MINUTES, "Read issued minutes"
+    MINUTES_DOWNLOADED = "minutes.downloaded", A.EXPORT, T.MINUTES, "Downloaded minutes as PDF"
+
+    # --- multi-agency plans -------------------------------------------------------------------
+    PLAN_CREATED = "plan.created", A.CREATE, T.PLAN, "Wrote a multi-agency plan"
+    PLAN_REVIEWED = "plan.reviewed", A.CHANGE, T.PLAN, "Reviewed a multi-agency plan"
+    PLAN_VIEWED = "plan.viewed", A.VIEW, T.PLAN, "Viewed a multi-agency plan"
 
 
 EVENTS_PREAMBLE = """# Audit events

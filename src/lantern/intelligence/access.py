@@ -60,7 +60,7 @@ def intelligence_read(role: str, relation: str) -> access.Decision:
     return REFUSED
 
 
-@access.rule("intelligence link", "read handling C", relations=(HOLDS_C, NOT_C))
+@access.rule("intel_link", "read handling C", relations=(HOLDS_C, NOT_C))
 def handling_c_read(role: str, relation: str) -> access.Decision:
     """A link graded with handling code C is read only by a membership that may read
     intelligence and holds the handling-C category."""
@@ -121,7 +121,7 @@ def refusal(actor: Actor) -> str:
 
 
 def require_read(
-    actor: Actor, *, object_type: str = "intelligence", object_id: object = ""
+    actor: Actor, *, object_type: str = "network", object_id: object = ""
 ) -> None:
     access.refuse_unless(
         actor, may_read(actor), refusal(actor), object_type=object_type, object_id=object_id
@@ -171,7 +171,7 @@ def visible_alerts(actor: Actor) -> models.QuerySet[Alert]:
 
 
 access.register_object(
-    Entity, kind="intelligence entity", visible=visible_entities, refusal=refusal
+    Entity, kind="intel_entity", visible=visible_entities, refusal=refusal
 )
-access.register_object(Link, kind="intelligence link", visible=visible_links, refusal=refusal)
+access.register_object(Link, kind="intel_link", visible=visible_links, refusal=refusal)
 access.register_object(Alert, kind="alert", visible=visible_alerts, refusal=refusal)

@@ -138,7 +138,7 @@ GROUPS = {
 
 def entity_get(actor: Actor, pk: int) -> Entity:
     entity = get_object_or_404(Entity, pk=pk)
-    intel_access.require_read(actor, object_type="intelligence entity", object_id=pk)
+    intel_access.require_read(actor, object_type="intel_entity", object_id=pk)
     return entity
 
 
@@ -216,13 +216,13 @@ def link_get(actor: Actor, pk: int) -> Link:
     link = get_object_or_404(
         Link.objects.select_related("from_entity", "to_entity", "agency", "recorded_by"), pk=pk
     )
-    intel_access.require_read(actor, object_type="intelligence link", object_id=pk)
+    intel_access.require_read(actor, object_type="intel_link", object_id=pk)
     if not intel_access.visible_links(actor).filter(pk=pk).exists():
         raise access.refuse(
             actor,
             "This link is graded handling code C: only memberships that hold that category "
             "read it.",
-            object_type="intelligence link",
+            object_type="intel_link",
             object_id=pk,
         )
     audit.record(actor, Event.INTEL_LINK_VIEWED, object_id=pk)
@@ -315,7 +315,7 @@ def ego(
     purpose: str = "",
 ) -> NetworkView:
     """The entity's neighbourhood to ``depth`` links, as this actor may see it."""
-    intel_access.require_read(actor, object_type="intelligence entity", object_id=entity.pk)
+    intel_access.require_read(actor, object_type="intel_entity", object_id=entity.pk)
     filters = filters or NetworkFilter()
     depth = max(1, min(int(depth), 4))
     graph = _graph()

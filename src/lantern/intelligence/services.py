@@ -212,7 +212,7 @@ def entity_create(
 
 
 def entity_update(*, actor: Actor, entity: Entity, details: EntityDetails) -> Entity:
-    intel_access.require_read(actor, object_type="intelligence entity", object_id=entity.pk)
+    intel_access.require_read(actor, object_type="intel_entity", object_id=entity.pk)
     details.kind = entity.kind
     _validate(details)
     key, label = entity_key(details)
@@ -458,10 +458,10 @@ def link_add(
 
 def link_withdraw(*, actor: Actor, link: Link, reason: str) -> Link:
     """Withdraw a link with a reason: it leaves the network, and its record stays."""
-    intel_access.require_read(actor, object_type="intelligence link", object_id=link.pk)
+    intel_access.require_read(actor, object_type="intel_link", object_id=link.pk)
     if link.handling == HandlingCode.C and not intel_access.sees_handling_c(actor):
         raise access.refuse(
-            actor, intel_access.refusal(actor), object_type="intelligence link", object_id=link.pk
+            actor, intel_access.refusal(actor), object_type="intel_link", object_id=link.pk
         )
     reason = reason.strip()
     if not reason:
@@ -486,7 +486,7 @@ def link_withdraw(*, actor: Actor, link: Link, reason: str) -> Link:
 def disruption_record(
     *, actor: Actor, subject: Entity, activity: str, occurred_on: date, outcome: str = ""
 ) -> Disruption:
-    intel_access.require_read(actor, object_type="intelligence entity", object_id=subject.pk)
+    intel_access.require_read(actor, object_type="intel_entity", object_id=subject.pk)
     errors: dict[str, list[str]] = {}
     if not vocab.has_disruption_type(activity):
         errors["activity"] = ["Choose the disruption activity"]
@@ -524,7 +524,7 @@ def disruption_record(
 def disruption_plan_create(
     *, actor: Actor, subject: Entity, objective: str, review_on: date | None = None
 ) -> DisruptionPlan:
-    intel_access.require_read(actor, object_type="intelligence entity", object_id=subject.pk)
+    intel_access.require_read(actor, object_type="intel_entity", object_id=subject.pk)
     objective = objective.strip()
     if not objective:
         raise InvalidError({"objective": ["Say what the plan is to achieve"]})

@@ -53,6 +53,13 @@ class Command(BaseCommand):
                 f"{supported.closures:,} closed cases with follow-ups, "
                 f"{supported.journeys:,} NRM journeys"
             )
+            from lantern.meetings.synth import add_meetings
+
+            met = add_meetings(seed=options["seed"])
+            self.stdout.write(
+                f"  {met.meetings} meetings ({met.items} agenda items, {met.actions} actions, "
+                f"{met.minutes} issued minutes), {met.plans} multi-agency plans"
+            )
             self.stdout.write("Importing agency extracts and linking them (trains a model)…")
             # Splink's notes on training (levels too rare to learn) are for analysts, who see
             # them in the model's training summary; the console keeps to the outcome.

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "lantern.meetings"
+    label = "meetings"
+    verbose_name = "Meetings and plans"
+
+    def ready(self) -> None:
+        from lantern.meetings import access, agenda  # noqa: F401  (register rules, sources)
