@@ -185,6 +185,7 @@ class EntityListView(ActorListAPIView):
             OpenApiParameter("q", str, required=False),
             OpenApiParameter("kind", str, required=False),
         ],
+        responses={200: EntitySerializer(many=True), **problems(400, 401, 403)},
         tags=TAGS,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -326,6 +327,7 @@ class AlertListView(ActorListAPIView):
     @extend_schema(
         operation_id="intelligence_alerts_list",
         parameters=[OpenApiParameter("status", str, required=False, enum=AlertStatus.values)],
+        responses={200: AlertSerializer(many=True), **problems(400, 401, 403)},
         tags=ALERT_TAGS,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
