@@ -33,7 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ def peak_gib() -> float:
 def fill(args: argparse.Namespace) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from lantern.agencies.models import Agency, AgencyKind
 
@@ -89,12 +90,25 @@ def fill(args: argparse.Namespace) -> dict[str, Any]:
         for i in range(n):
             kind = kind_of[i]
             at_risk = kind == "person" and rng.random() < 0.02
-            rows.append((
-                i + 1, now, now, kind, f"{kind} {i + 1}", f"{kind}:{i + 1}" if kind != "person" else "",
-                rng.choice(location_types) if kind == "location" else "", "", "", "",
-                at_risk, "serious" if at_risk and rng.random() < 0.1 else "", False,
-                police.pk, user.pk,
-            ))
+            rows.append(
+                (
+                    i + 1,
+                    now,
+                    now,
+                    kind,
+                    f"{kind} {i + 1}",
+                    f"{kind}:{i + 1}" if kind != "person" else "",
+                    rng.choice(location_types) if kind == "location" else "",
+                    "",
+                    "",
+                    "",
+                    at_risk,
+                    "serious" if at_risk and rng.random() < 0.1 else "",
+                    False,
+                    police.pk,
+                    user.pk,
+                )
+            )
             if len(rows) == 50_000:
                 cur.executemany(ENTITY_SQL, rows)
                 rows = []
@@ -106,7 +120,7 @@ def fill(args: argparse.Namespace) -> dict[str, Any]:
         cur.executemany(CONCERN_SQL, [(now, now, pk, user.pk, police.pk, now) for pk in concern])
         # Link ends: persons to things (skewed: a few things are busy), some person-person.
         hot = others[: max(1, len(others) // 100)]
-        today = date.today()
+        today = timezone.localdate()
         rows = []
         for j in range(args.links):
             a = rng.choice(persons)
@@ -115,13 +129,31 @@ def fill(args: argparse.Namespace) -> dict[str, Any]:
                 link_type = "associate"
             else:
                 b = rng.choice(hot) if rng.random() < 0.2 else rng.choice(others)
-                link_type = {"location": "seen_at", "vehicle": "seen_in", "phone": "uses",
-                             "handle": "uses_handle"}[kind_of[b - 1]]
+                link_type = {
+                    "location": "seen_at",
+                    "vehicle": "seen_in",
+                    "phone": "uses",
+                    "handle": "uses_handle",
+                }[kind_of[b - 1]]
             if a == b:
                 continue
             when = (today - timedelta(days=rng.randrange(1500))).isoformat()
-            rows.append((j + 1, a, b, link_type, when, police.pk, "import", str(rng.randint(1, 3)),
-                         rng.choice("ABCDE"), "P", user.pk, now))
+            rows.append(
+                (
+                    j + 1,
+                    a,
+                    b,
+                    link_type,
+                    when,
+                    police.pk,
+                    "import",
+                    str(rng.randint(1, 3)),
+                    rng.choice("ABCDE"),
+                    "P",
+                    user.pk,
+                    now,
+                )
+            )
             if len(rows) == 50_000:
                 cur.executemany(LINK_SQL, rows)
                 rows = []
@@ -149,6 +181,8 @@ LINK_SQL = (
 
 
 def measure(args: argparse.Namespace, filled: dict[str, Any]) -> dict[str, Any]:
+    from django.utils import timezone
+
     from lantern.accounts.actors import actor_for_membership
     from lantern.agencies.models import Agency, Membership
     from lantern.core.access import Role
@@ -180,14 +214,20 @@ def measure(args: argparse.Namespace, filled: dict[str, Any]) -> dict[str, Any]:
     actor = actor_for_membership(membership)
     person = Entity.objects.filter(kind=EntityKind.PERSON).order_by("?").first()
     car = Entity.objects.filter(kind=EntityKind.VEHICLE).order_by("?").first()
-    assert person is not None and car is not None
+    assert person is not None
+    assert car is not None
     reeval = []
     for _ in range(5):
         link = services.link_add(
             actor=actor,
             details=services.LinkDetails(
-                from_entity=person, to_entity=car, link_type="seen_in", source_eval="2",
-                intel_assessment="B", date_from=date.today(), source_reference="bench",
+                from_entity=person,
+                to_entity=car,
+                link_type="seen_in",
+                source_eval="2",
+                intel_assessment="B",
+                date_from=timezone.localdate(),
+                source_reference="bench",
             ),
             evaluate=False,
         )
@@ -224,17 +264,28 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     worst = max(result["reevaluate_after_one_link_ms"])
-    print(f"Analysis graph from the database: {result['entities']:,} entities, {result['links']:,} links")
+    print(
+        f"Analysis graph from the database: {result['entities']:,} entities, "
+        + f"{result['links']:,} links"
+    )
     print(f"  filled SQLite in {result['fill_seconds']} s (not measured against a floor)")
-    print(f"  build {result['build_seconds']} s (floor 60 s): "
-          f"{'PASS' if result['build_seconds'] < 60 else 'FAIL'}")
-    print(f"  peak memory after build {result['peak_gib_after_build']} GiB (floor 4 GiB; "
-          f"{result['peak_gib_before_build']} GiB before the build, filling included): "
-          f"{'PASS' if result['peak_gib_after_build'] < 4 else 'FAIL'}")
-    print(f"  ego depth 2: median {result['ego2_median_ms']} ms, p95 {result['ego2_p95_ms']} ms "
-          f"(floor 200 ms): {'PASS' if result['ego2_p95_ms'] < 200 else 'FAIL'}")
-    print(f"  re-evaluating alerts after one new link: {result['reevaluate_after_one_link_ms']} ms "
-          f"(floor 100 ms): {'PASS' if worst < 100 else 'FAIL'}")
+    print(
+        f"  build {result['build_seconds']} s (floor 60 s): "
+        f"{'PASS' if result['build_seconds'] < 60 else 'FAIL'}"
+    )
+    print(
+        f"  peak memory after build {result['peak_gib_after_build']} GiB (floor 4 GiB; "
+        f"{result['peak_gib_before_build']} GiB before the build, filling included): "
+        f"{'PASS' if result['peak_gib_after_build'] < 4 else 'FAIL'}"
+    )
+    print(
+        f"  ego depth 2: median {result['ego2_median_ms']} ms, p95 {result['ego2_p95_ms']} ms "
+        f"(floor 200 ms): {'PASS' if result['ego2_p95_ms'] < 200 else 'FAIL'}"
+    )
+    print(
+        f"  re-evaluating alerts after one new link: {result['reevaluate_after_one_link_ms']} ms "
+        f"(floor 100 ms): {'PASS' if worst < 100 else 'FAIL'}"
+    )
     RESULTS_DIR.mkdir(exist_ok=True)
     out = RESULTS_DIR / f"intel_db-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(result, indent=2, default=str))

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from lantern.core.access import Actor, RestrictedCategory, Role
 from lantern.intelligence import graphstore, services
@@ -62,7 +63,7 @@ class Intel:
                 source_eval=grading[0],
                 intel_assessment=grading[1],
                 handling=grading[2],
-                date_from=when or date.today(),
+                date_from=when or timezone.localdate(),
                 source_reference="IR/2026/001",
             ),
         )

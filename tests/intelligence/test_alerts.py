@@ -4,12 +4,13 @@ alerts back only with new evidence, and the same alerts from files as from the d
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from lantern.core.access import AccessRefused
 from lantern.core.errors import ConflictError, InvalidError
@@ -47,8 +48,10 @@ def test_a_second_person_at_risk_raises_an_alert_at_once_and_only_once(intel: An
     assert _open("concern_second_victim", n["poc"]) is None
     intel.link(n["v2"], n["car"], "seen_in", grading="2BP")
     alert = _open("concern_second_victim", n["poc"])
-    assert alert is not None and alert.status == AlertStatus.OPEN
-    assert "Kayla Moss" in alert.explanation and "Tia Bright" in alert.explanation
+    assert alert is not None
+    assert alert.status == AlertStatus.OPEN
+    assert "Kayla Moss" in alert.explanation
+    assert "Tia Bright" in alert.explanation
     intel.link(n["v2"], n["flat"], "taken_to", grading="2BP")
     alerting.run_all()
     assert Alert.objects.filter(rule="concern_second_victim", subject=n["poc"]).count() == 1
@@ -60,7 +63,8 @@ def test_a_stranger_sharing_a_car_and_flat_with_a_known_person(intel: Any) -> No
     intel.link(n["stranger"], n["flat"], "seen_at", grading="2BP")
     alert = _open("shared_entity", n["stranger"])
     assert alert is not None
-    assert "AB12 CDE" in alert.explanation and "Flat 3, 12 Mill Street" in alert.explanation
+    assert "AB12 CDE" in alert.explanation
+    assert "Flat 3, 12 Mill Street" in alert.explanation
     assert alert.evidence_link_ids
 
 
@@ -89,7 +93,8 @@ def test_a_dismissed_alert_stays_dismissed_until_new_evidence(intel: Any) -> Non
     assert alert.status == AlertStatus.DISMISSED
     intel.link(n["stranger"], n["flat"], "seen_at", grading="1AP")
     alert.refresh_from_db()
-    assert alert.status == AlertStatus.OPEN and alert.times_reraised == 1
+    assert alert.status == AlertStatus.OPEN
+    assert alert.times_reraised == 1
 
 
 def test_withdrawing_the_evidence_lapses_the_alert(intel: Any) -> None:
@@ -98,7 +103,8 @@ def test_withdrawing_the_evidence_lapses_the_alert(intel: Any) -> None:
     assert _open("shared_entity", n["stranger"]) is not None
     services.link_withdraw(actor=intel.p.analyst, link=link, reason="Plate misread")
     alert = _open("shared_entity", n["stranger"])
-    assert alert is not None and alert.status == AlertStatus.LAPSED
+    assert alert is not None
+    assert alert.status == AlertStatus.LAPSED
 
 
 def test_accepting_starts_a_referral_about_someone_new(intel: Any) -> None:
@@ -110,7 +116,8 @@ def test_accepting_starts_a_referral_about_someone_new(intel: Any) -> None:
         services.alert_accept(actor=intel.police_analyst, alert=alert, start="referral")
     services.alert_accept(actor=intel.p.analyst, alert=alert, start="referral", reason="Check him")
     alert.refresh_from_db()
-    assert alert.status == AlertStatus.ACCEPTED and alert.outcome_referral is not None
+    assert alert.status == AlertStatus.ACCEPTED
+    assert alert.outcome_referral is not None
     assert "Intelligence alert" in alert.outcome_referral.what_was_seen
     n["stranger"].refresh_from_db()
     assert n["stranger"].person_id == alert.outcome_referral.person_id
@@ -125,7 +132,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
-    d = (date.today() - timedelta(days=10)).isoformat()
+    d = (timezone.localdate() - timedelta(days=10)).isoformat()
     entities = _write(
         tmp_path / "entities.csv",
         ["entity_id", "kind", "label", "subtype", "date_of_birth", "postcode"],
@@ -188,7 +195,7 @@ def test_files_and_database_give_the_same_alerts(intel: Any, tmp_path: Path) -> 
         links=str(links),
         known=str(known),
         out=str(out),
-        today=date.today().isoformat(),
+        today=timezone.localdate().isoformat(),
     )
     with out.open() as f:
         from_files = {(r["rule"], r["subject_entity_id"], r["score"]) for r in csv.DictReader(f)}
@@ -223,9 +230,12 @@ def test_importing_the_same_extract_again_adds_nothing(intel: Any, tmp_path: Pat
     }
     first = importing.intel_import(**kwargs).extract
     again = importing.intel_import(**kwargs).extract
-    assert first.entities_added == 8 and first.links_added == 8
-    assert again.entities_added == 0 and again.links_added == 0
-    assert again.entities_matched == 8 and again.links_already_held == 8
+    assert first.entities_added == 8
+    assert first.links_added == 8
+    assert again.entities_added == 0
+    assert again.links_added == 0
+    assert again.entities_matched == 8
+    assert again.links_already_held == 8
 
 
 def test_a_contributor_cannot_import_intelligence(intel: Any, tmp_path: Path) -> None:

@@ -3,10 +3,11 @@ of concern, disruption; each through the services that pages, API and commands s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from lantern.core.access import AccessRefused
 from lantern.core.errors import InvalidError
@@ -22,7 +23,8 @@ def test_the_same_registration_is_refused_as_already_recorded(intel: Any) -> Non
     assert car.label == "AB12 CDE"
     with pytest.raises(services.PossibleDuplicateEntitiesError) as err:
         intel.entity(EntityKind.VEHICLE, "AB12CDE")
-    assert err.value.exact and err.value.candidates == [car]
+    assert err.value.exact
+    assert err.value.candidates == [car]
 
 
 def test_the_same_number_written_differently_is_the_same_phone(intel: Any) -> None:
@@ -41,7 +43,8 @@ def test_a_place_at_the_same_postcode_is_shown_first_and_kept_apart_on_confirmat
     )
     with pytest.raises(services.PossibleDuplicateEntitiesError) as err:
         services.entity_create(actor=intel.p.analyst, details=details)
-    assert err.value.candidates == [first] and not err.value.exact
+    assert err.value.candidates == [first]
+    assert not err.value.exact
     second = services.entity_create(actor=intel.p.analyst, details=details, confirm_new=True)
     assert second.pk != first.pk
 
@@ -62,9 +65,11 @@ def test_a_link_must_fit_its_type_and_carries_its_grading(intel: Any) -> None:
         intel.link(man, car, "lives_at")
     assert "link_type" in err.value.message_dict
     link = intel.link(man, car, "driver_of", grading="1AP")
-    assert link.grading == "1AP" and link.agency == intel.p.analyst.agency
+    assert link.grading == "1AP"
+    assert link.agency == intel.p.analyst.agency
     event = AuditEvent.objects.filter(event="intel_link.added").last()
-    assert event is not None and event.object_id == str(link.pk)
+    assert event is not None
+    assert event.object_id == str(link.pk)
 
 
 def test_handling_code_c_needs_the_category(intel: Any) -> None:
@@ -89,7 +94,8 @@ def test_a_withdrawn_link_leaves_the_network_and_keeps_its_record(intel: Any) ->
     graph = graphstore.current()
     assert {e.id for e in graph.ego(man.node_id, depth=1).entities} == {man.node_id}
     kept = Link.objects.get(pk=link.pk)
-    assert kept.withdrawn_at is not None and kept.withdrawal_reason.startswith("Wrong vehicle")
+    assert kept.withdrawn_at is not None
+    assert kept.withdrawal_reason.startswith("Wrong vehicle")
 
 
 def test_person_of_concern_profile_and_disruption(intel: Any) -> None:
@@ -109,13 +115,13 @@ def test_person_of_concern_profile_and_disruption(intel: Any) -> None:
             actor=intel.p.analyst,
             subject=man,
             activity="premises_closure_notice",
-            occurred_on=date.today(),
+            occurred_on=timezone.localdate(),
         )
     item = services.disruption_record(
         actor=intel.p.analyst,
         subject=man,
         activity="cawn",
-        occurred_on=date.today() - timedelta(days=3),
+        occurred_on=timezone.localdate() - timedelta(days=3),
         outcome="Served; no contact since",
     )
     assert Disruption.objects.get(pk=item.pk).activity_label == "Child abduction warning notice"
@@ -135,4 +141,5 @@ def test_a_hub_person_is_a_person_at_risk_in_the_graph(intel: Any) -> None:
     case = open_case(intel.p)
     entity = services.entity_for_person(actor=intel.p.analyst, person=case.person)
     node = graphstore.current().entity(entity.node_id)
-    assert node.status == "person_at_risk" and node.open_case
+    assert node.status == "person_at_risk"
+    assert node.open_case

@@ -4,7 +4,8 @@ at risk seen in it, a second at-risk person (so an alert exists), a plan and an 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+
+from django.utils import timezone
 
 from lantern.core.access import Actor, Role
 from lantern.intelligence import graphstore, services
@@ -51,7 +52,7 @@ def build_intel_world(p: Partnership) -> IntelWorld:
                 link_type=kind,
                 source_eval="1",
                 intel_assessment="A",
-                date_from=date.today(),
+                date_from=timezone.localdate(),
                 source_reference="IR/1",
             ),
         )

@@ -120,9 +120,7 @@ def refusal(actor: Actor) -> str:
     )
 
 
-def require_read(
-    actor: Actor, *, object_type: str = "network", object_id: object = ""
-) -> None:
+def require_read(actor: Actor, *, object_type: str = "network", object_id: object = "") -> None:
     access.refuse_unless(
         actor, may_read(actor), refusal(actor), object_type=object_type, object_id=object_id
     )
@@ -170,8 +168,6 @@ def visible_alerts(actor: Actor) -> models.QuerySet[Alert]:
     return qs
 
 
-access.register_object(
-    Entity, kind="intel_entity", visible=visible_entities, refusal=refusal
-)
+access.register_object(Entity, kind="intel_entity", visible=visible_entities, refusal=refusal)
 access.register_object(Link, kind="intel_link", visible=visible_links, refusal=refusal)
 access.register_object(Alert, kind="alert", visible=visible_alerts, refusal=refusal)

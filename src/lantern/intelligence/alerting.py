@@ -16,8 +16,9 @@ keeps what they find:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,12 +26,14 @@ from django.utils import timezone
 from lantern.core import audit, system
 from lantern.core.access import Actor, Role
 from lantern.core.events import Event
-from lantern.intelligence import graphstore
+from lantern.intelligence import graphstore, vocab
 from lantern.intelligence.engine import rules as engine_rules
 from lantern.intelligence.engine.graph import AnalysisGraph
 from lantern.intelligence.engine.model import Alert as FoundAlert
 from lantern.intelligence.engine.model import Link as GLink
 from lantern.intelligence.models import Alert, AlertStatus
+
+log = logging.getLogger(__name__)
 
 ALERTS_SERVICE = system.declare(
     system.Service(
@@ -61,8 +64,23 @@ def _involves_c(graph: AnalysisGraph, found: FoundAlert) -> bool:
     return False
 
 
+#: Rules that read the whole network's shape (its communities) rather than the neighbourhood
+#: of a change: evaluated by the full run (``lantern alerts run`` and the background task
+#: queued after each change), not inside the request that made the change.
+GLOBAL_RULE_KINDS = frozenset({"community_serious_risk"})
+
+
+def local_rules() -> vocab.AlertRules:
+    rules = vocab.alert_rules()
+    return replace(rules, rules=tuple(r for r in rules.rules if r.kind not in GLOBAL_RULE_KINDS))
+
+
 def _save(
-    graph: AnalysisGraph, found: list[FoundAlert], scope: set[str] | None, actor: Actor
+    graph: AnalysisGraph,
+    found: list[FoundAlert],
+    scope: set[str] | None,
+    actor: Actor,
+    rule_codes: set[str] | None = None,
 ) -> RunSummary:
     summary = RunSummary(evaluated=len(found))
     now = timezone.now()
@@ -120,6 +138,8 @@ def _save(
         stale = Alert.objects.filter(status=AlertStatus.OPEN).exclude(key__in=list(by_key))
         if scope is not None:
             stale = stale.filter(subject_id__in=[graphstore.pk_of(s) for s in scope])
+        if rule_codes is not None:
+            stale = stale.filter(rule__in=rule_codes)
         for row in stale:
             row.status = AlertStatus.LAPSED
             row.decision_reason = "The situation no longer holds (evidence withdrawn or changed)."
@@ -180,5 +200,18 @@ def evaluate_changes(node_ids: Iterable[str] = (), *, actor: Actor | None = None
     if not subjects:
         return RunSummary()
     actor = actor or system.service_actor(ALERTS_SERVICE, channel="task")
-    found = engine_rules.evaluate(graph, today=timezone.localdate(), subjects=subjects)
-    return _save(graph, found, subjects, actor)
+    rules = local_rules()
+    found = engine_rules.evaluate(graph, rules, today=timezone.localdate(), subjects=subjects)
+    summary = _save(graph, found, subjects, actor, {r.code for r in rules.rules})
+    _queue_full_run()
+    return summary
+
+
+def _queue_full_run() -> None:
+    """The rules that read the network's global shape run in the background."""
+    from lantern.intelligence.tasks import run_alerts
+
+    try:
+        run_alerts.enqueue()
+    except Exception:  # a queue that cannot take it must not lose the change; nightly catches up
+        log.warning("Could not queue the full alert run", exc_info=True)

@@ -191,7 +191,7 @@ class GraphStore:
         self.knowledge = k
         return graph
 
-    def refresh(self) -> tuple[AnalysisGraph, set[str]]:
+    def refresh(self) -> tuple[AnalysisGraph, set[str]]:  # noqa: C901  (entities, knowledge, links, withdrawals in order)
         """Catch up with the database; returns the graph and the ids of what changed."""
         with self.lock:
             if self.graph is None:

@@ -60,7 +60,7 @@ def _digest(*paths: Path | None) -> str:
     return h.hexdigest()
 
 
-def intel_import(
+def intel_import(  # noqa: C901, PLR0912, PLR0915  (one transaction, read top to bottom)
     *,
     actor: Actor,
     entities_path: Path,
@@ -163,7 +163,7 @@ def intel_import(
         # Two rows of one file with the same key are one entity.
         by_key: dict[tuple[str, str], Entity] = {}
         unique: list[Entity] = []
-        for ext_id, entity in to_create:
+        for _ext_id, entity in to_create:
             if entity.key and (entity.kind, entity.key) in by_key:
                 continue
             if entity.key:

@@ -114,7 +114,7 @@ class Entity(TimeStamped):
         return f"e{self.pk}"
 
 
-class ExternalEntityId(models.Model):
+class ExternalEntityId(models.Model):  # noqa: DJ008  (a key table, never shown)
     """An agency's own id for an entity, so a re-imported extract adds nothing twice."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
@@ -151,7 +151,7 @@ class PersonOfConcern(TimeStamped):
         return self.ended_at is None
 
 
-class Link(models.Model):
+class Link(models.Model):  # noqa: DJ008  (shown through its entities' labels)
     """A graded, sourced link between two entities. Withdrawn with a reason, never deleted."""
 
     from_entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="links_from")
@@ -249,7 +249,7 @@ class DisruptionPlan(TimeStamped):
     )
 
 
-class DisruptionAction(models.Model):
+class DisruptionAction(models.Model):  # noqa: DJ008  (shown as its description)
     """One action of a disruption plan, owned by an agency."""
 
     plan = models.ForeignKey(DisruptionPlan, on_delete=models.CASCADE, related_name="actions")
@@ -334,7 +334,7 @@ class IntelExtract(TimeStamped):
     rows_quarantined = models.PositiveIntegerField(default=0)
 
 
-class IntelQuarantinedRow(models.Model):
+class IntelQuarantinedRow(models.Model):  # noqa: DJ008  (shown as its row and reason)
     """A row of an intelligence extract that could not be loaded, with the reason."""
 
     extract = models.ForeignKey(IntelExtract, on_delete=models.CASCADE, related_name="quarantined")

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -135,7 +136,7 @@ def _validate(details: EntityDetails) -> None:
     if details.postcode:
         try:
             normalise_postcode(details.postcode)
-        except Exception:
+        except ValidationError:
             errors["postcode"] = ["Enter a real postcode, like LS1 4AP"]
     for name in ("latitude", "longitude"):
         value = getattr(details, name)
@@ -237,7 +238,8 @@ def entity_for_person(*, actor: Actor, person: object) -> Entity:
     from lantern.people import access as people_access
     from lantern.people.models import Person
 
-    assert isinstance(person, Person)
+    if not isinstance(person, Person):
+        raise TypeError("entity_for_person takes a people.Person")
     intel_access.require_read(actor)
     people_access.require_person(actor, person)
     existing = Entity.objects.filter(person=person).first()
@@ -269,8 +271,8 @@ def entity_for_person(*, actor: Actor, person: object) -> Entity:
 
 def _clean_list(values: list[str]) -> list[str]:
     seen: list[str] = []
-    for value in values:
-        value = " ".join(str(value).split())
+    for raw in values:
+        value = " ".join(str(raw).split())
         if value and value not in seen:
             seen.append(value[:100])
     return seen
@@ -358,7 +360,7 @@ class LinkDetails:
     note: str = ""
 
 
-def _validate_link(actor: Actor, d: LinkDetails) -> None:
+def _validate_link(actor: Actor, d: LinkDetails) -> None:  # noqa: C901, PLR0912  (one check per attribute, all reported together)
     errors: dict[str, list[str]] = {}
     if d.from_entity.pk == d.to_entity.pk:
         errors["to_entity"] = ["A link joins two different entities"]

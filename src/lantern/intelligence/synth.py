@@ -46,6 +46,8 @@ def add_networks(*, seed: int, people: int = 3000) -> NetworkReport:
     run = alerting.run_all()
     x = summary.extract
     return NetworkReport(
-        entities=x.entities_added, links=x.links_added, quarantined=x.rows_quarantined,
+        entities=x.entities_added,
+        links=x.links_added,
+        quarantined=x.rows_quarantined,
         alerts=run.raised,
     )

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.urls import (  # type: ignore[import-untyped]
+from weasyprint import HTML
+from weasyprint.urls import (
     URLFetcher,
     URLFetcherResponse,
 )

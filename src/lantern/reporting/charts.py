@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 
-import pygal  # type: ignore[import-untyped]
-from pygal.style import Style  # type: ignore[import-untyped]
+import pygal
+from pygal.style import Style
 
 from lantern.reporting.suppression import PublishedTable
 

@@ -66,6 +66,6 @@ def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
 
 def pdf_bytes(html: str, base_url: str = "") -> bytes:
     """The report's HTML printed by WeasyPrint."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     return bytes(HTML(string=html, base_url=base_url or None).write_pdf())

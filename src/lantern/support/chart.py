@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pygal  # type: ignore[import-untyped]
-from pygal.style import Style  # type: ignore[import-untyped]
+import pygal
+from pygal.style import Style
 
 from lantern.support.models import OutcomeMeasure
 from lantern.support.rules import OutcomeScales

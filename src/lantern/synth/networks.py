@@ -219,7 +219,7 @@ class City:
 
 class _Maker:
     def __init__(self, n_people: int, seed: int, knobs: Knobs, as_of: date) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # seeded synthetic data, not security  # nosec B311
         self.k = knobs
         self.as_of = as_of
         self.n = n_people

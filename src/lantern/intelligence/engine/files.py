@@ -213,7 +213,7 @@ def _truthy(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "y"}
 
 
-def read_graph(  # noqa: C901, PLR0912 (one pass per file, in order)
+def read_graph(
     entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
 ) -> tuple[AnalysisGraph, list[Problem]]:
     """The graph in the files, and every row that was not loaded with why."""
@@ -221,7 +221,7 @@ def read_graph(  # noqa: C901, PLR0912 (one pass per file, in order)
     return AnalysisGraph.build(entities.values(), links.values()), problems
 
 
-def read_records(
+def read_records(  # noqa: C901, PLR0912  (three files, each row checked)
     entities_path: str | Path, links_path: str | Path, known_path: str | Path | None = None
 ) -> tuple[dict[str, Entity], dict[str, Link], list[Problem]]:
     """The entities and links in the files (by their ids there), and every row that was not
