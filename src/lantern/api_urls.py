@@ -183,6 +183,11 @@ urlpatterns: list[URLPattern] = [
         intel_api.EntityNetworkView.as_view(),
         name="api-intel-network",
     ),
+    path(
+        "intelligence/entities/<int:pk>/profile/",
+        intel_api.ProfileView.as_view(),
+        name="api-intel-profile",
+    ),
     path("intelligence/links/", intel_api.LinkCreateView.as_view(), name="api-intel-links"),
     path("intelligence/links/<int:pk>/", intel_api.LinkDetailView.as_view(), name="api-intel-link"),
     path(

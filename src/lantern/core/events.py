@@ -78,6 +78,10 @@ class ObjectType(models.TextChoices):
     AGENDA_ITEM = "agenda_item", "Meeting agenda item"
     MINUTES = "minutes", "Meeting minutes"
     PLAN = "plan", "Multi-agency plan"
+    # --- understanding perpetrators and sharing learning (issue 15) ---------------------
+    LEARNING_SET = "learning_set", "Anonymised perpetrator learning set"
+    CASE_STUDY = "case_study", "Anonymised case study"
+    LEARNING_PACK = "learning_pack", "Learning pack"
 
 
 A, T = AuditAction, ObjectType
@@ -446,6 +450,24 @@ class Event(enum.StrEnum):
         T.PERSON_OF_CONCERN,
         "Ended a person of concern marking",
     )
+    INTEL_PROFILE_VIEWED = (
+        "person_of_concern.profile_viewed",
+        A.VIEW,
+        T.PERSON_OF_CONCERN,
+        "Viewed a person of concern's structured profile",
+    )
+    INTEL_PROFILE_UPDATED = (
+        "person_of_concern.profile_updated",
+        A.CHANGE,
+        T.PERSON_OF_CONCERN,
+        "Changed a person of concern's structured profile",
+    )
+    INTEL_EARLIER_CONTACT_ADDED = (
+        "person_of_concern.earlier_contact_added",
+        A.CREATE,
+        T.PERSON_OF_CONCERN,
+        "Recorded an earlier contact with services (a chance to intervene)",
+    )
     INTEL_LINK_ADDED = "intel_link.added", A.CREATE, T.INTEL_LINK, "Recorded a link"
     INTEL_LINK_WITHDRAWN = "intel_link.withdrawn", A.CHANGE, T.INTEL_LINK, "Withdrew a link"
     INTEL_LINK_VIEWED = (
@@ -643,6 +665,52 @@ class Event(enum.StrEnum):
         A.VIEW,
         T.DATA_QUALITY,
         "Viewed the data-quality report",
+    )
+    # --- the perpetrator learning set, case studies and learning packs -------------------
+    LEARNING_SET_VIEWED = (
+        "learning_set.viewed",
+        A.VIEW,
+        T.LEARNING_SET,
+        "Viewed the perpetrator learning figures",
+    )
+    LEARNING_SET_EXPORTED = (
+        "learning_set.exported",
+        A.EXPORT,
+        T.LEARNING_SET,
+        "Downloaded the anonymised perpetrator learning set",
+    )
+    CASE_STUDIES_LISTED = (
+        "case_study.listed",
+        A.SEARCH,
+        T.CASE_STUDY,
+        "Listed case studies",
+    )
+    CASE_STUDY_VIEWED = "case_study.viewed", A.VIEW, T.CASE_STUDY, "Read a case study"
+    CASE_STUDY_WRITTEN = "case_study.written", A.CREATE, T.CASE_STUDY, "Wrote a case study"
+    CASE_STUDY_CHANGED = "case_study.changed", A.CHANGE, T.CASE_STUDY, "Changed a case study"
+    CASE_STUDY_APPROVED = (
+        "case_study.approved",
+        A.CHANGE,
+        T.CASE_STUDY,
+        "Approved a case study for release",
+    )
+    LEARNING_PACK_EXPORTED = (
+        "learning_pack.exported",
+        A.EXPORT,
+        T.LEARNING_PACK,
+        "Exported a learning pack",
+    )
+    LEARNING_PACK_IMPORTED = (
+        "learning_pack.imported",
+        A.CREATE,
+        T.LEARNING_PACK,
+        "Imported another area's learning pack",
+    )
+    LEARNING_PACK_VIEWED = (
+        "learning_pack.viewed",
+        A.VIEW,
+        T.LEARNING_PACK,
+        "Compared another area's learning pack with ours",
     )
     # --- actions ----------------------------------------------------------------------------
     ACTION_CREATED = "action.created", A.CREATE, T.ACTION, "Set an action"

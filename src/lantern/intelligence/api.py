@@ -370,3 +370,79 @@ class AlertDecisionView(ActorAPIView):
         else:
             alert = services.alert_dismiss(actor=self.actor, alert=alert, reason=data["reason"])
         return Response(AlertSerializer(alert).data)
+
+
+class DisruptionOutcomeSerializer(serializers.Serializer[Any]):
+    activity = serializers.CharField()
+    occurred_on = serializers.DateField()
+    window_end = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=["new_links", "no_new_links", "too_soon"])
+    new_link_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class EarlierContactSerializer(serializers.Serializer[Any]):
+    occurred_on = serializers.DateField()
+    contact_type = serializers.CharField()
+    service = serializers.CharField()
+    what_happened = serializers.CharField()
+
+
+class ProfileSerializer(serializers.Serializer[Any]):
+    entity = serializers.IntegerField()
+    sex = serializers.CharField()
+    group_role = serializers.CharField()
+    victim_approaches = serializers.ListField(child=serializers.CharField())
+    first_concern_on = serializers.DateField()
+    age_at_first_concern = serializers.IntegerField(allow_null=True)
+    review_on = serializers.DateField(allow_null=True)
+    place_ids = serializers.ListField(child=serializers.IntegerField())
+    vehicle_ids = serializers.ListField(child=serializers.IntegerField())
+    victims_linked = serializers.IntegerField()
+    disruptions = DisruptionOutcomeSerializer(many=True)
+    earlier_contacts = EarlierContactSerializer(many=True)
+
+
+class ProfileView(ActorAPIView):
+    """A person of concern's structured profile (recorded and derived), as you may see it."""
+
+    @extend_schema(
+        operation_id="intelligence_profile_retrieve",
+        responses={200: ProfileSerializer, **problems(401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        facts = queries.profile_page(self.actor, pk)
+        concern = facts.concern
+        return Response(
+            {
+                "entity": facts.entity.pk,
+                "sex": concern.sex,
+                "group_role": concern.group_role,
+                "victim_approaches": list(concern.victim_approaches),
+                "first_concern_on": facts.first_concern_on,
+                "age_at_first_concern": facts.age_at_first_concern,
+                "review_on": concern.review_on,
+                "place_ids": [e.pk for e in facts.places],
+                "vehicle_ids": [e.pk for e in facts.vehicles],
+                "victims_linked": facts.victims,
+                "disruptions": [
+                    {
+                        "activity": o.disruption.activity,
+                        "occurred_on": o.disruption.occurred_on,
+                        "window_end": o.window_end,
+                        "outcome": o.outcome,
+                        "new_link_ids": [link.pk for link in o.new_links],
+                    }
+                    for o in facts.disruptions
+                ],
+                "earlier_contacts": [
+                    {
+                        "occurred_on": c.occurred_on,
+                        "contact_type": c.contact_type,
+                        "service": c.service,
+                        "what_happened": c.what_happened,
+                    }
+                    for c in facts.earlier_contacts
+                ],
+            }
+        )

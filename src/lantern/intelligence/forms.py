@@ -13,6 +13,7 @@ from lantern.intelligence.models import (
     LinkSource,
     SourceEvaluation,
 )
+from lantern.people.models import Sex
 
 
 def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -220,3 +221,56 @@ class AcceptAlertForm(forms.Form):
 class PathForm(forms.Form):
     a = forms.IntegerField(label="From entity number")
     b = forms.IntegerField(label="To entity number")
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+
+
+class ProfileForm(forms.Form):
+    """The recorded half of a person of concern's structured profile."""
+
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.NOT_KNOWN)
+    group_role = forms.ChoiceField(label="Role in a group", required=False)
+    victim_approaches = forms.MultipleChoiceField(
+        label="How victims were met",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that victims and practitioners describe",
+    )
+    first_concern_on = forms.DateField(
+        label="First concern known to any service (if earlier than anything linked)",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 2024-06-30",
+    )
+    review_on = forms.DateField(
+        label="Review the profile by", required=False, input_formats=DATE_FORMATS
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group_role"].choices = _blank(  # type: ignore[attr-defined]
+            "Not assessed yet", terms.group_role_choices()
+        )
+        self.fields["victim_approaches"].choices = terms.victim_approach_choices()  # type: ignore[attr-defined]
+
+
+class EarlierContactForm(forms.Form):
+    """An earlier contact with a service that was a chance to intervene."""
+
+    occurred_on = forms.DateField(label="Date of the contact", input_formats=DATE_FORMATS)
+    contact_type = forms.ChoiceField(label="What kind of contact")
+    agency = forms.ModelChoiceField(
+        label="Partner agency",
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label="Another service (name it below)",
+    )
+    service_name = forms.CharField(label="Other service", required=False, max_length=200)
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_type"].choices = _blank(  # type: ignore[attr-defined]
+            "Choose", terms.earlier_contact_choices()
+        )

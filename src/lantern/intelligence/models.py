@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lantern.core.models import TimeStamped
+from lantern.people.models import Sex
 
 
 class EntityKind(models.TextChoices):
@@ -145,10 +146,57 @@ class PersonOfConcern(TimeStamped):
     marked_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    # --- the structured profile (docs/learning.md) -----------------------------------
+    #: Recorded by the analyst (the entity holds no sex): boys and men are counted too.
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    #: Code from ``data/group_roles.yaml``; empty until assessed.
+    group_role = models.CharField(max_length=40, blank=True)
+    #: How victims were met: codes from ``data/victim_approaches.yaml``.
+    victim_approaches = models.JSONField(default=list, blank=True)
+    #: When a service first had a concern about this person, if earlier than anything linked.
+    first_concern_on = models.DateField(null=True, blank=True)
+    #: When the profile is next to be reviewed.
+    review_on = models.DateField(null=True, blank=True)
+    profile_updated_at = models.DateTimeField(null=True, blank=True)
+    profile_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class EarlierContact(models.Model):  # noqa: DJ008  (shown as its date, agency and account)
+    """An earlier contact between a person of concern and a service: a chance to intervene.
+
+    Recorded, never edited in place or deleted (a mistaken entry is withdrawn with a reason).
+    ``agency`` is a partner agency when the service is one; ``service_name`` names any other.
+    """
+
+    concern = models.ForeignKey(
+        PersonOfConcern, on_delete=models.PROTECT, related_name="earlier_contacts"
+    )
+    occurred_on = models.DateField()
+    contact_type = models.CharField(max_length=40)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service_name = models.CharField(max_length=200, blank=True)
+    what_happened = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+
+    @property
+    def service(self) -> str:
+        return self.agency.name if self.agency_id and self.agency else self.service_name
 
 
 class Link(models.Model):  # noqa: DJ008  (shown through its entities' labels)

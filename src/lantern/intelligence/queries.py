@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.events import Event
 from lantern.intelligence import access as intel_access
-from lantern.intelligence import graphstore, terms
+from lantern.intelligence import graphstore, profiles, terms
 from lantern.intelligence.engine.graph import AnalysisGraph
 from lantern.intelligence.engine.model import Entity as GEntity
 from lantern.intelligence.engine.model import Link as GLink
@@ -210,6 +211,46 @@ def entity_page(actor: Actor, pk: int) -> EntityPage:
         and terms.is_public_place(entity.subtype),
         timeline=timeline,
     )
+
+
+def concern_get(actor: Actor, pk: int) -> tuple[Entity, PersonOfConcern]:
+    """A person of concern's entity and profile (404 for anything else), access checked."""
+    entity = get_object_or_404(Entity, pk=pk)
+    intel_access.require_read(actor, object_type="person_of_concern", object_id=pk)
+    concern = PersonOfConcern.objects.filter(entity=entity).first()
+    if concern is None:
+        raise Http404("This is not a person of concern")
+    return entity, concern
+
+
+def profile_page(actor: Actor, pk: int) -> profiles.ProfileFacts:
+    """A person of concern's structured profile: what was recorded and what follows from the
+    links the actor may see (handling-C links are left out for non-holders). Audited with
+    the links it rests on."""
+    entity, concern = concern_get(actor, pk)
+    links = list(
+        intel_access.visible_links(actor)
+        .filter(Q(from_entity=entity) | Q(to_entity=entity))
+        .select_related("from_entity", "to_entity")
+    )
+    concern_ids = set(
+        PersonOfConcern.objects.filter(ended_at__isnull=True).values_list("entity_id", flat=True)
+    )
+    found = profiles.facts(
+        concern,
+        links,
+        entity.disruptions.all(),
+        concern.earlier_contacts.select_related("agency", "recorded_by"),
+        today=timezone.localdate(),
+        concern_entity_ids=concern_ids,
+    )
+    audit.record(
+        actor,
+        Event.INTEL_PROFILE_VIEWED,
+        object_id=entity.pk,
+        detail={"links_shown": sorted(link.pk for link in links)[:MAX_NODES]},
+    )
+    return found
 
 
 def link_get(actor: Actor, pk: int) -> Link:

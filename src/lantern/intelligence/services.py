@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lantern.agencies.models import Agency
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.errors import ConflictError, DomainError, InvalidError
@@ -36,6 +37,7 @@ from lantern.intelligence.models import (
     Disruption,
     DisruptionAction,
     DisruptionPlan,
+    EarlierContact,
     Entity,
     EntityKind,
     HandlingCode,
@@ -46,6 +48,7 @@ from lantern.intelligence.models import (
     SavedChart,
     SourceEvaluation,
 )
+from lantern.people.models import Sex
 
 log = logging.getLogger(__name__)
 
@@ -338,6 +341,131 @@ def concern_end(*, actor: Actor, entity: Entity, reason: str) -> PersonOfConcern
         audit.record(actor, Event.INTEL_CONCERN_ENDED, object_id=entity.pk)
     _graph_changed({entity.node_id})
     return profile
+
+
+# --- the structured profile --------------------------------------------------------------
+
+
+@dataclass
+class ProfileDetails:
+    """What an analyst records in a person of concern's structured profile."""
+
+    sex: str = "not_known"
+    group_role: str = ""
+    victim_approaches: list[str] = field(default_factory=list)
+    first_concern_on: date | None = None
+    review_on: date | None = None
+
+
+def _concern_of(entity: Entity) -> PersonOfConcern:
+    profile = PersonOfConcern.objects.filter(entity=entity).first()
+    if profile is None:
+        raise DomainError("This person is not marked as a person of concern", field="entity")
+    return profile
+
+
+def profile_update(*, actor: Actor, entity: Entity, details: ProfileDetails) -> PersonOfConcern:
+    """Record the structured profile of a person of concern (every attribute checked against
+    its vocabulary; every problem reported together). Audited with what changed."""
+    intel_access.require_read(actor, object_type="person_of_concern", object_id=entity.pk)
+    profile = _concern_of(entity)
+    errors: dict[str, list[str]] = {}
+    if details.sex not in Sex.values:
+        errors["sex"] = ["Choose the person's sex, or not known"]
+    if details.group_role and not vocab.has_group_role(details.group_role):
+        errors["group_role"] = ["Choose a role from the list"]
+    unknown = [t for t in details.victim_approaches if not vocab.has_victim_approach(t)]
+    if unknown:
+        errors["victim_approaches"] = [f"Unknown approach: {', '.join(unknown)}"]
+    today = timezone.localdate()
+    if details.first_concern_on and details.first_concern_on > today:
+        errors["first_concern_on"] = ["The date of first concern cannot be in the future"]
+    if errors:
+        raise InvalidError(errors)
+    before = {
+        "sex": profile.sex,
+        "group_role": profile.group_role,
+        "victim_approaches": list(profile.victim_approaches),
+        "first_concern_on": str(profile.first_concern_on or ""),
+        "review_on": str(profile.review_on or ""),
+    }
+    with transaction.atomic():
+        profile.sex = details.sex
+        profile.group_role = details.group_role
+        profile.victim_approaches = _clean_list(details.victim_approaches)
+        profile.first_concern_on = details.first_concern_on
+        profile.review_on = details.review_on
+        profile.profile_updated_at = timezone.now()
+        profile.profile_updated_by = actor.user
+        profile.save()
+        after = {
+            "sex": profile.sex,
+            "group_role": profile.group_role,
+            "victim_approaches": list(profile.victim_approaches),
+            "first_concern_on": str(profile.first_concern_on or ""),
+            "review_on": str(profile.review_on or ""),
+        }
+        audit.record(
+            actor,
+            Event.INTEL_PROFILE_UPDATED,
+            object_id=entity.pk,
+            detail={"changed": sorted(k for k in after if after[k] != before[k])},
+        )
+    return profile
+
+
+def earlier_contact_add(
+    *,
+    actor: Actor,
+    entity: Entity,
+    occurred_on: date | None,
+    contact_type: str,
+    what_happened: str,
+    agency_id: int | None = None,
+    service_name: str = "",
+) -> EarlierContact:
+    """Record an earlier contact between a person of concern and a service (a chance to
+    intervene): the date, the agency (a partner, or another service by name) and what
+    happened."""
+    intel_access.require_read(actor, object_type="person_of_concern", object_id=entity.pk)
+    profile = _concern_of(entity)
+    errors: dict[str, list[str]] = {}
+    if occurred_on is None:
+        errors["occurred_on"] = ["Enter the date of the contact"]
+    elif occurred_on > timezone.localdate():
+        errors["occurred_on"] = ["The date cannot be in the future"]
+    if not vocab.has_earlier_contact_type(contact_type):
+        errors["contact_type"] = ["Choose the kind of contact"]
+    service_name = " ".join(service_name.split())
+    if agency_id is None and not service_name:
+        errors["agency"] = ["Choose the agency, or name the service"]
+    if agency_id is not None and not Agency.objects.filter(pk=agency_id).exists():
+        errors["agency"] = ["Choose the agency from the list"]
+    what_happened = what_happened.strip()
+    if not what_happened:
+        errors["what_happened"] = ["Say what happened"]
+    elif len(what_happened) > MAX_TEXT:
+        errors["what_happened"] = [f"Keep it to {MAX_TEXT} characters or fewer"]
+    if errors:
+        raise InvalidError(errors)
+    assert occurred_on is not None  # noqa: S101  (checked above; narrows the type)
+    with transaction.atomic():
+        contact = EarlierContact.objects.create(
+            concern=profile,
+            occurred_on=occurred_on,
+            contact_type=contact_type,
+            agency_id=agency_id,
+            service_name=service_name[:200],
+            what_happened=what_happened,
+            recorded_by=actor.user,
+        )
+        audit.record(
+            actor,
+            Event.INTEL_EARLIER_CONTACT_ADDED,
+            object_id=entity.pk,
+            detail={"contact": contact.pk, "type": contact_type},
+        )
+    return contact
 
 
 # --- links -------------------------------------------------------------------------------

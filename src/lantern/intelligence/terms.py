@@ -89,3 +89,54 @@ def rule_label(code: str) -> str:
         return vocab.alert_rules().rule(code).label
     except KeyError:
         return code
+
+
+def _plain(name: str) -> tuple[str, str]:
+    return ("intelligence", name)
+
+
+def has_group_role(code: str) -> bool:
+    return code in vocabulary(*_plain("group_roles"))
+
+
+def group_role_choices() -> list[tuple[str, str]]:
+    return vocabulary(*_plain("group_roles")).choices()
+
+
+def group_role_label(code: str) -> str:
+    return vocabulary(*_plain("group_roles")).label(code) if code else "Not assessed"
+
+
+def group_role_group(code: str) -> str:
+    """The broader role (``group``) a role falls back to in the learning set."""
+    term = vocabulary(*_plain("group_roles")).by_code.get(code)
+    return term.group if term and term.group else "not_known"
+
+
+def has_victim_approach(code: str) -> bool:
+    return code in vocabulary(*_plain("victim_approaches"))
+
+
+def victim_approach_choices() -> list[tuple[str, str]]:
+    return vocabulary(*_plain("victim_approaches")).choices()
+
+
+def victim_approach_label(code: str) -> str:
+    return vocabulary(*_plain("victim_approaches")).label(code)
+
+
+def victim_approach_group(code: str) -> str:
+    term = vocabulary(*_plain("victim_approaches")).by_code.get(code)
+    return term.group if term and term.group else "not_known"
+
+
+def has_earlier_contact_type(code: str) -> bool:
+    return code in vocabulary(*_plain("earlier_contact_types"))
+
+
+def earlier_contact_choices() -> list[tuple[str, str]]:
+    return vocabulary(*_plain("earlier_contact_types")).choices()
+
+
+def earlier_contact_label(code: str) -> str:
+    return vocabulary(*_plain("earlier_contact_types")).label(code)

@@ -9,6 +9,13 @@ urlpatterns = [
     path("entities/<int:pk>/", views.entity_detail, name="entity"),
     path("entities/<int:pk>/concern/", views.concern, name="concern"),
     path("entities/<int:pk>/concern/end/", views.concern_end, name="concern_end"),
+    path("entities/<int:pk>/profile/", views.profile, name="profile"),
+    path("entities/<int:pk>/profile/edit/", views.profile_edit, name="profile_edit"),
+    path(
+        "entities/<int:pk>/profile/earlier-contacts/new/",
+        views.earlier_contact_new,
+        name="earlier_contact_new",
+    ),
     path("entities/<int:pk>/links/new/", views.link_new, name="link_new"),
     path("entities/<int:pk>/disruption/new/", views.disruption_new, name="disruption_new"),
     path("entities/<int:pk>/plans/new/", views.plan_new, name="plan_new"),

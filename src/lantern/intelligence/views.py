@@ -17,18 +17,20 @@ from lantern.core.errors import DomainError
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
 from lantern.intelligence import access as intel_access
-from lantern.intelligence import exports, queries, services, terms
+from lantern.intelligence import exports, profiles, queries, services, terms
 from lantern.intelligence.forms import (
     AcceptAlertForm,
     ActionDoneForm,
     ConcernForm,
     DisruptionForm,
+    EarlierContactForm,
     EndConcernForm,
     EntityForm,
     LinkForm,
     PathForm,
     PlanActionForm,
     PlanForm,
+    ProfileForm,
     ReasonForm,
     SearchForm,
 )
@@ -170,6 +172,107 @@ def concern(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         request,
         "intelligence/concern.html",
         {"entity": entity, "form": form, "end_form": end_form, "profile": profile},
+    )
+
+
+@with_actor
+def profile(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """A person of concern's structured profile: what was recorded and what follows."""
+    found = queries.profile_page(actor, pk)
+    concern = found.concern
+    return render(
+        request,
+        "intelligence/profile.html",
+        {
+            "facts": found,
+            "entity": found.entity,
+            "concern": concern,
+            "role_label": terms.group_role_label(concern.group_role),
+            "approaches": [terms.victim_approach_label(c) for c in concern.victim_approaches],
+            "contacts": [
+                (c, terms.earlier_contact_label(c.contact_type)) for c in found.earlier_contacts
+            ],
+            "places": [(e, terms.location_type_label(e.subtype)) for e in found.places],
+            "disruptions": [
+                (o, terms.disruption_label(o.disruption.activity)) for o in found.disruptions
+            ],
+            "window_days": profiles.window_days(),
+            **_common(actor),
+        },
+    )
+
+
+@with_actor
+def profile_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Change the recorded half of the profile; on an error the form keeps what was typed."""
+    entity, concern = queries.concern_get(actor, pk)
+    initial = {
+        "sex": concern.sex,
+        "group_role": concern.group_role,
+        "victim_approaches": concern.victim_approaches,
+        "first_concern_on": concern.first_concern_on,
+        "review_on": concern.review_on,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                actor=actor,
+                entity=entity,
+                details=services.ProfileDetails(
+                    sex=data["sex"],
+                    group_role=data["group_role"] or "",
+                    victim_approaches=list(data["victim_approaches"]),
+                    first_concern_on=data["first_concern_on"],
+                    review_on=data["review_on"],
+                ),
+            )
+        except DomainError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The profile is saved")
+            return redirect("intelligence:profile", pk=entity.pk)
+    return render(
+        request,
+        "intelligence/simple_form.html",
+        {"entity": entity, "form": form, "title": "Change the profile", "button": "Save"},
+        status=400 if form.errors else 200,
+    )
+
+
+@with_actor
+def earlier_contact_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Record an earlier contact with a service that was a chance to intervene."""
+    entity, _concern = queries.concern_get(actor, pk)
+    form = EarlierContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.earlier_contact_add(
+                actor=actor,
+                entity=entity,
+                occurred_on=data["occurred_on"],
+                contact_type=data["contact_type"],
+                agency_id=data["agency"].pk if data["agency"] else None,
+                service_name=data["service_name"] or "",
+                what_happened=data["what_happened"],
+            )
+        except DomainError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The earlier contact is recorded")
+            return redirect("intelligence:profile", pk=entity.pk)
+    return render(
+        request,
+        "intelligence/simple_form.html",
+        {
+            "entity": entity,
+            "form": form,
+            "title": "Record an earlier contact with a service",
+            "button": "Record the contact",
+        },
+        status=400 if form.errors else 200,
     )
 
 
