@@ -7,6 +7,7 @@ from lantern.actions import api as actions_api
 from lantern.cases import api as cases_api
 from lantern.imports import api as imports_api
 from lantern.intelligence import api as intel_api
+from lantern.learning import api as learning_api
 from lantern.linkage import api as linkage_api
 from lantern.meetings import api as meetings_api
 from lantern.people import api as people_api
@@ -260,6 +261,22 @@ urlpatterns: list[URLPattern] = [
         "board/recommendations/",
         reporting_api.RecommendationListView.as_view(),
         name="api-board-recommendations",
+    ),
+    path(
+        "learning/figures/", learning_api.LearningFiguresView.as_view(), name="api-learning-figures"
+    ),
+    path("learning/set/", learning_api.LearningSetView.as_view(), name="api-learning-set"),
+    path("learning/pack/", learning_api.PackView.as_view(), name="api-learning-pack"),
+    path(
+        "learning/pack-schema/",
+        learning_api.PackSchemaView.as_view(),
+        name="api-learning-pack-schema",
+    ),
+    path("learning/packs/", learning_api.PackListView.as_view(), name="api-learning-packs"),
+    path(
+        "learning/packs/<int:pk>/",
+        learning_api.PackCompareView.as_view(),
+        name="api-learning-pack-compare",
     ),
     path("actions/", actions_api.ActionListView.as_view(), name="api-action-list"),
     path("actions/<int:pk>/", actions_api.ActionDetailView.as_view(), name="api-action-detail"),

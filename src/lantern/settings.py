@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lantern.synth",
     "lantern.support",
     "lantern.reporting",
+    "lantern.learning",
     "lantern.actions",
     "lantern.meetings",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("intelligence/", include("lantern.intelligence.urls")),
     path("support/", include("lantern.support.urls")),
     path("board/", include("lantern.reporting.urls")),
+    path("learning/", include("lantern.learning.urls")),
     path("actions/", include("lantern.actions.urls")),
     path("meetings/", include("lantern.meetings.urls")),
     path("api/", include("lantern.api_urls")),
