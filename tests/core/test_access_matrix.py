@@ -167,6 +167,8 @@ OPEN_ROUTES = {
     "api-screening-instruments",
     "api-screening-instrument-version",
     "api-import-profile-schema",  # the JSON Schema of mapping profiles
+    "learning:pack_schema",  # the JSON Schema of learning packs
+    "api-learning-pack-schema",
 }
 OPEN_PREFIXES = ("admin:",)
 
@@ -199,6 +201,7 @@ def test_every_url_is_classified() -> None:
         | set(SUPPORT_WORK_ROUTES)
         | set(BOARD_ROUTES)
         | set(MEETING_ROUTES)
+        | set(LEARNING_ROUTES)
     )
     unclassified = sorted(
         name
@@ -889,4 +892,53 @@ def test_meeting_routes_admit_and_refuse_as_the_policy_says(
             continue
         assert response.status_code in (403, 404), (name, who, response.status_code)
         assert b"Panelcase" not in response.content, (name, who)
+        assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+
+
+# --- learning (issue 15): anonymised, suppressed; case studies inside the hub until approved --
+
+from tests.learning.world import LearningWorld  # noqa: E402
+from tests.learning.world import build as build_learning_world  # noqa: E402
+
+LearningKwargs = Callable[[LearningWorld], dict[str, Any]]
+LEARNING_READERS = ("board", "manager")
+CASE_STUDY_WRITERS = ("practitioner", "analyst", "manager")
+
+#: name: (kwargs, method, the actors admitted; every other actor in EVERYONE is refused).
+#: None of these is person-level: a board member reaches only the anonymised ones.
+LEARNING_ROUTES: dict[str, tuple[LearningKwargs, str, tuple[str, ...]]] = {
+    "learning:home": (lambda w: {}, "get", LEARNING_READERS),
+    "learning:learning_set_csv": (lambda w: {}, "get", LEARNING_READERS),
+    "learning:pack": (lambda w: {}, "get", LEARNING_READERS),
+    "learning:packs": (lambda w: {}, "get", LEARNING_READERS),
+    "learning:compare": (lambda w: {"pk": w.imported.pk}, "get", LEARNING_READERS),
+    "learning:case_studies": (lambda w: {}, "get", CASE_STUDY_WRITERS),
+    "learning:case_study_new": (lambda w: {}, "get", CASE_STUDY_WRITERS),
+    "learning:case_study": (lambda w: {"pk": w.study.pk}, "get", CASE_STUDY_WRITERS),
+    "learning:case_study_edit": (lambda w: {"pk": w.study.pk}, "get", CASE_STUDY_WRITERS),
+    "learning:case_study_approve": (lambda w: {"pk": w.study.pk}, "post", ("manager",)),
+    "api-learning-figures": (lambda w: {}, "get", LEARNING_READERS),
+    "api-learning-set": (lambda w: {}, "get", LEARNING_READERS),
+    "api-learning-pack": (lambda w: {}, "get", LEARNING_READERS),
+    "api-learning-packs": (lambda w: {}, "get", LEARNING_READERS),
+    "api-learning-pack-compare": (lambda w: {"pk": w.imported.pk}, "get", LEARNING_READERS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEARNING_ROUTES))
+def test_learning_routes_admit_and_refuse_as_the_policy_says(
+    partnership: Partnership, as_user: Any, name: str
+) -> None:
+    world = build_learning_world(partnership)
+    kwargs, method, admitted = LEARNING_ROUTES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    for who in EVERYONE:
+        actor: Actor = getattr(partnership, who)
+        before = _refusals()
+        response = _request(as_user(actor), method, url)
+        if who in admitted:
+            assert response.status_code in (200, 302), (name, who, response.status_code)
+            continue
+        assert response.status_code in (403, 404), (name, who, response.status_code)
+        assert b"Karl" not in response.content, (name, who)
         assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lantern.core.access import Actor
 from lantern.core.errors import DomainError
+from lantern.core.events import ObjectType
 from lantern.core.exports import csv_response
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
@@ -85,6 +86,8 @@ def case_studies(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor
 def case_study_edit(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpResponse:
     existing = queries.case_study_get(actor, pk, audit_read=False) if pk else None
+    if existing is None:
+        access.require(actor, access.case_study_write, "write case studies", ObjectType.CASE_STUDY)
     initial = {}
     if existing is not None:
         initial = {
