@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from lantern.learning.anonymity import (
     COLUMNS,
-    K,
     LADDER,
     QUASI_IDENTIFIERS,
     Facts,
+    K,
     KAnonymityError,
     anonymise,
     choose_level,

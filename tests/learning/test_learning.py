@@ -348,7 +348,8 @@ def test_the_comparison_puts_our_figures_beside_theirs(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Southby (synthetic) beside us" in html
-    assert "Ours" in html and "Theirs" in html
+    assert "Ours" in html
+    assert "Theirs" in html
     assert "Recognising exploitation at 18" not in html  # our unapproved study is not theirs
     viewed = _events(Event.LEARNING_PACK_VIEWED)
     assert [e.username for e in viewed] == ["board"]

@@ -82,6 +82,14 @@ class Command(BaseCommand):
                 f"  {intel.entities:,} persons, places, vehicles, phones and handles, "
                 f"{intel.links:,} graded links, {intel.alerts:,} alerts to read"
             )
+            from lantern.learning.synth import add_learning
+
+            learned = add_learning(seed=options["seed"])
+            level = "withheld" if learned.level is None else f"level {learned.level}"
+            self.stdout.write(
+                f"  {learned.profiles} perpetrator profiles, {learned.history} earlier persons "
+                f"of concern, {learned.case_studies} case studies; learning set {level}"
+            )
             self.stdout.write("Counting the board's figures and loading example recommendations…")
             call_command("board", "recommendations", verbosity=0)
             call_command("board", "refresh", verbosity=0)
