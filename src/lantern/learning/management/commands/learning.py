@@ -47,12 +47,13 @@ class Command(BaseCommand):
             out.write_text(packs.dumps(built.content), encoding="utf-8")
             content = built.content
             note = f" (perpetrator figures withheld: {built.refused})" if built.refused else ""
+            studies = len(content["case_studies"])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Wrote the learning pack for {content['period']['key']} to {out}: "
                     f"{len(content['figures'])} board tables, "
                     f"{len(content['perpetrator_learning'])} perpetrator tables, "
-                    f"{len(content['case_studies'])} approved case studies{note}"
+                    f"{studies} approved case {'study' if studies == 1 else 'studies'}{note}"
                 )
             )
             return
