@@ -399,3 +399,22 @@ def test_learning_export_and_import_commands(partnership: Partnership, tmp_path:
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("learning", "import", str(broken))
     assert ImportedPack.objects.count() == 1
+
+
+def test_the_packs_board_figures_are_exactly_as_published(partnership: Partnership) -> None:
+    from lantern.reporting import services as reporting
+    from lantern.reporting.models import BoardReport
+    from tests.reporting.conftest import build_referrals
+
+    build_referrals(partnership)
+    reporting.snapshot_refresh(actor=partnership.analyst)
+    period = w.quarter_of_today()
+    draft = packs.build(period).content["figures"]
+    assert draft == [packs._clean_table(t) for t in reporting.report_tables(period)[1]]
+    reporting.report_save(actor=partnership.manager, period=period, narrative="Quarter summary.")
+    reporting.report_issue(actor=partnership.manager, period=period)
+    issued = BoardReport.objects.get(period=period).issued_tables
+    assert packs.build(period).content["figures"] == [packs._clean_table(t) for t in issued]
+    # The three school referrals are a small number: hidden in the pack as on the dashboard.
+    referrals = next(t for t in issued if t["key"] == "referrals_by_agency_month")
+    assert "*" in json.dumps(referrals["row_totals"])

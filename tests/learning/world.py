@@ -152,3 +152,9 @@ def build(p: Partnership, n: int = 6) -> LearningWorld:
     concerns = persons_of_concern(p, n)
     study = case_study(p)
     return LearningWorld(concerns, study, import_their_pack(p, period), period)
+
+
+def quarter_of_today() -> str:
+    from lantern.reporting.periods import quarter_of
+
+    return quarter_of(timezone.localdate()).key

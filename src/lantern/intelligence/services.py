@@ -446,9 +446,8 @@ def earlier_contact_add(
         errors["what_happened"] = ["Say what happened"]
     elif len(what_happened) > MAX_TEXT:
         errors["what_happened"] = [f"Keep it to {MAX_TEXT} characters or fewer"]
-    if errors:
+    if errors or occurred_on is None:
         raise InvalidError(errors)
-    assert occurred_on is not None  # noqa: S101  (checked above; narrows the type)
     with transaction.atomic():
         contact = EarlierContact.objects.create(
             concern=profile,
