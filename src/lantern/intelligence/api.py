@@ -387,7 +387,7 @@ class EarlierContactSerializer(serializers.Serializer[Any]):
     what_happened = serializers.CharField()
 
 
-class ProfileSerializer(serializers.Serializer[Any]):
+class ConcernProfileSerializer(serializers.Serializer[Any]):
     entity = serializers.IntegerField()
     sex = serializers.CharField()
     group_role = serializers.CharField()
@@ -407,7 +407,7 @@ class ProfileView(ActorAPIView):
 
     @extend_schema(
         operation_id="intelligence_profile_retrieve",
-        responses={200: ProfileSerializer, **problems(401, 403, 404)},
+        responses={200: ConcernProfileSerializer, **problems(401, 403, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:

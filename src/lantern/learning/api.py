@@ -24,7 +24,7 @@ TAGS = ["learning"]
 PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="A quarter, e.g. 2026Q3")
 
 
-class FiguresSerializer(serializers.Serializer[Any]):
+class LearningFiguresSerializer(serializers.Serializer[Any]):
     generalisation_level = serializers.IntegerField(allow_null=True)
     withheld = serializers.CharField(help_text="Why the figures are withheld, if they are")
     tables = PublishedTableSerializer(many=True)
@@ -35,7 +35,7 @@ class LearningFiguresView(ActorAPIView):
 
     @extend_schema(
         operation_id="learning_figures_retrieve",
-        responses={200: FiguresSerializer, **problems(401, 403)},
+        responses={200: LearningFiguresSerializer, **problems(401, 403)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
