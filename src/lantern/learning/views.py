@@ -183,7 +183,12 @@ def packs_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "learning/packs.html",
-        {"items": items, "form": form, "may_import": access.may_import(actor)},
+        {
+            "items": items,
+            "form": form,
+            "may_import": access.may_import(actor),
+            "may_write": access.may_write_case_studies(actor),
+        },
         status=status,
     )
 
