@@ -8,7 +8,10 @@ class ActionsConfig(AppConfig):
 
     def ready(self) -> None:
         from lantern.actions import access  # noqa: F401  (registers its rules with core)
+        from lantern.actions.figures import action_figures
         from lantern.actions.queries import home_panel
+        from lantern.core.figures import register_figures
         from lantern.core.panels import register_panel
 
         register_panel("home", home_panel)
+        register_figures("actions", action_figures)
