@@ -30,12 +30,12 @@ from lantern.intelligence.access import agency_receives_intelligence
 from lantern.intelligence.models import Alert, AlertStatus, EntityKind, Link, PersonOfConcern
 from lantern.meetings.agenda import AgendaContext, Proposal, register_agenda_source
 
-KIND_WORDS = {
-    EntityKind.PERSON: ("person", "people"),
-    EntityKind.LOCATION: ("place", "places"),
-    EntityKind.VEHICLE: ("vehicle", "vehicles"),
-    EntityKind.PHONE: ("phone number", "phone numbers"),
-    EntityKind.HANDLE: ("online handle", "online handles"),
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    EntityKind.PERSON.value: ("person", "people"),
+    EntityKind.LOCATION.value: ("place", "places"),
+    EntityKind.VEHICLE.value: ("vehicle", "vehicles"),
+    EntityKind.PHONE.value: ("phone number", "phone numbers"),
+    EntityKind.HANDLE.value: ("online handle", "online handles"),
 }
 
 
