@@ -369,3 +369,39 @@ def test_board_member_still_reaches_no_person(world: World, as_user: Any) -> Non
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert "Westerhope" not in response.content.decode()
+
+
+def test_report_document_is_styled_by_a_stylesheet_not_inline(
+    world: World, as_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSP forbids inline style: the report links its stylesheet, and the PDF is printed
+    with the same stylesheet (served to WeasyPrint, which fetches nothing else)."""
+    from lantern.reporting import exports
+
+    services.snapshot_refresh(actor=world.p.analyst)
+    client = as_user(world.p.board)
+    key = world.period.key
+    html = client.get(reverse("reporting:report_document", args=[key, "html"])).content.decode()
+    assert "<style" not in html
+    assert 'rel="stylesheet" href="/static/lantern/css/board-report.css"' in html
+    assert client.get("/static/lantern/css/board-report.css").status_code == 200
+    fetched: list[str] = []
+    real = exports._report_fetcher
+
+    def spy() -> Any:
+        fetcher = real()
+        original = fetcher.fetch
+
+        def fetch(url: str, headers: Any = None) -> Any:
+            fetched.append(url)
+            return original(url, headers)
+
+        fetcher.fetch = fetch
+        return fetcher
+
+    monkeypatch.setattr(exports, "_report_fetcher", spy)
+    pdf = client.get(reverse("reporting:report_document", args=[key, "pdf"]))
+    assert pdf.status_code == 200
+    assert any(url.endswith("/static/lantern/css/board-report.css") for url in fetched)
+    with pytest.raises(ValueError, match="fetches nothing else"):
+        real().fetch("https://example.org/x.css")
