@@ -217,3 +217,13 @@ def test_room_view_shows_no_intelligence_to_a_mixed_room(intel: IntelMeeting, as
     for phrase in INTEL:
         assert phrase not in room, phrase
     assert "Redacted: this item is intelligence" in room
+
+
+def test_agenda_page_marks_handling_c_items(intel: IntelMeeting, as_user: Any) -> None:
+    page = as_user(intel.world.p.practitioner).get(
+        reverse("meetings:agenda", kwargs={"pk": intel.world.meeting.pk})
+    )
+    text = page.content.decode()
+    assert P_CONCERN in text
+    assert C_CONCERN in text
+    assert text.count("Handling code C: only the hub") == 2
