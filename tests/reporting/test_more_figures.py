@@ -270,7 +270,7 @@ def test_nrm_by_age_group(world: World) -> None:
     assert referred[("Adult at referral", "Duty to notify (anonymous)")] == 1
     assert referred[("Adult at referral", "Referral to the NRM")] == 0
     decided = _values(figures["nrm_decisions"])
-    assert decided[("Reasonable grounds: positive", "Child at referral")] == 1
+    assert decided[("Child at referral", "Reasonable grounds: positive")] == 1
     assert sum(decided.values()) == 1
 
 

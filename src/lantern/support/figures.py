@@ -150,7 +150,7 @@ def nrm_figures(period: Period) -> list[Figure]:
                 f"{stage}_on__lt": period.end,
             }
         ).values_list("child_at_referral"):
-            decided[(label, NRM_CHILD if child else NRM_ADULT)] += 1
+            decided[(NRM_CHILD if child else NRM_ADULT, label)] += 1
     groups = (NRM_CHILD, NRM_ADULT)
     decision_rows = tuple(label for _, _, label in DECISION_ROWS)
     return [
@@ -169,9 +169,10 @@ def nrm_figures(period: Period) -> list[Figure]:
         Figure(
             key="nrm_decisions",
             title="National Referral Mechanism decisions, by age group",
-            row_labels=decision_rows,
-            col_labels=groups,
-            counts=_grid(decision_rows, groups, decided),
+            # Age groups along the chart's axis, a series per decision (short axis labels).
+            row_labels=groups,
+            col_labels=decision_rows,
+            counts=_grid(groups, decision_rows, decided),
             description=(
                 "Reasonable-grounds and conclusive-grounds decisions dated in the period, by "
                 "age when referred. The total counts decisions, not people."
