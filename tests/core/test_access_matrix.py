@@ -570,7 +570,6 @@ INTEL_ROUTES: dict[str, tuple[IntelKwargs, str]] = {
     "intelligence:export": (lambda w: {"pk": w.concern.pk, "fmt": "graphml"}, "get"),
     "intelligence:link": (lambda w: {"pk": w.link.pk}, "get"),
     "intelligence:plan": (lambda w: {"pk": w.plan.pk}, "get"),
-    "intelligence:plan_action_done": (lambda w: {"pk": w.action.pk}, "post"),
     "intelligence:network": (lambda w: {}, "get"),
     "intelligence:charts": (lambda w: {}, "get"),
     "intelligence:alerts": (lambda w: {}, "get"),

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from lantern.actions.models import Action
 from lantern.core.access import Actor, Role
 from lantern.intelligence import graphstore, services
 from lantern.intelligence.models import (
     Alert,
-    DisruptionAction,
     DisruptionPlan,
     Entity,
     EntityKind,
@@ -27,7 +27,7 @@ class IntelWorld:
     link: Link
     alert: Alert
     plan: DisruptionPlan
-    action: DisruptionAction
+    action: Action
     police_analyst: Actor
 
 
@@ -72,7 +72,11 @@ def build_intel_world(p: Partnership) -> IntelWorld:
     assert alert is not None, "the world's alert was not raised"
     plan = services.disruption_plan_create(actor=actor, subject=concern, objective="Stop the lifts")
     action = services.disruption_action_add(
-        actor=actor, plan=plan, description="Vehicle stop", owner_agency_id=p.police.pk
+        actor=actor,
+        plan=plan,
+        title="Vehicle stop",
+        owner_agency_id=p.police.pk,
+        due_working_days=5,
     )
     return IntelWorld(
         concern=concern,

@@ -185,7 +185,7 @@ def test_another_app_adds_an_agenda_source_without_editing_meetings(
     def accepted_alerts(context: agenda.AgendaContext) -> list[agenda.Proposal]:
         return [
             agenda.Proposal(
-                source="accepted_alerts",
+                source="example_alerts",
                 title="Sam Alerted",
                 reason="Alert accepted: seen with a person of concern",
                 case_id=case.pk,
@@ -193,7 +193,8 @@ def test_another_app_adds_an_agenda_source_without_editing_meetings(
             )
         ]
 
-    agenda.register_agenda_source("accepted_alerts", "Accepted alerts", accepted_alerts)
+    # (Intelligence registers the real "accepted_alerts"; this stands for any other app.)
+    agenda.register_agenda_source("example_alerts", "Example alerts", accepted_alerts)
     assert "Alert accepted" in _proposed(p, _panel(p))[case.pk].reason
 
 

@@ -29,6 +29,7 @@ from lantern.core import access
 from lantern.core.access import Actor
 from lantern.core.errors import DomainError
 from lantern.core.forms import apply_service_errors
+from lantern.core.panels import panel_context
 from lantern.core.views import with_actor
 from lantern.people import queries as people_queries
 
@@ -85,7 +86,7 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     from lantern.screening.queries import person_summary
 
     context["summary"] = person_summary(actor, case.person, audited_by_page=True)
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", context | panel_context("case", actor, case))
 
 
 def _querystring_without_page(request: HttpRequest) -> str:

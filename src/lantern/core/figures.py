@@ -21,8 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from lantern.core.access import Actor
 
@@ -35,6 +38,14 @@ class Period:
     label: str
     start: date
     end: date
+
+    def starts_at(self) -> datetime:
+        """Midnight (local time) at the start of the period, for timestamps."""
+        return datetime.combine(self.start, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    def ends_at(self) -> datetime:
+        """Midnight (local time) at the start of the day after the period."""
+        return datetime.combine(self.end, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,14 @@ def concern_mark(role: str, relation: str) -> access.Decision:
     return REFUSED
 
 
+def agency_receives_intelligence(agency: object) -> bool:
+    """Whether an agency as a whole may be given intelligence (persons of concern, places,
+    alerts) in a document it receives, such as meeting minutes: the hub and police agencies,
+    whose members are the only ones :func:`intelligence_read` admits. Handling-code-C
+    content goes further only to the hub (the meetings app's rule for code-C notes)."""
+    return bool(getattr(agency, "is_hub", False)) or getattr(agency, "kind", "") == "police"
+
+
 def may_read(actor: Actor) -> bool:
     return access.allows(intelligence_read, actor, relation_of(actor))
 

@@ -26,6 +26,7 @@ from lantern.intelligence.models import (
     LinkSource,
     SourceEvaluation,
 )
+from lantern.intelligence.planactions import plan_actions
 
 TAGS = ["intelligence"]
 ALERT_TAGS = ["alerts"]
@@ -238,6 +239,29 @@ class EntityDetailView(ActorAPIView):
                 "outcome": d.outcome,
             }
             for d in page.disruptions
+        ]
+        # A plan's actions are actions.Action rows: each is read, moved on and closed (with
+        # an outcome) at /api/actions/<id>/ under the actions app's policy.
+        data["disruption_plans"] = [
+            {
+                "id": plan.pk,
+                "objective": plan.objective,
+                "review_on": plan.review_on,
+                "agency": plan.created_by_agency.code,
+                "actions": [
+                    {
+                        "id": a.pk,
+                        "reference": a.reference,
+                        "title": a.title,
+                        "owner_agency": a.owner_agency.code,
+                        "due_on": a.due_on,
+                        "status": a.status,
+                        "outcome": a.outcome,
+                    }
+                    for a in plan_actions(self.actor, plan.pk)
+                ],
+            }
+            for plan in page.plans
         ]
         return Response(data)
 

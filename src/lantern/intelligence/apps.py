@@ -6,4 +6,12 @@ class IntelligenceConfig(AppConfig):
     label = "intelligence"
 
     def ready(self) -> None:
-        from lantern.intelligence import access  # noqa: F401  (registers its rules with core)
+        from lantern.core.figures import register_figures
+        from lantern.intelligence import (
+            access,  # noqa: F401  (registers its rules with core)
+            agenda,
+        )
+        from lantern.intelligence.figures import intelligence_figures
+
+        register_figures("intelligence", intelligence_figures)
+        agenda.register()

@@ -188,21 +188,6 @@ class PlanForm(forms.Form):
     )
 
 
-class PlanActionForm(forms.Form):
-    description = forms.CharField(label="Action", max_length=500)
-    owner_agency = forms.ModelChoiceField(
-        label="Owning agency", queryset=Agency.objects.filter(is_active=True)
-    )
-    owner_name = forms.CharField(label="Owner (optional)", required=False, max_length=200)
-    due_on = forms.DateField(
-        label="Due (optional)", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
-    )
-
-
-class ActionDoneForm(forms.Form):
-    outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class AcceptAlertForm(forms.Form):
     start = forms.ChoiceField(
         label="What should accepting it start?",

@@ -284,7 +284,13 @@ class Disruption(TimeStamped):
 
 
 class DisruptionPlan(TimeStamped):
-    """The partnership's plan to disrupt one person of concern, place or vehicle."""
+    """The partnership's plan to disrupt one person of concern, place or vehicle.
+
+    Its actions are ``actions.Action`` rows (``source_kind="disruption_plan"``,
+    ``source_id`` = this plan), set through ``lantern.actions.services.action_create``, so
+    they show in My work, the owning agency's list and the overdue view, can be chased, and
+    cannot be closed without an outcome.
+    """
 
     subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="disruption_plans")
     objective = models.TextField()
@@ -295,18 +301,6 @@ class DisruptionPlan(TimeStamped):
     created_by_agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="+"
     )
-
-
-class DisruptionAction(models.Model):  # noqa: DJ008  (shown as its description)
-    """One action of a disruption plan, owned by an agency."""
-
-    plan = models.ForeignKey(DisruptionPlan, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=500)
-    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    owner_name = models.CharField(max_length=200, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    done_on = models.DateField(null=True, blank=True)
-    outcome = models.TextField(blank=True)
 
 
 class AlertStatus(models.TextChoices):

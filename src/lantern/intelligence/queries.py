@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from lantern.actions.models import Action
+from lantern.actions.queries import decorate
 from lantern.core import access, audit
 from lantern.core.access import Actor
 from lantern.core.events import Event
@@ -37,6 +39,7 @@ from lantern.intelligence.models import (
     PersonOfConcern,
     SavedChart,
 )
+from lantern.intelligence.planactions import plan_actions
 
 WITHHELD = "A person at risk (name withheld)"
 #: Most nodes one network read shows (and audits by id).
@@ -178,7 +181,7 @@ def entity_page(actor: Actor, pk: int) -> EntityPage:
             groups[GROUPS[EntityKind(other.kind)]].append(row)
     disruptions = list(entity.disruptions.select_related("agency"))
     plans = list(
-        entity.disruption_plans.prefetch_related("actions__owner_agency").order_by("-created_at")
+        entity.disruption_plans.select_related("created_by_agency").order_by("-created_at")
     )
     alerts = list(intel_access.visible_alerts(actor).filter(subject=entity).order_by("-raised_at"))
     concern = PersonOfConcern.objects.filter(entity=entity).first()
@@ -564,3 +567,27 @@ def chart_get(actor: Actor, pk: int) -> SavedChart:
     intel_access.require_read(actor)
     audit.record(actor, Event.INTEL_CHART_VIEWED, object_id=pk)
     return chart
+
+
+@dataclass
+class PlanPage:
+    plan: DisruptionPlan
+    entity: Entity
+    actions: list[Action]
+
+
+def disruption_plan_page(actor: Actor, pk: int) -> PlanPage:
+    """A disruption plan with its actions (``actions.Action`` rows from the plan); the
+    subject is read through :func:`entity_get` (audited as a network view) and the actions
+    list is audited as one."""
+    plan = get_object_or_404(
+        DisruptionPlan.objects.select_related("subject", "created_by_agency"), pk=pk
+    )
+    entity = entity_get(actor, plan.subject_id)
+    actions = decorate(list(plan_actions(actor, plan.pk)))
+    audit.record(
+        actor,
+        Event.ACTIONS_LISTED,
+        detail={"scope": "disruption_plan", "plan": plan.pk, "count": len(actions)},
+    )
+    return PlanPage(plan=plan, entity=entity, actions=actions)

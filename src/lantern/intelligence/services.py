@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lantern.actions.models import Action
+from lantern.actions.services import action_create
 from lantern.agencies.models import Agency
 from lantern.core import access, audit
 from lantern.core.access import Actor
@@ -35,7 +37,6 @@ from lantern.intelligence.models import (
     Alert,
     AlertStatus,
     Disruption,
-    DisruptionAction,
     DisruptionPlan,
     EarlierContact,
     Entity,
@@ -48,6 +49,7 @@ from lantern.intelligence.models import (
     SavedChart,
     SourceEvaluation,
 )
+from lantern.intelligence.planactions import DISRUPTION_PLAN_SOURCE
 from lantern.people.models import Sex
 
 log = logging.getLogger(__name__)
@@ -678,57 +680,35 @@ def disruption_action_add(
     *,
     actor: Actor,
     plan: DisruptionPlan,
-    description: str,
-    owner_agency_id: int,
-    owner_name: str = "",
+    title: str,
+    owner_agency_id: int | None,
+    owner_user_id: int | None = None,
     due_on: date | None = None,
-) -> DisruptionAction:
-    intel_access.require_read(actor)
-    description = description.strip()
-    errors: dict[str, list[str]] = {}
-    if not description:
-        errors["description"] = ["Say what is to be done"]
-    from lantern.agencies.models import Agency
-
-    if not Agency.objects.filter(pk=owner_agency_id, is_active=True).exists():
-        errors["owner_agency_id"] = ["Choose the agency that owns the action"]
-    if errors:
-        raise InvalidError(errors)
+    due_working_days: int | None = None,
+) -> Action:
+    """Add an action to a disruption plan: an ``actions.Action`` from the plan
+    (``source_kind="disruption_plan"``), so it is in the owner's My work, their agency's list
+    and the overdue view, and closes only with an outcome (``actions.services``). The actions
+    app's rule decides who sets it (the hub); it is about no person, and its source label
+    names no one, since the owning agency may not read intelligence."""
+    intel_access.require_read(actor, object_type="disruption_plan", object_id=plan.pk)
     with transaction.atomic():
-        action = DisruptionAction.objects.create(
-            plan=plan,
-            description=description[:500],
+        action = action_create(
+            actor=actor,
+            title=title,
             owner_agency_id=owner_agency_id,
-            owner_name=owner_name.strip()[:200],
+            owner_user_id=owner_user_id,
             due_on=due_on,
+            due_working_days=due_working_days,
+            source_kind=DISRUPTION_PLAN_SOURCE,
+            source_id=plan.pk,
+            source_label="Disruption plan",
         )
         audit.record(
             actor,
             Event.INTEL_DISRUPTION_PLAN_CHANGED,
             object_id=plan.pk,
             detail={"action_added": action.pk},
-        )
-    return action
-
-
-def disruption_action_complete(
-    *, actor: Actor, action: DisruptionAction, outcome: str, done_on: date | None = None
-) -> DisruptionAction:
-    intel_access.require_read(actor)
-    outcome = outcome.strip()
-    if not outcome:
-        raise InvalidError(
-            {"outcome": ["Say what came of it: an action is not closed without an outcome"]}
-        )
-    with transaction.atomic():
-        action.outcome = outcome[:MAX_TEXT]
-        action.done_on = done_on or timezone.localdate()
-        action.save()
-        audit.record(
-            actor,
-            Event.INTEL_DISRUPTION_PLAN_CHANGED,
-            object_id=action.plan_id,
-            detail={"action_done": action.pk},
         )
     return action
 

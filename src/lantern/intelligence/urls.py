@@ -25,7 +25,6 @@ urlpatterns = [
     path("entities/<int:pk>/export/<str:fmt>/", views.export, name="export"),
     path("links/<int:pk>/", views.link_detail, name="link"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
-    path("plan-actions/<int:pk>/done/", views.plan_action_done, name="plan_action_done"),
     path("network/", views.network, name="network"),
     path("charts/", views.chart_list, name="charts"),
     path("alerts/", views.alert_list, name="alerts"),

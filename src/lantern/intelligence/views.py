@@ -9,9 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lantern.actions import access as actions_access
+from lantern.actions.forms import ActionForm
+from lantern.core import access
 from lantern.core.access import Actor
 from lantern.core.errors import DomainError
 from lantern.core.forms import apply_service_errors
@@ -20,7 +23,6 @@ from lantern.intelligence import access as intel_access
 from lantern.intelligence import exports, profiles, queries, services, terms
 from lantern.intelligence.forms import (
     AcceptAlertForm,
-    ActionDoneForm,
     ConcernForm,
     DisruptionForm,
     EarlierContactForm,
@@ -28,7 +30,6 @@ from lantern.intelligence.forms import (
     EntityForm,
     LinkForm,
     PathForm,
-    PlanActionForm,
     PlanForm,
     ProfileForm,
     ReasonForm,
@@ -36,8 +37,6 @@ from lantern.intelligence.forms import (
 )
 from lantern.intelligence.models import (
     AlertStatus,
-    DisruptionAction,
-    DisruptionPlan,
     Entity,
     EntityKind,
 )
@@ -453,58 +452,33 @@ def plan_new(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 @with_actor
 def plan_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    plan = get_object_or_404(DisruptionPlan.objects.select_related("subject"), pk=pk)
-    entity = queries.entity_get(actor, plan.subject_id)
-    form = PlanActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.disruption_action_add(
-                actor=actor,
-                plan=plan,
-                description=data["description"],
-                owner_agency_id=data["owner_agency"].pk,
-                owner_name=data["owner_name"],
-                due_on=data["due_on"],
-            )
-        except DomainError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Action added")
-            return redirect("intelligence:plan", pk=plan.pk)
+    page = queries.disruption_plan_page(actor, pk)
+    may_add = actions_access.may_create(actor)
+    form = ActionForm(request.POST or None, prefix="action") if may_add else None
+    if request.method == "POST":
+        access.check(actor, may_add, "add actions to disruption plans", object_type="action")
+        assert form is not None  # noqa: S101  # nosec B101 - may_add checked above
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.disruption_action_add(
+                    actor=actor,
+                    plan=page.plan,
+                    title=data["title"],
+                    owner_agency_id=data["owner_agency"],
+                    due_on=data["due_on"],
+                    due_working_days=data["due_working_days"],
+                )
+            except DomainError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Action added to the plan")
+                return redirect("intelligence:plan", pk=page.plan.pk)
     return render(
         request,
         "intelligence/plan.html",
-        {
-            "plan": plan,
-            "entity": entity,
-            "form": form,
-            "actions": plan.actions.select_related("owner_agency").order_by(
-                "done_on", "due_on", "pk"
-            ),
-            "done_form": ActionDoneForm(),
-        },
+        {"plan": page.plan, "entity": page.entity, "actions": page.actions, "form": form},
     )
-
-
-@with_actor
-@require_POST
-def plan_action_done(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    action = get_object_or_404(DisruptionAction.objects.select_related("plan"), pk=pk)
-    queries.entity_get(actor, action.plan.subject_id)
-    form = ActionDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.disruption_action_complete(
-                actor=actor, action=action, outcome=form.cleaned_data["outcome"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Action done")
-    else:
-        messages.error(request, "Say what came of it: an action is not closed without an outcome")
-    return redirect("intelligence:plan", pk=action.plan_id)
 
 
 @with_actor

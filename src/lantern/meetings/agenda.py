@@ -9,6 +9,11 @@ accepted alerts, persons of concern with new links) adds a source from its own
 
 Proposals about the same case (or person) become one agenda item with every reason. The
 proposal is a hub read (audited by :func:`lantern.meetings.queries.agenda_proposal`).
+
+A source whose items not every agency may receive says so: ``shown_to(agency) -> bool``
+(intelligence: the hub and police agencies only) decides, at redaction, whether an agency's
+minutes (or the room) may show its items at all; a proposal with a ``restricted_category``
+(``handling_c`` for intelligence shared only with conditions) is shown only to the hub.
 """
 
 from __future__ import annotations
@@ -49,9 +54,15 @@ class Proposal:
     reason: str
     case_id: int | None = None
     person_id: int | None = None
+    #: A restricted category (``core.access.RestrictedCategory``) the item's content falls in.
+    restricted_category: str = ""
+    #: An item of its own rather than merged with the case's (``alert:12``, ``entity:7``).
+    ref: str = ""
 
     @property
     def key(self) -> str:
+        if self.ref:
+            return self.ref
         if self.case_id:
             return f"case:{self.case_id}"
         if self.person_id:
@@ -69,6 +80,7 @@ class ProposedItem:
     reasons: list[str] = field(default_factory=list)
     case_id: int | None = None
     person_id: int | None = None
+    restricted_category: str = ""
 
     @property
     def reason(self) -> str:
@@ -76,6 +88,8 @@ class ProposedItem:
 
 
 AgendaSourceFunction = Callable[[AgendaContext], list[Proposal]]
+#: Whether an agency (a recipient of minutes, or one in the room) may see a source's items.
+AudienceCheck = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ class AgendaSource:
     label: str
     proposes: AgendaSourceFunction
     scopes: tuple[str, ...] = ("panel", "case")
+    shown_to: AudienceCheck | None = None
 
 
 _SOURCES: dict[str, AgendaSource] = {}
@@ -95,12 +110,26 @@ def register_agenda_source(
     proposes: AgendaSourceFunction,
     *,
     scopes: tuple[str, ...] = ("panel", "case"),
+    shown_to: AudienceCheck | None = None,
 ) -> None:
-    """Add an agenda source (idempotent for the same function)."""
+    """Add an agenda source (idempotent for the same function). ``shown_to(agency)``, when
+    given, limits which agencies' minutes (and which rooms) may show the source's items."""
     existing = _SOURCES.get(code)
     if existing is not None and existing.proposes is not proposes:
         raise ValueError(f"Two agenda sources named {code}")
-    _SOURCES[code] = AgendaSource(code=code, label=label, proposes=proposes, scopes=scopes)
+    _SOURCES[code] = AgendaSource(
+        code=code, label=label, proposes=proposes, scopes=scopes, shown_to=shown_to
+    )
+
+
+def source_shown_to(codes: str, agency: Any) -> bool:
+    """Whether ``agency`` may see an item proposed by these sources (comma-separated codes,
+    as an agenda item stores them): every source that limits its audience must admit it."""
+    for code in codes.split(","):
+        source = _SOURCES.get(code)
+        if source is not None and source.shown_to is not None and not source.shown_to(agency):
+            return False
+    return True
 
 
 def agenda_sources() -> dict[str, AgendaSource]:
@@ -191,6 +220,8 @@ def propose(context: AgendaContext) -> list[ProposedItem]:
                     case_id=proposal.case_id,
                     person_id=proposal.person_id,
                 )
+            if proposal.restricted_category and not item.restricted_category:
+                item.restricted_category = proposal.restricted_category
             if source.code not in item.sources:
                 item.sources.append(source.code)
             item.reasons.append(proposal.reason)

@@ -97,6 +97,11 @@ class AgendaItem(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decisions = models.TextField(blank=True)
+    #: The item's own content falls in a restricted category (an agenda source's handling-C
+    #: intelligence): only the hub sees the item; other audiences get a notice instead.
+    restricted_category = models.CharField(
+        max_length=30, choices=RestrictedCategory.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["meeting", "position"]

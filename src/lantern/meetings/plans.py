@@ -7,12 +7,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from lantern.actions.models import Action
+from lantern.actions.models import LIVE_STATUSES, Action
 from lantern.actions.services import action_create
 from lantern.cases.models import Case
 from lantern.core import access, audit
@@ -237,3 +239,34 @@ def plan_diff(older: PlanVersion, newer: PlanVersion) -> PlanDiff:
 def plan_diffs(versions: list[PlanVersion]) -> list[PlanDiff]:
     """Each review's changes, newest first (``versions`` newest first)."""
     return [plan_diff(versions[i + 1], versions[i]) for i in range(len(versions) - 1)]
+
+
+def case_panel(actor: Actor, case: Any) -> dict[str, Any]:
+    """The case page's link to the case's multi-agency plan (registered as a "case" panel,
+    so ``cases`` does not import meetings): shown to whoever may read the plan, with its
+    current version, review date and live actions, or an invitation to write it."""
+    if case is None or not meetings_access.may_read_plan_of(actor, case.pk):
+        return {}
+    plan = Plan.objects.filter(case_id=case.pk).first()
+    current = (
+        plan.versions.filter(version=plan.current_version).values("version", "review_on").first()
+        if plan is not None
+        else None
+    )
+    live = (
+        Action.objects.filter(
+            source_kind="plan", source_id=plan.pk, status__in=LIVE_STATUSES
+        ).count()
+        if plan is not None
+        else 0
+    )
+    return {
+        "case_plan": {
+            "url": reverse("meetings:plan", kwargs={"case_pk": case.pk}),
+            "exists": plan is not None,
+            "version": current["version"] if current else None,
+            "review_on": current["review_on"] if current else None,
+            "live_actions": live,
+            "may_write": meetings_access.may_write_plan(actor),
+        }
+    }

@@ -11,9 +11,14 @@ passage is replaced by a notice and its text is not in the HTML or the PDF at al
   author's side); others learn that restricted information was shared, and its category.
 - **Intelligence with handling code C** (shared only with conditions): the agency that
   shared it and the hub read it; others see a notice.
+- **Items from an agenda source that limits its audience** (intelligence's accepted alerts
+  and persons of concern with new links: the hub and police agencies only, as
+  ``intelligence.access`` decides) are replaced whole by a notice for any other agency; an
+  item whose own content is handling-code-C intelligence (``AgendaItem.restricted_category``)
+  is shown to the hub only.
 - **The room view** shows what every attending agency may see: items about people any
   attending agency is not involved with are withheld, and no restricted or code-C note is
-  shown at all (the room is mixed).
+  shown at all (the room is mixed); nor is any item an attending agency may not receive.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 
 from lantern.actions.models import Action
 from lantern.core.access import RestrictedCategory
+from lantern.meetings import agenda
 from lantern.meetings.models import AgendaItem, Attendance, HandlingCode, ItemNote, Meeting
 from lantern.people.models import Involvement
 
@@ -35,6 +41,13 @@ PERSON_NOTICE = (
 RESTRICTED_NOTICE = (
     "Redacted: {agency} shared information in a restricted category ({category}), which is "
     "not shared with {audience}."
+)
+SOURCE_NOTICE = (
+    "Redacted: this item is intelligence ({source}), which is not shared with {audience}."
+)
+ITEM_CONDITIONS_NOTICE = (
+    "Redacted: this item is intelligence with handling code C (shared only with conditions), "
+    "which is not shared with {audience}."
 )
 CONDITIONS_NOTICE = (
     "Redacted: {agency} shared intelligence with handling code C (shared only with "
@@ -119,10 +132,43 @@ def _category_label(code: str) -> str:
 
 PersonCheck = Callable[[int], bool]
 NoteCheck = Callable[[ItemNote], str]  # "" to show, else a notice
+ItemCheck = Callable[[AgendaItem], str]  # "" to show, else a notice
+
+
+def _source_labels(codes: str) -> str:
+    return ", ".join(agenda.source_label(c).lower() for c in codes.split(",") if c)
+
+
+def item_notice_for(agencies: list[Any], audience: str, *, hub_only_c: bool) -> ItemCheck:
+    """A check that withholds an item any of ``agencies`` may not see by its source, or (for
+    an audience that is not the hub alone) whose own content is restricted."""
+
+    def check(item: AgendaItem) -> str:
+        if any(not agenda.source_shown_to(item.source, a) for a in agencies):
+            return SOURCE_NOTICE.format(source=_source_labels(item.source), audience=audience)
+        if item.restricted_category and hub_only_c:
+            if item.restricted_category == RestrictedCategory.HANDLING_C:
+                return ITEM_CONDITIONS_NOTICE.format(audience=audience)
+            return RESTRICTED_ITEM_NOTICE.format(
+                category=_category_label(item.restricted_category), audience=audience
+            )
+        return ""
+
+    return check
+
+
+RESTRICTED_ITEM_NOTICE = (
+    "Redacted: this item is in a restricted category ({category}), which is not shared with "
+    "{audience}."
+)
 
 
 def _build(
-    meeting: Meeting, audience: str, may_see_person: PersonCheck, note_notice: NoteCheck
+    meeting: Meeting,
+    audience: str,
+    may_see_person: PersonCheck,
+    note_notice: NoteCheck,
+    item_notice: ItemCheck | None = None,
 ) -> MeetingView:
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -144,6 +190,11 @@ def _build(
             views.append(
                 ItemView(position=item.position, notice=PERSON_NOTICE.format(audience=audience))
             )
+            continue
+        withheld = item_notice(item) if item_notice is not None else ""
+        if withheld:
+            redactions += 1
+            views.append(ItemView(position=item.position, notice=withheld))
             continue
         notes = []
         for note in item.notes.all():
@@ -227,7 +278,8 @@ def for_recipient(meeting: Meeting, agency: Any) -> MeetingView:
             return CONDITIONS_NOTICE.format(agency=note.agency.name, audience=name)
         return ""
 
-    return _build(meeting, name, may_see_person, note_notice)
+    items = item_notice_for([agency], name, hub_only_c=not agency.is_hub)
+    return _build(meeting, name, may_see_person, note_notice, items)
 
 
 def attending_agencies(meeting: Meeting) -> list[Any]:
@@ -262,4 +314,6 @@ def for_room(meeting: Meeting) -> MeetingView:
             return CONDITIONS_NOTICE.format(agency=note.agency.name, audience=audience)
         return ""
 
-    return _build(meeting, audience, may_see_person, note_notice)
+    everyone = attending_agencies(meeting)
+    items = item_notice_for(everyone, audience, hub_only_c=True)
+    return _build(meeting, audience, may_see_person, note_notice, items)

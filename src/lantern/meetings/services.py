@@ -136,6 +136,7 @@ def agenda_set(
                     reason=p.reason[:500],
                     person_id=p.person_id,
                     case_id=p.case_id,
+                    restricted_category=p.restricted_category,
                 )
             )
         for title in extra:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from lantern.core.exports import csv_writer, xlsx_row, xlsx_workbook
@@ -64,8 +65,36 @@ def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes(html: str, base_url: str = "") -> bytes:
-    """The report's HTML printed by WeasyPrint."""
+STYLESHEET = "lantern/css/board-report.css"
+
+
+def _report_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves only the report's stylesheet (from the static
+    files) and refuses every other URL: no network, no files."""
+    from django.contrib.staticfiles import finders
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            # The name may carry a content hash in production (board-report.1a2b3c.css).
+            name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+            if name.startswith("board-report") and name.endswith(".css"):
+                found = finders.find(STYLESHEET)
+                if found:
+                    return URLFetcherResponse(
+                        url,
+                        body=Path(str(found)).read_bytes(),
+                        headers={"Content-Type": "text/css; charset=utf-8"},
+                    )
+            raise ValueError(f"The board report fetches nothing else: {url}")
+
+    return ReportFetcher()
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The report's HTML printed by WeasyPrint, with its stylesheet (a report issued before
+    the stylesheet moved out of the document carries its own inline style)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=html, base_url=base_url or None).write_pdf())
+    document = HTML(string=html, base_url="https://lantern.invalid/", url_fetcher=_report_fetcher())
+    return bytes(document.write_pdf())

@@ -37,12 +37,17 @@ from lantern.reporting.publishing import by_collection, policy, publish_report, 
 from lantern.reporting.suppression import Policy
 
 DATA = Path(__file__).resolve().parent / "data"
+#: The name reporting registers its own (the foundation apps') figures under.
+FOUNDATION = "foundation"
 
 
 def figures_for(period: Period) -> list[Figure]:
-    """Every registered provider's figures for ``period`` (counts, inside the hub)."""
+    """Every registered provider's figures for ``period`` (counts, inside the hub): the
+    foundation's first (referrals lead the dashboard, the report and ``board export``'s
+    numbering), then the other apps' in registration order."""
     found: list[Figure] = []
-    for provider in figures.providers().values():
+    ordered = sorted(figures.providers().items(), key=lambda item: item[0] != FOUNDATION)
+    for _, provider in ordered:
         found.extend(provider(period))
     return found
 

@@ -82,6 +82,10 @@ class Command(BaseCommand):
                 f"  {intel.entities:,} persons, places, vehicles, phones and handles, "
                 f"{intel.links:,} graded links, {intel.alerts:,} alerts to read"
             )
+            self.stdout.write(
+                f"  {intel.disruptions} disruptions recorded, {intel.plans} disruption plans "
+                f"({intel.plan_actions} actions), {intel.alerts_decided} alerts decided"
+            )
             from lantern.learning.synth import add_learning
 
             learned = add_learning(seed=options["seed"])
