@@ -13,6 +13,7 @@ from __future__ import annotations
 from lantern.core import access
 from lantern.core.access import ANY, CHANGE, HUB, HUB_ROLES, OTHER, READ, REFUSED, Actor, Role
 from lantern.core.system import Service
+from lantern.reporting import access as reporting_access
 
 #: ``lantern learning export`` and ``import`` act as this service (a hub manager).
 LEARNING_COMMAND_SERVICE = Service(
@@ -59,17 +60,8 @@ def learning_pack_import(role: str, relation: str) -> access.Decision:
     return CHANGE if relation == HUB and role == Role.MANAGER else REFUSED
 
 
-def _refusal(actor: Actor, what: str) -> str:
-    if actor.role == Role.ADMINISTRATOR:
-        return access.refusal_text(actor, what)
-    return f"Your role ({actor.role_label}, {actor.agency.name}) cannot {what}."
-
-
-def require(actor: Actor, rule: access.RuleFunction, what: str, object_type: str) -> None:
-    """Refuse (audited) unless ``rule`` allows this actor, acting as it stands."""
-    access.refuse_unless(
-        actor, access.may(rule, actor), _refusal(actor, what), object_type=object_type
-    )
+#: Refuse (audited) unless a rule allows the actor: the same wording as the board's own outputs.
+require = reporting_access.require
 
 
 def may_read_set(actor: Actor) -> bool:
