@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -111,3 +112,39 @@ def test_plan_actions_and_who_may_read_and_write(partnership: Partnership) -> No
                 review_on=LATER,
                 review_note="x",
             )
+
+
+def test_the_case_page_links_to_its_plan_for_those_who_may_read_it(
+    partnership: Partnership, as_user: Any
+) -> None:
+    from django.urls import reverse
+
+    from lantern.meetings.plans import case_panel
+
+    p = partnership
+    case = open_case(p, given_name="Ruby", family_name="Panel")
+    url = reverse("cases:detail", args=[case.pk])
+    page = as_user(p.practitioner).get(url).content.decode()
+    assert "No multi-agency plan has been written for this case yet." in page
+    assert "Write the plan" in page
+    page = as_user(p.school_lead).get(url).content.decode()
+    assert "No multi-agency plan has been written" in page
+    assert "Write the plan" not in page  # the school reads plans; the hub writes them
+
+    plan_write(actor=p.practitioner, case=case, goals=["Safe"],
+               person_words="I want to finish college.", review_on=LATER)
+    plan_write(actor=p.practitioner, case=case, goals=["Safe", "College"],
+               person_words="I want to finish college.", review_on=LATER + timedelta(days=7),
+               review_note="College place agreed.")
+    for title in ("Refer to the youth project", "Arrange a college mentor"):
+        plan_action_add(actor=p.practitioner, plan=case.plan, title=title,
+                        owner_agency_id=p.school.pk, due_working_days=10)
+    page = as_user(p.school_lead).get(url).content.decode()
+    assert "The multi-agency plan (version 2)" in page
+    assert "2 actions open" in page
+    assert (LATER + timedelta(days=7)).strftime("%-d %b %Y") in page
+
+    # An agency that is not in the case gets no panel (nor the page).
+    assert case_panel(p.housing_officer, case) == {}
+    assert case_panel(p.board, case) == {}
+    assert case_panel(p.school_lead, case)["case_plan"]["live_actions"] == 2

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from lantern.cases.access import MEMBER, visible_cases
-from lantern.cases.models import CaseAgency
+from lantern.cases.models import Case, CaseAgency
 from lantern.core import access
 from lantern.core.access import (
     CASEWORK_ROLES,
@@ -103,6 +103,15 @@ def may_read_meetings(actor: Actor) -> bool:
 
 def may_write_plan(actor: Actor) -> bool:
     return access.may(plan_write, actor)
+
+
+def plan_readable_cases(actor: Actor) -> models.QuerySet[Case]:
+    """The cases whose plan (written or not yet) the actor may read."""
+    if access.allows(plan_read, actor, HUB):
+        return Case.objects.all()
+    if access.allows(plan_read, actor, MEMBER):
+        return visible_cases(actor)
+    return Case.objects.none()
 
 
 def may_read_plan_of(actor: Actor, case_id: int) -> bool:

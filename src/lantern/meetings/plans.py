@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -245,28 +247,43 @@ def case_panel(actor: Actor, case: Any) -> dict[str, Any]:
     """The case page's link to the case's multi-agency plan (registered as a "case" panel,
     so ``cases`` does not import meetings): shown to whoever may read the plan, with its
     current version, review date and live actions, or an invitation to write it."""
-    if case is None or not meetings_access.may_read_plan_of(actor, case.pk):
+    if case is None:
         return {}
-    plan = Plan.objects.filter(case_id=case.pk).first()
-    current = (
-        plan.versions.filter(version=plan.current_version).values("version", "review_on").first()
-        if plan is not None
-        else None
+    # One query: whether the actor may read this case's plan, and the plan's state if any.
+    plan = Plan.objects.filter(case_id=OuterRef("pk"))
+    current = PlanVersion.objects.filter(
+        plan__case_id=OuterRef("pk"), version=F("plan__current_version")
     )
-    live = (
+    live_actions = (
         Action.objects.filter(
-            source_kind="plan", source_id=plan.pk, status__in=LIVE_STATUSES
-        ).count()
-        if plan is not None
-        else 0
+            source_kind="plan", source_id=OuterRef("plan_id"), status__in=LIVE_STATUSES
+        )
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    row = (
+        meetings_access.plan_readable_cases(actor)
+        .filter(pk=case.pk)
+        .annotate(
+            plan_id=Subquery(plan.values("pk")[:1]),
+            version=Subquery(current.values("version")[:1]),
+            review_on=Subquery(current.values("review_on")[:1]),
+        )
+        .annotate(live=Coalesce(Subquery(live_actions[:1]), 0))
+        .values("plan_id", "version", "review_on", "live")
+        .first()
+    )
+    if row is None:
+        return {}
     return {
         "case_plan": {
             "url": reverse("meetings:plan", kwargs={"case_pk": case.pk}),
-            "exists": plan is not None,
-            "version": current["version"] if current else None,
-            "review_on": current["review_on"] if current else None,
-            "live_actions": live,
+            "exists": row["plan_id"] is not None,
+            "version": row["version"],
+            "review_on": row["review_on"],
+            "live_actions": row["live"],
             "may_write": meetings_access.may_write_plan(actor),
         }
     }
