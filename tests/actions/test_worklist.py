@@ -46,3 +46,31 @@ def test_actions_due_show_on_my_work(partnership: Partnership, as_user: Any) -> 
     assert "working days overdue" in text
     assert "Review in the spring" not in text  # not due within a week
     assert "Police welfare visit" not in text  # another agency's
+
+
+def test_my_work_marks_an_action_overdue_by_working_days(
+    partnership: Partnership, as_user: Any, monkeypatch: Any
+) -> None:
+    """Due on a Friday: not overdue on the Saturday (no working day has begun since), as the
+    actions list says; a contact due that Friday is overdue by the calendar."""
+    from datetime import date
+
+    p = partnership
+    case = open_case(p, given_name="Mia", family_name="Weekend")
+    friday, saturday, tuesday = date(2026, 12, 4), date(2026, 12, 5), date(2026, 12, 8)
+    action = services.action_create(
+        actor=p.practitioner, title="Call the college", owner_agency_id=p.school.pk,
+        due_on=timezone.localdate() + timedelta(days=5), case=case, source_kind="plan",
+    )
+    Action.objects.filter(pk=action.pk).update(due_on=friday)
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: saturday)
+    text = as_user(p.school_lead).get(reverse("support:my_work")).content.decode()
+    assert f"{action.reference} Call the college" in text
+    assert "Overdue" not in text and "item overdue" not in text
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tuesday)
+    text = as_user(p.school_lead).get(reverse("support:my_work")).content.decode()
+    assert "2 working days overdue" in text  # Monday and Tuesday have begun
+    assert "1 item overdue" in text
+    assert "Overdue</strong>" in text

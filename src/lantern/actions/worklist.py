@@ -30,6 +30,7 @@ def actions_work(actor: Actor) -> list[WorkItem]:
                 url=reverse("actions:detail", args=[action.pk]),
                 person_name=about,
                 detail=detail,
+                overdue=days > 0,
             )
         )
     return items

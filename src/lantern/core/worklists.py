@@ -29,8 +29,13 @@ class WorkItem:
     url: str = ""
     person_name: str = ""
     detail: str = ""
+    #: Set by a provider whose items fall overdue by their own rule (actions: once a working
+    #: day has begun after the due date); otherwise an item is overdue the day after it is due.
+    overdue: bool | None = None
 
     def overdue_on(self, today: date) -> bool:
+        if self.overdue is not None:
+            return self.overdue
         return self.due_on is not None and self.due_on < today
 
 

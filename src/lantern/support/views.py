@@ -327,8 +327,10 @@ def my_work(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "support/my_work.html",
         {
-            "groups": worklists.grouped(items),
-            "today": today,
+            "groups": {
+                group: [(item, item.overdue_on(today)) for item in group_items]
+                for group, group_items in worklists.grouped(items).items()
+            },
             "overdue": sum(1 for i in items if i.overdue_on(today)),
             "may_oversee": support_access.may_see_caseloads(actor),
         },
