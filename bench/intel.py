@@ -280,7 +280,8 @@ def perf(n: int, m: int, seed: int, nx_share: float) -> list[tuple[str, float, s
     membership = graph.communities()
     comm_s = time.perf_counter() - t
     print(
-        f"communities (leidenalg, modularity): {len(set(membership.values())):,} in {comm_s:.1f} s"
+        f"communities (igraph Leiden, modularity): {len(set(membership.values())):,} "
+        f"in {comm_s:.1f} s"
     )
     out.append(("communities, whole graph (s)", comm_s, "< 60", comm_s < 60))
     sample = 4

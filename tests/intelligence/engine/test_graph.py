@@ -98,6 +98,39 @@ def test_leiden_recovers_a_planted_partition() -> None:
     assert igraph.compare_communities(truth, membership, method="nmi") > 0.95
 
 
+def test_communities_are_reproducible_and_numbered_by_size() -> None:
+    """The same graph and seed give the same communities (``alerts evaluate`` on files and
+    ``alerts run`` on the database must agree), community 0 is the largest, and igraph is
+    handed back Python's own random module afterwards."""
+    rng = random.Random(9)
+    sizes = (12, 40, 25)
+    truth = [g for g, size in enumerate(sizes) for _ in range(size)]
+    n = len(truth)
+    edges = [
+        (a, b)
+        for a in range(n)
+        for b in range(a + 1, n)
+        if rng.random() < (0.5 if truth[a] == truth[b] else 0.005)
+    ]
+
+    def build() -> AnalysisGraph:
+        return AnalysisGraph.build(
+            [person(f"p{i}") for i in range(n)],
+            [link(f"l{k}", f"p{a}", f"p{b}", "associate") for k, (a, b) in enumerate(edges)],
+        )
+
+    first, second = build().communities(seed=3), build().communities(seed=3)
+    assert first == second
+    counts: dict[int, int] = {}
+    for community in first.values():
+        counts[community] = counts.get(community, 0) + 1
+    assert counts[0] == max(counts.values()) == 40
+    assert sorted(counts) == list(range(len(counts)))
+    state = random.getstate()
+    build().communities(seed=5)
+    assert random.getstate() == state  # a seeded run leaves the process's own random alone
+
+
 def test_betweenness_and_degree_on_a_known_graph() -> None:
     # a star: the centre lies on every path between two leaves, C(4, 2) = 6 of them
     graph = AnalysisGraph.build(

@@ -17,6 +17,7 @@ Storage (docs/intelligence-engine.md says why):
 
 from __future__ import annotations
 
+import random
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -24,7 +25,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import igraph  # type: ignore[import-untyped,unused-ignore]
-import leidenalg  # type: ignore[import-untyped,unused-ignore]
 import numpy as np
 
 from lantern.intelligence.engine.model import (
@@ -48,6 +48,9 @@ AT_RISK, OF_CONCERN = STATUS_CODE["person_at_risk"], STATUS_CODE["person_of_conc
 #: Betweenness is exact up to this many vertices; beyond, sampled from this many sources.
 EXACT_BETWEENNESS_LIMIT = 20_000
 BETWEENNESS_SAMPLE = 64
+#: Leiden passes over the graph: the second refines the first (modularity 0.77 -> 0.85 on a
+#: million-entity city graph, 26 s -> 34 s); more rarely change a community an alert uses.
+LEIDEN_ITERATIONS = 2
 
 
 class _Interned:
@@ -439,13 +442,27 @@ class AnalysisGraph:
         return sorted(ids, key=len, reverse=True)
 
     def communities(self, *, seed: int = 0) -> dict[str, int]:
-        """Community of every entity (Leiden, modularity; community 0 is the largest)."""
+        """Community of every entity: Leiden optimising modularity, numbered by size
+        (community 0 is the largest), the same for the same graph and ``seed``.
+
+        igraph's own Leiden (its C core), not leidenalg's: the same algorithm, about twenty
+        times faster on large sparse graphs, so the whole-graph refresh at a million entities
+        stays well under a minute (docs/decisions/0010-communities-with-igraph-leiden.md).
+        """
         if self._communities is not None and self._communities[0] == self._version:
             return self._communities[1]
-        partition = leidenalg.find_partition(
-            self._global(), leidenalg.ModularityVertexPartition, seed=seed
-        )
-        membership = list(partition.membership)
+        # igraph draws from an object with Python's random API (the module by default)
+        igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 (not for secrets)
+        try:
+            clustering = self._global().community_leiden(
+                objective_function="modularity", n_iterations=LEIDEN_ITERATIONS
+            )
+        finally:
+            igraph.set_random_number_generator(random)
+        raw = clustering.membership
+        by_size = sorted(range(len(clustering)), key=lambda c: (-clustering.size(c), c))
+        renumber = {old: new for new, old in enumerate(by_size)}
+        membership = [renumber[c] for c in raw]
         result = {entity.id: membership[i] for i, entity in enumerate(self._entities)}
         self._communities = (self._version, result)
         self._membership = membership
