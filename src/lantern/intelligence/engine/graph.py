@@ -452,7 +452,7 @@ class AnalysisGraph:
         if self._communities is not None and self._communities[0] == self._version:
             return self._communities[1]
         # igraph draws from an object with Python's random API (the module by default)
-        igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 (not for secrets)
+        igraph.set_random_number_generator(random.Random(seed))  # noqa: S311  # nosec B311 - not for secrets
         try:
             clustering = self._global().community_leiden(
                 objective_function="modularity", n_iterations=LEIDEN_ITERATIONS
