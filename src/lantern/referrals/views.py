@@ -211,5 +211,4 @@ def conclude(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         request,
         "referrals/conclude.html",
         {"referral": referral, "decision": decision, "form": form, "current": current},
-        status=400 if form.errors else 200,
     )
