@@ -12,7 +12,7 @@ explicit keys, so 100,000 people and 1,000,000 chronology events take a few minu
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -709,7 +709,7 @@ class CityBuilder:
             return
         cats = conclusion_categories()
 
-        def pick(section: str, weights: dict[str, float]) -> str:
+        def pick(section: str, weights: Mapping[str, float]) -> str:
             known = [(c, w) for c, w in weights.items() if c in cats.codes(section)]
             return rng.choices([c for c, _ in known], [w for _, w in known])[0]
 
