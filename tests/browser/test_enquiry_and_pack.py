@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from lantern.learning import services as learning_services
 from lantern.learning.models import ImportedPack
 from lantern.referrals.models import EnquiryConclusion, Referral
+from lantern.reporting import services as reporting_services
 from tests.conftest import Partnership
 from tests.factories import open_enquiry
 from tests.learning import world as learning_world
@@ -92,6 +93,15 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
     stored = EnquiryConclusion.objects.get(referral=enquiry)
     assert stored.types_of_risk == ["psychological", "sexual_exploitation"]
     assert stored.outcomes_achieved == "partially"
+
+    # The SAC return counts it (a small number: hidden), with ODS beside XLSX.
+    reporting_services.snapshot_refresh(actor=partnership.manager)
+    walk.goto("/board/returns/sac/")
+    expect(page.get_by_role("heading", name="Enquiries by risk outcome")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="OpenDocument spreadsheet (ODS)", exact=True)
+    ).to_be_visible()
+    walk.shot("sac-return")
 
     # Another area's pack: removed after a confirmation.
     walk.goto("/learning/packs/")
