@@ -101,3 +101,35 @@ def open_case(p: Any, *, referrer: Actor | None = None, **person: Any) -> Any:
     )
     assert decision.case is not None
     return decision.case
+
+
+def open_enquiry(
+    p: Any, *, outcome: str = "s42", referrer: Actor | None = None, **person: Any
+) -> Any:
+    """An adult (``new_person(**person)``, 25 unless told) referred by the police, or
+    ``referrer``, and the hub's triage starting an adult safeguarding enquiry: ``s42`` (the
+    three-part test met) or ``other_enquiry``. Returns the referral."""
+    from lantern.referrals import services as referral_services
+
+    person.setdefault("date_of_birth", parse_date_of_birth("03/04/2001"))
+    person.setdefault("given_name", "Leanne")
+    person.setdefault("family_name", "Enquirytest")
+    referral = referral_services.referral_submit(
+        actor=referrer or p.police_officer,
+        new_person=new_person(**person),
+        concern_categories=["coercion_control", "places_and_travel"],
+        what_was_seen="Taken to a hotel by older men; she has a learning disability.",
+        urgency="high",
+        confirm_new=True,
+    )
+    s42 = outcome == "s42"
+    referral_services.triage_decide(
+        actor=p.practitioner,
+        referral=referral,
+        outcome=outcome,
+        rationale="Needs for care and support; at risk of sexual exploitation.",
+        s42_care_and_support_needs=True if s42 else None,
+        s42_at_risk_of_abuse=True if s42 else None,
+        s42_unable_to_protect=True if s42 else None,
+    )
+    return referral

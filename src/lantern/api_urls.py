@@ -38,6 +38,11 @@ urlpatterns: list[URLPattern] = [
         referrals_api.DecisionView.as_view(),
         name="api-referral-decision",
     ),
+    path(
+        "referrals/<int:pk>/conclusion/",
+        referrals_api.ConclusionView.as_view(),
+        name="api-referral-conclusion",
+    ),
     path("triage/", referrals_api.TriageQueueView.as_view(), name="api-triage"),
     path("cases/", cases_api.CaseListView.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", cases_api.CaseDetailView.as_view(), name="api-case-detail"),

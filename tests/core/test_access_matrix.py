@@ -202,6 +202,7 @@ def test_every_url_is_classified() -> None:
         | set(BOARD_ROUTES)
         | set(MEETING_ROUTES)
         | set(LEARNING_ROUTES)
+        | set(ENQUIRY_ROUTES)
     )
     unclassified = sorted(
         name
@@ -623,6 +624,8 @@ def test_intelligence_admits_the_hub_and_police_analysts(
         assert response.status_code == 403, (name, response.status_code)
         return
     assert response.status_code in (200, 201, 302, 400), (name, who, response.status_code)
+
+
 # --- long-term support and closure: the person's need to know; some writes for the hub ------
 
 
@@ -763,6 +766,8 @@ def test_work_lists_follow_the_policy(partnership: Partnership, as_user: Any, na
     expected = 200 if SUPPORT_WORK_ROUTES[name] == "any" else 403
     assert as_user(partnership.school_lead).get(url).status_code == expected, name
     assert as_user(partnership.practitioner).get(url).status_code == expected, name
+
+
 # --- board reporting: counts only, for board members and managers -------------------------
 
 #: Board reporting (no person data): name -> (args, path suffix). Checked in
@@ -921,6 +926,9 @@ LEARNING_ROUTES: dict[str, tuple[LearningKwargs, str, tuple[str, ...]]] = {
     "api-learning-pack": (lambda w: {}, "get", LEARNING_READERS),
     "api-learning-packs": (lambda w: {}, "get", LEARNING_READERS),
     "api-learning-pack-compare": (lambda w: {"pk": w.imported.pk}, "get", LEARNING_READERS),
+    # Removing another area's pack: the confirmation page (the API's DELETE on the compare
+    # URL and the POST are checked in tests/learning/test_pack_remove.py).
+    "learning:pack_remove": (lambda w: {"pk": w.imported.pk}, "get", MANAGER),
 }
 
 
@@ -940,4 +948,36 @@ def test_learning_routes_admit_and_refuse_as_the_policy_says(
             continue
         assert response.status_code in (403, 404), (name, who, response.status_code)
         assert b"Karl" not in response.content, (name, who)
+        assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"
+
+
+# --- adult safeguarding enquiries: how they concluded (issue 15, the SAC return) -----------
+
+from tests.factories import open_enquiry  # noqa: E402
+
+#: name: (method, the actors admitted; every other actor in EVERYONE is refused). The
+#: referring agency (police) reads the referral, yet may not record how the enquiry ended.
+ENQUIRY_ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "referrals:conclude": ("get", CASEWORK),
+    "api-referral-conclusion": ("post", CASEWORK),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENQUIRY_ROUTES))
+def test_enquiry_conclusions_are_for_hub_caseworkers(
+    partnership: Partnership, as_user: Any, name: str
+) -> None:
+    referral = open_enquiry(partnership, family_name="Concludematrix")
+    method, admitted = ENQUIRY_ROUTES[name]
+    url = reverse(name, kwargs={"pk": referral.pk})
+    for who in EVERYONE:
+        actor: Actor = getattr(partnership, who)
+        before = _refusals()
+        response = _request(as_user(actor), method, url)
+        if who in admitted:
+            # The page opens; the API answers the empty body with a 400 problem.
+            assert response.status_code in (200, 400), (name, who, response.status_code)
+            continue
+        assert response.status_code == 403, (name, who, response.status_code)
+        assert b"Concludematrix" not in response.content, (name, who)
         assert _refusals() == before + 1, f"{name}: refusal of {who} was not audited"

@@ -1,16 +1,18 @@
-"""Formula injection: every CSV or XLSX cell Lantern writes goes through one escape."""
+"""Formula injection: every CSV, XLSX or ODS cell Lantern writes goes through one escape."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from lantern.core.exports import csv_response, csv_writer, escape_cell, xlsx_row
+from lantern.core.exports import csv_response, csv_writer, escape_cell, ods_bytes, xlsx_row
+from tests.ods import ods_sheets
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lantern"
 
@@ -78,12 +80,22 @@ def test_an_xlsx_row_is_stored_as_values_not_formulas(tmp_path: Path) -> None:
     assert cells == ("'=1+1", "'+44 7700 900123", 7, "plain")
 
 
+def test_an_ods_sheet_holds_escaped_text_and_numbers_never_formulas() -> None:
+    data = ods_bytes([("figures", [["=1+1", "+44 7700 900123", 7, "plain", None]])])
+
+    assert ods_sheets(data) == {"figures": [["'=1+1", "'+44 7700 900123", "7", "plain", ""]]}
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    assert "table:formula" not in content
+    assert 'office:value-type="float"' in content  # the number stays a number
+
+
 def test_every_csv_or_spreadsheet_writer_in_src_goes_through_the_helper() -> None:
     # An attacker's check: a new export that writes CSV or XLSX directly would skip the
     # escape. Linkage's file dedupe writes with Arrow and escapes whole columns with the
     # same triggers (tests/linkage/test_dedupe_command.py checks it).
     writer = re.compile(
-        r"csv\.(writer|DictWriter)\(|Workbook\(|write_csv\(|to_csv\(|to_excel\(|text/csv"
+        r"csv\.(writer|DictWriter)\(|Workbook\(|OpenDocumentSpreadsheet\(|write_csv\(|"
+        r"to_csv\(|to_excel\(|to_ods\(|text/csv"
     )
     offenders = []
     for path in sorted(SRC.rglob("*.py")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from lantern.reporting import publishing, services
 from lantern.reporting.models import BoardReport, Recommendation
 from lantern.reporting.suppression import PublishedTable, publish
 from tests.conftest import Partnership
+from tests.ods import ods_sheets
 from tests.reporting.conftest import Figures, build_referrals
 
 SCHOOL, POLICE = "Test Academy", "Test Police"
@@ -48,6 +50,12 @@ def _exports(p: Partnership, as_user: Any, period: str, tmp_path: Path) -> dict[
         ",".join("" if v is None else str(v) for v in row)
         for row in sheet.iter_rows(values_only=True)
     )
+    ods = ods_sheets(
+        client.get(
+            reverse("reporting:download", args=["dashboard", "ods"]) + f"?period={period}"
+        ).content
+    )
+    out["ods"] = "\n".join(",".join(row) for row in ods["referrals_by_agency_month"])
     pdf = client.get(reverse("reporting:report_document", args=[period, "pdf"])).content
     out["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     api = client.get(reverse("api-board-figures") + f"?period={period}").json()
@@ -177,6 +185,8 @@ def build_referrals_more(p: Partnership) -> None:
 EXPORT_URLS = [
     ("reporting:download", ["dashboard", "csv"]),
     ("reporting:download", ["dashboard", "xlsx"]),
+    ("reporting:download", ["dashboard", "ods"]),
+    ("reporting:download_one", ["sac", "sac_risk_outcome", "ods"]),
     ("reporting:download_one", ["dashboard", "triage_timeliness", "csv"]),
     ("reporting:download", ["sac", "csv"]),
     ("api-board-figures", []),
@@ -281,3 +291,27 @@ def test_sac_return_maps_adult_enquiries(figures: Figures, as_user: Any) -> None
     concerns = tables["sac_concerns"]
     # Seven adult men referred: published as 5 (rounded), never 7.
     assert concerns["total"] == "5"
+
+
+def test_the_ods_workbook_reads_back_as_the_csv(figures: Figures, as_user: Any) -> None:
+    """Every table of the ODS workbook holds exactly the published text of the CSV."""
+    client = as_user(figures.p.board)
+    query = f"?period={figures.period}"
+    csv_text = client.get(
+        reverse("reporting:download", args=["dashboard", "csv"]) + query
+    ).content.decode("utf-8-sig")
+    response = client.get(reverse("reporting:download", args=["dashboard", "ods"]) + query)
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"].endswith('.ods"')
+    sheets = ods_sheets(response.content)
+    about = sheets.pop("About")
+    csv_rows = list(csv.reader(io.StringIO(csv_text)))
+    # The CSV: each table's title, its rows, a blank line; then the note on the marks.
+    from_ods: list[list[str]] = []
+    for i, rows in enumerate(sheets.values()):
+        if i:
+            from_ods.append([])
+        from_ods += rows
+    from_ods += [[], *about]
+    assert from_ods == csv_rows
+    assert any("*" in row for row in csv_rows)  # it has small numbers hidden to compare

@@ -35,6 +35,7 @@ def test_same_seed_same_city(db: Any) -> None:
     with connection.cursor() as cursor:  # clear person data to rebuild from scratch
         for table in (
             "cases_chronologyentry",
+            "referrals_enquiryconclusion",
             "referrals_triagedecision",
             "referrals_referral",
             "cases_caseagency",

@@ -82,6 +82,7 @@ class ObjectType(models.TextChoices):
     LEARNING_SET = "learning_set", "Anonymised perpetrator learning set"
     CASE_STUDY = "case_study", "Anonymised case study"
     LEARNING_PACK = "learning_pack", "Learning pack"
+    ENQUIRY = "enquiry", "Adult safeguarding enquiry"
 
 
 A, T = AuditAction, ObjectType
@@ -168,6 +169,18 @@ class Event(enum.StrEnum):
     REFERRAL_VIEWED = "referral.viewed", A.VIEW, T.REFERRAL, "Viewed a referral"
     REFERRAL_SUBMITTED = "referral.submitted", A.CREATE, T.REFERRAL, "Submitted a referral"
     TRIAGE_DECIDED = "triage.decided", A.CHANGE, T.REFERRAL, "Decided a referral at triage"
+    ENQUIRY_CONCLUDED = (
+        "enquiry.concluded",
+        A.CREATE,
+        T.ENQUIRY,
+        "Recorded how an adult safeguarding enquiry concluded",
+    )
+    ENQUIRY_CONCLUSION_AMENDED = (
+        "enquiry.conclusion_amended",
+        A.CHANGE,
+        T.ENQUIRY,
+        "Amended an enquiry's conclusion (the earlier version kept)",
+    )
 
     # --- cases and chronology -------------------------------------------------------------
     CASE_LISTED = "case.listed", A.SEARCH, T.CASE, "Listed cases"
@@ -705,6 +718,12 @@ class Event(enum.StrEnum):
         A.CREATE,
         T.LEARNING_PACK,
         "Imported another area's learning pack",
+    )
+    LEARNING_PACK_REMOVED = (
+        "learning_pack.removed",
+        A.CHANGE,
+        T.LEARNING_PACK,
+        "Removed another area's imported learning pack",
     )
     LEARNING_PACK_VIEWED = (
         "learning_pack.viewed",

@@ -5,14 +5,17 @@ by Excel, LibreOffice and Google Sheets as a formula (CSV or formula injection: 
 into Lantern such as ``=HYPERLINK("https://…", "Open")`` would run in the reader's
 spreadsheet). Following OWASP's guidance, such a cell is written with a leading apostrophe,
 so it shows as the text that was entered. Numbers, dates and empty cells are written as they
-are. Every CSV or XLSX export or download Lantern writes goes through :func:`escape_cell`,
-by way of :func:`csv_writer`, :func:`csv_response` or :func:`xlsx_row`
-(``tests/core/test_exports.py`` checks the source for writers that do not).
+are. Every CSV, XLSX or ODS export or download Lantern writes goes through
+:func:`escape_cell`, by way of :func:`csv_writer`, :func:`csv_response`, :func:`xlsx_row` or
+:func:`ods_bytes` (``tests/core/test_exports.py`` checks the source for writers that do
+not). An ODS workbook holds every cell as text or a number, as the CSV does, so the same
+published text reads the same in LibreOffice as in the CSV.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -90,3 +93,41 @@ def xlsx_workbook() -> Any:
     if default is not None:
         book.remove(default)
     return book
+
+
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _ods_cell(value: Any) -> Any:
+    from odf.table import TableCell
+    from odf.text import P
+
+    if value is None or value == "":
+        return TableCell()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        cell = TableCell(valuetype="float", value=value)
+    else:
+        cell = TableCell(valuetype="string")
+    cell.addElement(P(text=str(value)))
+    return cell
+
+
+def ods_bytes(sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> bytes:
+    """An OpenDocument spreadsheet (``.ods``) with one sheet per ``(name, rows)``, every
+    cell escaped as :func:`escape_cell` says (text that a spreadsheet would read as a
+    formula keeps a leading apostrophe) and stored as text or a number, never a formula."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableRow
+
+    document = OpenDocumentSpreadsheet()
+    for name, rows in sheets:
+        sheet = Table(name=name)
+        for row in rows:
+            line = TableRow()
+            for value in escape_row(row):
+                line.addElement(_ods_cell(value))
+            sheet.addElement(line)
+        document.spreadsheet.addElement(sheet)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ None of it is a person's record: the learning set is anonymised (k-anonymous) an
 figures suppressed; case studies are anonymised prose that leaves the hub only once a
 second person (a hub manager who is not the author) approves it. Board members and managers
 read the figures, download the learning set and the pack; the hub writes case studies; the
-hub manager approves them and imports other areas' packs.
+hub manager approves them and imports (and removes) other areas' packs.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def learning_pack_read(role: str, relation: str) -> access.Decision:
     return READ if role in READERS else REFUSED
 
 
-@access.rule("learning pack", "import", relations=(HUB, OTHER))
+@access.rule("learning pack", "import, remove", relations=(HUB, OTHER))
 def learning_pack_import(role: str, relation: str) -> access.Decision:
-    """Importing another area's pack: the hub manager."""
+    """Importing another area's pack, and removing one imported: the hub manager."""
     return CHANGE if relation == HUB and role == Role.MANAGER else REFUSED
 
 

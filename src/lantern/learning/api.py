@@ -158,7 +158,18 @@ class ComparisonSerializer(serializers.Serializer[Any]):
 
 
 class PackCompareView(ActorAPIView):
-    """Another area's pack beside ours for the same quarter, like for like."""
+    """Another area's pack beside ours for the same quarter, like for like; or remove the
+    imported pack (the hub manager)."""
+
+    @extend_schema(
+        operation_id="learning_packs_remove",
+        responses={204: None, **problems(401, 403, 404, 409)},
+        tags=TAGS,
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        pack = queries.imported_pack_to_remove(self.actor, pk)
+        services.pack_remove(actor=self.actor, pack=pack)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         operation_id="learning_pack_compare",

@@ -133,6 +133,20 @@ def pack_export(actor: Actor, period_key: str | None, fmt: str = "json") -> pack
     return built
 
 
+def imported_pack_to_remove(actor: Actor, pk: int) -> ImportedPack:
+    """An imported pack, for the one who may remove it (the refusal is audited first)."""
+    access.require(
+        actor,
+        access.learning_pack_import,
+        "remove learning packs",
+        ObjectType.LEARNING_PACK,
+    )
+    found = ImportedPack.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such learning pack")
+    return found
+
+
 def imported_packs(actor: Actor) -> list[ImportedPack]:
     _require_pack(actor)
     return list(ImportedPack.objects.select_related("imported_by"))

@@ -170,3 +170,25 @@ def pack_import(*, actor: Actor, raw: bytes | str, source_name: str = "") -> Imp
             },
         )
     return imported
+
+
+def pack_remove(*, actor: Actor, pack: ImportedPack) -> None:
+    """Remove another area's imported pack (it holds only that area's published figures,
+    no person's record). The audit entry keeps which pack it was, by area, quarter and
+    digest, so the same file can be imported again and recognised."""
+    access.require(
+        actor, access.learning_pack_import, "remove learning packs", ObjectType.LEARNING_PACK
+    )
+    with transaction.atomic():
+        removed = ImportedPack.objects.select_for_update().filter(pk=pack.pk).first()
+        if removed is None:
+            raise ConflictError("This pack has already been removed", field="pack")
+        detail = {
+            "area": removed.area_code,
+            "area_name": removed.area_name,
+            "period": removed.period,
+            "sha256": removed.sha256,
+            "imported_at": removed.imported_at.isoformat(),
+        }
+        removed.delete()
+        audit.record(actor, Event.LEARNING_PACK_REMOVED, object_id=pack.pk, detail=detail)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("case-studies/<int:pk>/approve/", views.case_study_approve, name="case_study_approve"),
     path("packs/", views.packs_page, name="packs"),
     path("packs/<int:pk>/", views.compare, name="compare"),
+    path("packs/<int:pk>/remove/", views.pack_remove, name="pack_remove"),
 ]

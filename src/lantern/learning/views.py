@@ -200,3 +200,19 @@ def compare(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if found is None:  # pragma: no cover
         raise Http404("No such pack")
     return render(request, "learning/compare.html", {"found": found})
+
+
+@require_http_methods(["GET", "POST"])
+@with_actor
+def pack_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Confirm, then remove another area's imported pack (the hub manager)."""
+    pack = queries.imported_pack_to_remove(actor, pk)
+    if request.method == "POST":
+        try:
+            services.pack_remove(actor=actor, pack=pack)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Removed {pack.area_name}'s pack for {pack.period}")
+        return redirect("learning:packs")
+    return render(request, "learning/pack_remove.html", {"pack": pack})

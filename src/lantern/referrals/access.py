@@ -40,6 +40,14 @@ def referral_triage(role: str, relation: str) -> access.Decision:
     return CHANGE if relation == HUB and role in CASEWORK_ROLES else REFUSED
 
 
+@access.rule("referral", "conclude enquiry", relations=(HUB, REFERRER, OTHER))
+def enquiry_conclude(role: str, relation: str) -> access.Decision:
+    """How an adult safeguarding enquiry concluded (SAC categories) is recorded and amended
+    by the hub's caseworkers, who decided at triage that the enquiry was needed; the
+    referring agency reads the referral but does not record the conclusion."""
+    return CHANGE if relation == HUB and role in CASEWORK_ROLES else REFUSED
+
+
 def visible_referrals(actor: Actor) -> models.QuerySet[Referral]:
     qs = Referral.objects.all()
     if access.allows(referral_read, actor, HUB):
@@ -63,6 +71,10 @@ def may_refer(actor: Actor) -> bool:
 
 def may_triage(actor: Actor) -> bool:
     return access.may(referral_triage, actor)
+
+
+def may_conclude(actor: Actor) -> bool:
+    return access.may(enquiry_conclude, actor)
 
 
 access.register_object(

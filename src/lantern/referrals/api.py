@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lantern.agencies.models import Agency
+from lantern.core import access
 from lantern.core.api import (
     ActorAPIView,
     ActorListAPIView,
@@ -31,8 +32,9 @@ from lantern.core.vocab import vocabulary
 from lantern.people import queries as people_queries
 from lantern.people.api import NewPersonInputSerializer, PersonSummarySerializer
 from lantern.people.services import NewPerson
+from lantern.referrals import access as referrals_access
 from lantern.referrals import queries, services
-from lantern.referrals.models import Outcome, Referral, TriageDecision, Urgency
+from lantern.referrals.models import EnquiryConclusion, Outcome, Referral, TriageDecision, Urgency
 
 TAGS = ["referrals"]
 
@@ -339,6 +341,99 @@ class DecisionView(ActorAPIView):
         )
         return Response(
             ReferralDetailSerializer(referral, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConclusionSerializer(serializers.Serializer[EnquiryConclusion]):
+    """How an adult safeguarding enquiry concluded: codes from
+    ``referrals/data/enquiry_conclusions.yaml`` (the Safeguarding Adults Collection's
+    categories), with the version of that file they were recorded in."""
+
+    referral = serializers.IntegerField(source="referral_id", read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    concluded_on = serializers.DateField(read_only=True)
+    types_of_risk = serializers.ListField(child=serializers.CharField(), read_only=True)
+    location_of_risk = serializers.CharField(read_only=True)
+    source_of_risk = serializers.CharField(read_only=True)
+    risk_assessment = serializers.CharField(read_only=True)
+    risk_outcome = serializers.CharField(read_only=True)
+    outcomes_asked = serializers.CharField(read_only=True)
+    outcomes_achieved = serializers.CharField(read_only=True)
+    categories_version = serializers.CharField(read_only=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
+    recorded_by = UserNameField()
+    amendment_reason = serializers.CharField(read_only=True)
+
+
+class ConclusionInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """Record how the enquiry concluded; send it again with ``amendment_reason`` to amend
+    (a new version; the earlier ones are kept)."""
+
+    concluded_on = serializers.DateField()
+    types_of_risk = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        allow_empty=False,
+        max_length=20,
+        help_text="One or more types of risk",
+    )
+    location_of_risk = serializers.CharField(max_length=40)
+    source_of_risk = serializers.CharField(max_length=40)
+    risk_assessment = serializers.CharField(
+        max_length=40,
+        help_text="Whether a risk was identified, or the enquiry ceased at the person's request",
+    )
+    risk_outcome = serializers.CharField(
+        max_length=40,
+        allow_blank=True,
+        default="",
+        help_text="When a risk was identified (or inconclusive): removed, reduced or remains",
+    )
+    outcomes_asked = serializers.CharField(
+        max_length=40, help_text="Making Safeguarding Personal: was the person asked?"
+    )
+    outcomes_achieved = serializers.CharField(
+        max_length=40,
+        allow_blank=True,
+        default="",
+        help_text="When the person was asked and expressed outcomes: were they achieved?",
+    )
+    amendment_reason = serializers.CharField(
+        max_length=MAX_TEXT,
+        allow_blank=True,
+        default="",
+        help_text="Required to amend an existing conclusion",
+    )
+
+
+class ConclusionView(ActorAPIView):
+    """Record (or amend) how an adult safeguarding enquiry concluded, in the Safeguarding
+    Adults Collection's categories. Only the hub's caseworkers may; the codes are listed in
+    ``docs/reporting.md`` and come from ``referrals/data/enquiry_conclusions.yaml``."""
+
+    @extend_schema(
+        operation_id="referrals_conclude",
+        request=ConclusionInputSerializer,
+        responses={201: ConclusionSerializer, **problems(400, 401, 403, 404, 409, 422)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        # Refuse before reading the body, so a refused caller learns nothing from a 400.
+        access.check(
+            self.actor,
+            referrals_access.may_conclude(self.actor),
+            "record how adult safeguarding enquiries concluded",
+            object_type="referral",
+            object_id=pk,
+        )
+        referral = queries.referral_get(self.actor, pk)
+        body = ConclusionInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        conclusion = services.enquiry_conclude(
+            actor=self.actor, referral=referral, **body.validated_data
+        )
+        return Response(
+            ConclusionSerializer(conclusion, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
 

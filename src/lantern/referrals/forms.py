@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
 from lantern.agencies.models import Agency
-from lantern.core.forms import free_text
+from lantern.core.forms import DayField, free_text
+from lantern.referrals.conclusions import categories
 from lantern.referrals.models import Outcome, Urgency
 from lantern.referrals.services import concern_vocabulary
 
@@ -93,4 +95,90 @@ class TriageDecisionForm(forms.Form):
             "s42_unable_to_protect": _yes_no(data.get("s42_unable_to_protect")),
             "single_agency_id": agency.pk if agency else None,
             "message_to_referrer": data.get("message_to_referrer", ""),
+        }
+
+
+def _choices(section: str) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: categories().choices(section)
+
+
+def _radios(label: str, section: str, required_message: str, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=_choices(section),
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+        **kwargs,
+    )
+
+
+class EnquiryConclusionForm(forms.Form):
+    """How an adult safeguarding enquiry concluded, in the Safeguarding Adults Collection's
+    categories (``referrals/data/enquiry_conclusions.yaml``)."""
+
+    concluded_on = DayField(
+        label="Date the enquiry concluded",
+        error_messages={"required": "Enter the date the enquiry concluded"},
+    )
+    types_of_risk = forms.MultipleChoiceField(
+        label="Types of risk",
+        help_text="Select all that the enquiry found",
+        choices=_choices("types_of_risk"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one type of risk"},
+    )
+    location_of_risk = _radios(
+        "Where was the risk?", "locations_of_risk", "Select where the risk was"
+    )
+    source_of_risk = _radios(
+        "Who or what was the source of the risk?",
+        "sources_of_risk",
+        "Select the source of the risk",
+    )
+    risk_assessment = _radios(
+        "Was a risk identified?",
+        "risk_assessments",
+        "Select whether a risk was identified",
+        help_text=(
+            "Choose “Enquiry ceased at the individual's request” when the person asked for "
+            "the enquiry to stop and no further action was taken"
+        ),
+    )
+    risk_outcome = _radios(
+        "What happened to the risk?",
+        "risk_outcomes",
+        "Select whether the risk was removed, reduced or remains",
+        required=False,
+        help_text="Only when a risk was identified or the assessment was inconclusive",
+    )
+    outcomes_asked = _radios(
+        "Was the person asked what outcomes they wanted?",
+        "desired_outcomes_asked",
+        "Select whether the person was asked about the outcomes they wanted",
+    )
+    outcomes_achieved = _radios(
+        "Were the outcomes the person wanted achieved?",
+        "desired_outcomes_achieved",
+        "Select whether the outcomes the person wanted were achieved",
+        required=False,
+        help_text="Only when the person was asked and said what they wanted",
+    )
+    amendment_reason = free_text(
+        "Why are you amending the conclusion?",
+        required=False,
+        help_text="The earlier version is kept and shown with the referral",
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "concluded_on": data["concluded_on"],
+            "types_of_risk": list(data["types_of_risk"]),
+            "location_of_risk": data["location_of_risk"],
+            "source_of_risk": data["source_of_risk"],
+            "risk_assessment": data["risk_assessment"],
+            "risk_outcome": data.get("risk_outcome") or "",
+            "outcomes_asked": data["outcomes_asked"],
+            "outcomes_achieved": data.get("outcomes_achieved") or "",
+            "amendment_reason": data.get("amendment_reason") or "",
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -109,3 +111,56 @@ class TriageDecision(models.Model):
     @property
     def within_target(self) -> bool:
         return self.decided_at <= self.referral.due_by
+
+
+#: Triage outcomes that start an adult safeguarding enquiry.
+ENQUIRY_OUTCOMES = frozenset({Outcome.S42_ENQUIRY, Outcome.OTHER_ENQUIRY})
+
+
+class EnquiryConclusion(models.Model):
+    """How an adult safeguarding enquiry (s42 or other) concluded, in the categories of the
+    Safeguarding Adults Collection (``data/enquiry_conclusions.yaml``; the version used is
+    kept with each row).
+
+    One conclusion per enquiry referral, kept as versions: an amendment adds version n + 1
+    with its reason and never changes an earlier row, so the latest version is the
+    conclusion and the earlier ones are its visible history. Written only by
+    :func:`lantern.referrals.services.enquiry_conclude`. ``risk_outcome`` is given exactly
+    when the risk assessment asks for one; ``outcomes_achieved`` exactly when the person was
+    asked and expressed the outcomes they wanted.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="conclusions")
+    version = models.PositiveSmallIntegerField(default=1)
+    concluded_on = models.DateField()
+    types_of_risk = models.JSONField(default=list)
+    location_of_risk = models.CharField(max_length=40)
+    source_of_risk = models.CharField(max_length=40)
+    risk_assessment = models.CharField(max_length=40)
+    risk_outcome = models.CharField(max_length=40, blank=True)
+    outcomes_asked = models.CharField(max_length=40)
+    outcomes_achieved = models.CharField(max_length=40, blank=True)
+    categories_version = models.CharField(max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    amendment_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["referral_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "version"], name="enquiry_conclusion_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: conclusion v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(
+                "A conclusion is never changed in place: amend it (a new version)"
+            )
+        super().save(*args, **kwargs)

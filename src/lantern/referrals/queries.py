@@ -15,7 +15,7 @@ from lantern.core.events import Event
 from lantern.people.models import Involvement
 from lantern.people.queries import DuplicateCheck, possible_duplicates
 from lantern.referrals import access as referrals_access
-from lantern.referrals.models import Referral, ReferralStatus
+from lantern.referrals.models import EnquiryConclusion, Referral, ReferralStatus
 
 
 def triage_queue(actor: Actor) -> QuerySet[Referral]:
@@ -57,6 +57,55 @@ def referral_get(actor: Actor, pk: int) -> Referral:
         person_id=referral.person_id,
     )
     return referral
+
+
+def conclusion_versions(actor: Actor, referral: Referral) -> list[EnquiryConclusion]:
+    """How the referral's enquiry concluded, newest version first (its history after it).
+    Part of the referral's record: the caller has read it through :func:`referral_get`."""
+    referrals_access.require_referral(actor, referral)
+    return list(
+        EnquiryConclusion.objects.filter(referral_id=referral.pk)
+        .select_related("recorded_by")
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class ConclusionFacts:
+    """An enquiry's latest conclusion as codes only: what figure providers count."""
+
+    concluded_on: Any
+    types_of_risk: tuple[str, ...]
+    location_of_risk: str
+    source_of_risk: str
+    risk_assessment: str
+    risk_outcome: str
+    outcomes_asked: str
+    outcomes_achieved: str
+
+
+def latest_conclusions(referral_ids: list[int]) -> dict[int, ConclusionFacts]:
+    """The latest conclusion of each of these enquiries, for aggregate figures (codes and
+    dates, nothing that names anyone; reporting publishes them only through suppression)."""
+    latest: dict[int, ConclusionFacts] = {}
+    rows = (
+        EnquiryConclusion.objects.filter(referral_id__in=referral_ids)
+        .order_by("referral_id", "version")
+        .values_list(
+            "referral_id",
+            "concluded_on",
+            "types_of_risk",
+            "location_of_risk",
+            "source_of_risk",
+            "risk_assessment",
+            "risk_outcome",
+            "outcomes_asked",
+            "outcomes_achieved",
+        )
+    )
+    for referral_id, on, types, *codes in rows.iterator():
+        latest[referral_id] = ConclusionFacts(on, tuple(types or ()), *codes)
+    return latest
 
 
 @dataclass

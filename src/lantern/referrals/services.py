@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,7 +11,7 @@ from lantern.agencies.models import Agency
 from lantern.cases import services as case_services
 from lantern.core import access, audit
 from lantern.core.access import Actor
-from lantern.core.errors import ConflictError, InvalidError
+from lantern.core.errors import ConflictError, DomainError, InvalidError
 from lantern.core.events import Event
 from lantern.core.limits import MAX_TEXT
 from lantern.core.vocab import vocabulary
@@ -20,9 +22,12 @@ from lantern.people import services as people_services
 from lantern.people.models import InvolvementBasis, Person
 from lantern.people.services import NewPerson, involvement_ensure
 from lantern.referrals import access as referrals_access
+from lantern.referrals.conclusions import categories
 from lantern.referrals.models import (
     CASE_OUTCOMES,
+    ENQUIRY_OUTCOMES,
     URGENCY_RANK,
+    EnquiryConclusion,
     Outcome,
     Referral,
     ReferralStatus,
@@ -45,6 +50,8 @@ class PossibleDuplicatesError(ConflictError):
 
     def extensions(self) -> dict[str, object]:
         return {"possible_duplicates": [person.pk for person in self.check.visible]}
+
+
 TRIAGE_TARGET_WORKING_DAYS = 1
 
 
@@ -248,3 +255,196 @@ def triage_decide(
         )
     referral.refresh_from_db()
     return decision
+
+
+# --- how an adult safeguarding enquiry concluded -------------------------------------------
+
+
+def _check_one(errors: dict[str, str], section: str, name: str, code: str, ask: str) -> None:
+    if not code:
+        errors[name] = ask
+    elif code not in categories().codes(section):
+        errors[name] = f"Unknown code '{code}': use one of the listed answers"
+
+
+def _validate_conclusion(
+    *,
+    decided_on: date,
+    concluded_on: date | None,
+    types_of_risk: list[str],
+    location_of_risk: str,
+    source_of_risk: str,
+    risk_assessment: str,
+    risk_outcome: str,
+    outcomes_asked: str,
+    outcomes_achieved: str,
+) -> None:
+    cats = categories()
+    errors: dict[str, str] = {}
+    if concluded_on is None:
+        errors["concluded_on"] = "Enter the date the enquiry concluded"
+    elif concluded_on > timezone.localdate():
+        errors["concluded_on"] = "The date the enquiry concluded must be today or in the past"
+    elif concluded_on < decided_on:
+        errors["concluded_on"] = (
+            f"The enquiry started on {decided_on:%d/%m/%Y}: it cannot conclude before then"
+        )
+    if not types_of_risk:
+        errors["types_of_risk"] = "Select at least one type of risk"
+    elif unknown := [c for c in types_of_risk if c not in cats.codes("types_of_risk")]:
+        errors["types_of_risk"] = f"Unknown type of risk: {', '.join(unknown)}"
+    _check_one(
+        errors,
+        "locations_of_risk",
+        "location_of_risk",
+        location_of_risk,
+        "Select where the risk was",
+    )
+    _check_one(
+        errors,
+        "sources_of_risk",
+        "source_of_risk",
+        source_of_risk,
+        "Select the source of the risk",
+    )
+    _check_one(
+        errors,
+        "risk_assessments",
+        "risk_assessment",
+        risk_assessment,
+        "Select whether a risk was identified",
+    )
+    assessed = cats.get("risk_assessments", risk_assessment)
+    if assessed is not None and assessed.risk_outcome:
+        _check_one(
+            errors,
+            "risk_outcomes",
+            "risk_outcome",
+            risk_outcome,
+            "Select whether the risk was removed, reduced or remains",
+        )
+    _check_one(
+        errors,
+        "desired_outcomes_asked",
+        "outcomes_asked",
+        outcomes_asked,
+        "Select whether the person was asked about the outcomes they wanted",
+    )
+    asked = cats.get("desired_outcomes_asked", outcomes_asked)
+    if asked is not None and asked.achieved:
+        _check_one(
+            errors,
+            "desired_outcomes_achieved",
+            "outcomes_achieved",
+            outcomes_achieved,
+            "Select whether the outcomes the person wanted were achieved",
+        )
+    if errors:
+        raise InvalidError(errors)
+
+
+def enquiry_conclude(
+    *,
+    actor: Actor,
+    referral: Referral,
+    concluded_on: date | None,
+    types_of_risk: list[str],
+    location_of_risk: str,
+    source_of_risk: str,
+    risk_assessment: str,
+    outcomes_asked: str,
+    risk_outcome: str = "",
+    outcomes_achieved: str = "",
+    amendment_reason: str = "",
+) -> EnquiryConclusion:
+    """Record how an adult safeguarding enquiry concluded, or amend the conclusion.
+
+    The referral must have started an enquiry (s42 or other). The first conclusion is
+    version 1 (``enquiry.concluded``); a later call adds the next version with its reason
+    (``enquiry.conclusion_amended``) and keeps every earlier one unchanged. A risk outcome
+    is kept only when the risk assessment asks for one, and whether the person's outcomes
+    were achieved only when they were asked and expressed some: an answer left over from a
+    different choice is dropped, not stored.
+    """
+    access.check(
+        actor,
+        referrals_access.may_conclude(actor),
+        "record how adult safeguarding enquiries concluded",
+        object_type="referral",
+        object_id=referral.pk,
+    )
+    referrals_access.require_referral(actor, referral)
+    decision = TriageDecision.objects.filter(referral_id=referral.pk).first()
+    if decision is None or decision.outcome not in ENQUIRY_OUTCOMES:
+        raise DomainError(
+            f"Referral {referral.reference} did not start an adult safeguarding enquiry, so "
+            "there is no enquiry to conclude"
+        )
+    cats = categories()
+    types = list(dict.fromkeys(types_of_risk))
+    assessed = cats.get("risk_assessments", risk_assessment)
+    asked = cats.get("desired_outcomes_asked", outcomes_asked)
+    risk_outcome = risk_outcome if assessed is not None and assessed.risk_outcome else ""
+    outcomes_achieved = outcomes_achieved if asked is not None and asked.achieved else ""
+    _validate_conclusion(
+        decided_on=timezone.localtime(decision.decided_at).date(),
+        concluded_on=concluded_on,
+        types_of_risk=types,
+        location_of_risk=location_of_risk,
+        source_of_risk=source_of_risk,
+        risk_assessment=risk_assessment,
+        risk_outcome=risk_outcome,
+        outcomes_asked=outcomes_asked,
+        outcomes_achieved=outcomes_achieved,
+    )
+    values = {
+        "concluded_on": concluded_on,
+        "types_of_risk": types,
+        "location_of_risk": location_of_risk,
+        "source_of_risk": source_of_risk,
+        "risk_assessment": risk_assessment,
+        "risk_outcome": risk_outcome,
+        "outcomes_asked": outcomes_asked,
+        "outcomes_achieved": outcomes_achieved,
+    }
+    reason = amendment_reason.strip()
+    with transaction.atomic():
+        Referral.objects.select_for_update().filter(pk=referral.pk).first()
+        latest = (
+            EnquiryConclusion.objects.filter(referral_id=referral.pk).order_by("-version").first()
+        )
+        if latest is not None:
+            if not reason:
+                raise InvalidError({"amendment_reason": "Say why the conclusion is being amended"})
+            if len(reason) > MAX_TEXT:
+                raise InvalidError(
+                    {"amendment_reason": f"Write no more than {MAX_TEXT:,} characters"}
+                )
+            if all(getattr(latest, name) == value for name, value in values.items()):
+                raise ConflictError(
+                    "Nothing has changed from the current conclusion", field="amendment_reason"
+                )
+        conclusion = EnquiryConclusion(
+            referral=referral,
+            version=latest.version + 1 if latest is not None else 1,
+            categories_version=cats.version,
+            recorded_by=actor.user,
+            amendment_reason=reason if latest is not None else "",
+            **values,
+        )
+        conclusion.full_clean()
+        conclusion.save()
+        audit.record(
+            actor,
+            Event.ENQUIRY_CONCLUSION_AMENDED if latest is not None else Event.ENQUIRY_CONCLUDED,
+            object_id=referral.pk,
+            person_id=referral.person_id,
+            detail={
+                "version": conclusion.version,
+                "enquiry": decision.outcome,
+                "risk_assessment": risk_assessment,
+                "risk_outcome": risk_outcome,
+                "categories_version": cats.version,
+            },
+        )
+    return conclusion

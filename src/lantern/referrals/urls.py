@@ -11,4 +11,5 @@ urlpatterns = [
     path("triage/", views.triage, name="triage"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/conclude/", views.conclude, name="conclude"),
 ]

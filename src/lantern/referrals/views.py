@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from lantern.core import access
 from lantern.core.access import Actor
+from lantern.core.errors import DomainError
 from lantern.core.forms import apply_service_errors
 from lantern.core.panels import panel_context
 from lantern.core.views import with_actor
@@ -15,7 +16,14 @@ from lantern.people import queries as people_queries
 from lantern.people.forms import NewPersonForm, PersonSearchForm
 from lantern.referrals import access as referrals_access
 from lantern.referrals import queries, services
-from lantern.referrals.forms import ConfirmNewPersonForm, ReferralForm, TriageDecisionForm
+from lantern.referrals.conclusions import categories
+from lantern.referrals.forms import (
+    ConfirmNewPersonForm,
+    EnquiryConclusionForm,
+    ReferralForm,
+    TriageDecisionForm,
+)
+from lantern.referrals.models import ENQUIRY_OUTCOMES, EnquiryConclusion
 
 
 @with_actor
@@ -91,7 +99,19 @@ def detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         queries.triage_picture(actor, referral) if referrals_access.may_triage(actor) else None
     )
     decision = getattr(referral, "decision", None)
-    context = {"referral": referral, "decision": decision, "picture": picture}
+    is_enquiry = decision is not None and decision.outcome in ENQUIRY_OUTCOMES
+    context = {
+        "referral": referral,
+        "decision": decision,
+        "picture": picture,
+        "conclusions": (
+            [_described(c) for c in queries.conclusion_versions(actor, referral)]
+            if is_enquiry
+            else []
+        ),
+        "is_enquiry": is_enquiry,
+        "may_conclude": is_enquiry and referrals_access.may_conclude(actor),
+    }
     return render(
         request, "referrals/detail.html", context | panel_context("referral", actor, referral)
     )
@@ -121,3 +141,74 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 return redirect("cases:detail", pk=decision.case_id)
             return redirect("referrals:detail", pk=referral.pk)
     return render(request, "referrals/decide.html", {"referral": referral, "form": form})
+
+
+def _described(conclusion: EnquiryConclusion) -> dict[str, object]:
+    """A conclusion with its codes in words, for the page."""
+    cats = categories()
+    return {
+        "conclusion": conclusion,
+        "types_of_risk": [cats.label("types_of_risk", c) for c in conclusion.types_of_risk],
+        "location_of_risk": cats.label("locations_of_risk", conclusion.location_of_risk),
+        "source_of_risk": cats.label("sources_of_risk", conclusion.source_of_risk),
+        "risk_assessment": cats.label("risk_assessments", conclusion.risk_assessment),
+        "risk_outcome": cats.label("risk_outcomes", conclusion.risk_outcome)
+        if conclusion.risk_outcome
+        else "",
+        "outcomes_asked": cats.label("desired_outcomes_asked", conclusion.outcomes_asked),
+        "outcomes_achieved": cats.label("desired_outcomes_achieved", conclusion.outcomes_achieved)
+        if conclusion.outcomes_achieved
+        else "",
+    }
+
+
+@with_actor
+def conclude(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Record how an adult safeguarding enquiry concluded, or amend the conclusion (a new
+    version; the earlier one is kept). What was typed is kept when something is refused."""
+    access.check(
+        actor,
+        referrals_access.may_conclude(actor),
+        "record how adult safeguarding enquiries concluded",
+        object_type="referral",
+        object_id=pk,
+    )
+    referral = queries.referral_get(actor, pk)
+    decision = getattr(referral, "decision", None)
+    if decision is None or decision.outcome not in ENQUIRY_OUTCOMES:
+        raise Http404("This referral did not start an adult safeguarding enquiry")
+    versions = queries.conclusion_versions(actor, referral)
+    current = versions[0] if versions else None
+    initial: dict[str, object] = {}
+    if current is not None:
+        initial = {
+            "concluded_on": current.concluded_on.strftime("%d/%m/%Y"),
+            "types_of_risk": current.types_of_risk,
+            "location_of_risk": current.location_of_risk,
+            "source_of_risk": current.source_of_risk,
+            "risk_assessment": current.risk_assessment,
+            "risk_outcome": current.risk_outcome,
+            "outcomes_asked": current.outcomes_asked,
+            "outcomes_achieved": current.outcomes_achieved,
+        }
+    form = EnquiryConclusionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conclusion = services.enquiry_conclude(
+                actor=actor, referral=referral, **form.service_kwargs()
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Conclusion amended (the earlier version is kept)"
+                if conclusion.version > 1
+                else "Enquiry conclusion recorded",
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/conclude.html",
+        {"referral": referral, "decision": decision, "form": form, "current": current},
+    )

@@ -1,4 +1,4 @@
-"""Downloads of published tables: CSV, XLSX and PDF. They take published text only (the
+"""Downloads of published tables: CSV, XLSX, ODS and PDF. They take published text only (the
 output of :func:`lantern.reporting.suppression.publish`), so a download can never show more
 than the page; every cell goes through :mod:`lantern.core.exports`."""
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lantern.core.exports import csv_writer, xlsx_row, xlsx_workbook
+from lantern.core.exports import csv_writer, ods_bytes, xlsx_row, xlsx_workbook
 from lantern.reporting.publishing import rows_of
 
 MARK_NOTE = {
@@ -44,25 +44,36 @@ def table_csv(table: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
-    """A workbook with a sheet per table, and a sheet saying what the marks mean."""
-    book = xlsx_workbook()
+def _sheets(tables: Sequence[dict[str, Any]]) -> list[tuple[str, list[list[str]]]]:
+    """A sheet per table (its title, then the table), and one saying what the marks mean:
+    the same sheets, named the same way, in the XLSX and the ODS workbook."""
+    sheets: list[tuple[str, list[list[str]]]] = []
     used: set[str] = set()
     for table in tables:
         name = "".join(ch for ch in table["key"] if ch.isalnum() or ch == "_")[:31] or "table"
         while name in used:
             name = name[:28] + str(len(used))
         used.add(name)
+        sheets.append((name, [[table["title"]], *rows_of(table)]))
+    sheets.append(("About", [[MARK_NOTE[tables[0]["policy"]]]] if tables else []))
+    return sheets
+
+
+def xlsx_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
+    """A workbook with a sheet per table, and a sheet saying what the marks mean."""
+    book = xlsx_workbook()
+    for name, rows in _sheets(tables):
         sheet = book.create_sheet(name)
-        sheet.append(xlsx_row([table["title"]]))
-        for row in rows_of(table):
+        for row in rows:
             sheet.append(xlsx_row(row))
-    notes = book.create_sheet("About")
-    if tables:
-        notes.append(xlsx_row([MARK_NOTE[tables[0]["policy"]]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def ods_workbook_bytes(tables: Sequence[dict[str, Any]]) -> bytes:
+    """The same workbook as :func:`xlsx_bytes` as an OpenDocument spreadsheet (``.ods``)."""
+    return ods_bytes(_sheets(tables))
 
 
 STYLESHEET = "lantern/css/board-report.css"

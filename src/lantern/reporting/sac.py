@@ -9,13 +9,14 @@ What Lantern records and how it maps (``docs/reporting.md`` says the same for pe
 - **type of risk** comes from the referral's concern categories through
   ``data/sac_mapping.yaml`` (every hub concern is sexual exploitation; some categories add
   a type); an enquiry may have several types, as in the SAC, so the totals count mentions;
-- **Making Safeguarding Personal**: a person was asked about their desired outcomes when an
-  adults' screening on or after the referral records what they want to happen;
-- **location and source of risk** and **risk outcomes** (removed, reduced, remains) are not
-  recorded by Lantern's foundation: the tables are published with every enquiry under "Not
-  recorded in Lantern", so a local authority sees what it must take from its own system.
-  An app that records them (intelligence for the source of risk, support for outcomes)
-  replaces these figures through the figure registry.
+- **location and source of risk**, **risk outcomes** (removed, reduced, remains; no risk
+  identified; the enquiry ceased at the individual's request) and **Making Safeguarding
+  Personal** (asked about desired outcomes; achieved fully, partially or not) come from
+  the enquiry's conclusion (``referrals.EnquiryConclusion``, its latest version), recorded
+  by the hub in the categories of ``referrals/data/enquiry_conclusions.yaml``. An enquiry
+  not concluded yet is counted as such, so each table's columns still add up to the
+  enquiries started; where a concluded enquiry records its types of risk they replace
+  the types mapped from the concerns.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ from lantern.core.datafiles import DataFileError, load_yaml, schema_problems
 from lantern.core.figures import Figure, Period
 from lantern.core.normalisers import age_on
 from lantern.people.models import ADULT_AGE, Person
+from lantern.referrals.conclusions import categories
 from lantern.referrals.models import Outcome, Referral, TriageDecision
+from lantern.referrals.queries import ConclusionFacts, latest_conclusions
 from lantern.reporting.periods import moment
 from lantern.reporting.providers import CHILD, SEX_LABELS, grid
-from lantern.screening.models import Audience, Screening
 
 DATA = Path(__file__).resolve().parent / "data"
-NOT_RECORDED = "Not recorded in Lantern"
+NOT_CONCLUDED = "Enquiry not concluded yet"
 S42, OTHER = "Section 42 enquiries", "Other enquiries"
 SAC_AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("18 to 64", 18, 64),
@@ -74,6 +76,8 @@ SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        # Older files listed these; the categories now live with the enquiry's conclusion
+        # (referrals/data/enquiry_conclusions.yaml). Still accepted, not read.
         "locations_of_risk": {"type": "array", "items": {"type": "string"}},
         "sources_of_risk": {"type": "array", "items": {"type": "string"}},
     },
@@ -85,8 +89,6 @@ class SacMapping:
     types: tuple[tuple[str, str], ...]
     every_concern: tuple[str, ...]
     by_category: dict[str, tuple[str, ...]]
-    locations: tuple[str, ...]
-    sources: tuple[str, ...]
 
     def types_for(self, categories: list[str]) -> list[str]:
         codes = list(self.every_concern)
@@ -115,8 +117,6 @@ def sac_mapping() -> SacMapping:
         types=tuple((t["code"], t["label"]) for t in data["types_of_risk"]),
         every_concern=tuple(data["every_concern"]),
         by_category={k: tuple(v) for k, v in data["concern_categories"].items()},
-        locations=tuple(data.get("locations_of_risk", ())),
-        sources=tuple(data.get("sources_of_risk", ())),
     )
 
 
@@ -144,11 +144,11 @@ def sac_figures(period: Period) -> list[Figure]:
     sexes = dict(SEX_LABELS)
     sex_of = dict(Person.objects.filter(pk__in=people).values_list("pk", "sex"))
     adult: list[tuple[int, int, date, list[str]]] = []
-    for pk, person_id, submitted, categories in referrals:
+    for pk, person_id, submitted, concern_codes in referrals:
         on = timezone.localtime(submitted).date()
         dob = persons.get(person_id)
         if dob is not None and age_on(dob, on) >= ADULT_AGE:
-            adult.append((pk, person_id, on, list(categories or [])))
+            adult.append((pk, person_id, on, list(concern_codes or [])))
     outcomes = dict(
         TriageDecision.objects.filter(
             referral_id__in=[a[0] for a in adult],
@@ -160,36 +160,24 @@ def sac_figures(period: Period) -> list[Figure]:
     concerns: Counter[tuple[str, str]] = Counter()
     enquiries: Counter[tuple[str, str]] = Counter()
     types: Counter[tuple[str, str]] = Counter()
-    place: Counter[tuple[str, str]] = Counter()
-    asked: Counter[tuple[str, str]] = Counter()
+    concluded = latest_conclusions(list(outcomes))
+    conclusion_counts = _ConclusionCounts()
     type_label = dict(mapping.types)
-    wants = _desired_outcomes_recorded({a[1] for a in adult if a[0] in outcomes})
-    for pk, person_id, on, categories in adult:
+    for pk, person_id, on, concern_codes in adult:
         band = sac_age_band(persons.get(person_id), on)
         concerns[(sexes.get(sex_of.get(person_id, ""), sexes["not_known"]), band)] += 1
         if pk not in outcomes:
             continue
         kind = S42 if outcomes[pk] == Outcome.S42_ENQUIRY else OTHER
         enquiries[(band, kind)] += 1
-        for code in mapping.types_for(categories):
-            types[(type_label.get(code, code), kind)] += 1
-        place[(NOT_RECORDED, kind)] += 1
-        later = wants.get(person_id)
-        asked[
-            ("Asked, and outcomes expressed" if later and later >= on else NOT_RECORDED, kind)
-        ] += 1
+        facts = concluded.get(pk)
+        codes = list(facts.types_of_risk) if facts else mapping.types_for(concern_codes)
+        for code in codes:
+            types[(type_label.get(code) or categories().label("types_of_risk", code), kind)] += 1
+        conclusion_counts.add(facts, kind)
     kinds = (S42, OTHER)
     type_rows = [label for _, label in mapping.types]
-    location_rows = [*mapping.locations, NOT_RECORDED]
-    source_rows = [*mapping.sources, NOT_RECORDED]
-    risk_rows = ("Risk removed", "Risk reduced", "Risk remains", NOT_RECORDED)
-    asked_rows = ("Asked, and outcomes expressed", NOT_RECORDED)
-    note = (
-        "Lantern does not record this: every enquiry is counted under "
-        f"“{NOT_RECORDED}”; take it from the local authority's own system."
-    )
-    # Tables whose columns add up to the enquiries started publish the same totals.
-    shared = "enquiry kind"
+    type_rows += sorted({row for row, _ in types} - set(type_rows))
     return [
         Figure(
             key="sac_concerns",
@@ -206,7 +194,7 @@ def sac_figures(period: Period) -> list[Figure]:
             row_labels=tuple(bands),
             col_labels=kinds,
             counts=grid(bands, kinds, enquiries),
-            col_margin="enquiry kind",
+            col_margin=SHARED,
             description="Triage decisions on those concerns that started an enquiry.",
             collection="sac",
         ),
@@ -216,65 +204,128 @@ def sac_figures(period: Period) -> list[Figure]:
             row_labels=tuple(type_rows),
             col_labels=kinds,
             counts=grid(type_rows, kinds, types),
-            description="An enquiry may have several types of risk; totals count mentions.",
-            collection="sac",
-        ),
-        Figure(
-            key="sac_location_of_risk",
-            title="Enquiries by location of risk",
-            row_labels=tuple(location_rows),
-            col_labels=kinds,
-            counts=grid(location_rows, kinds, place),
-            notes=(note,),
-            collection="sac",
-            col_margin=shared,
-        ),
-        Figure(
-            key="sac_source_of_risk",
-            title="Enquiries by source of risk",
-            row_labels=tuple(source_rows),
-            col_labels=kinds,
-            counts=grid(source_rows, kinds, place),
-            notes=(note,),
-            collection="sac",
-            col_margin=shared,
-        ),
-        Figure(
-            key="sac_risk_outcome",
-            title="Concluded enquiries by risk outcome",
-            row_labels=risk_rows,
-            col_labels=kinds,
-            counts=grid(risk_rows, kinds, place),
-            notes=(note,),
-            collection="sac",
-            col_margin=shared,
-        ),
-        Figure(
-            key="sac_desired_outcomes",
-            title="Making Safeguarding Personal: asked about desired outcomes",
-            row_labels=asked_rows,
-            col_labels=kinds,
-            counts=grid(asked_rows, kinds, asked),
             description=(
-                "Asked when an adults' screening on or after the referral records what the "
-                "person wants to happen."
+                "An enquiry may have several types of risk; totals count mentions. A "
+                "concluded enquiry counts the types its conclusion records; one not "
+                "concluded yet, the types mapped from the concerns referred."
             ),
             collection="sac",
-            col_margin=shared,
         ),
+        *conclusion_counts.figures(kinds),
     ]
 
 
-def _desired_outcomes_recorded(people: set[int]) -> dict[int, date]:
-    """The latest adults' screening date recording desired outcomes, per person."""
-    latest: dict[int, date] = {}
-    for person_id, on in (
-        Screening.objects.filter(person_id__in=people, audience=Audience.ADULTS)
-        .exclude(desired_outcomes="")
-        .values_list("person_id", "screened_on")
-    ):
-        latest[person_id] = max(on, latest.get(person_id, on))
-    return latest
+#: Tables whose columns add up to the enquiries started publish the same totals.
+SHARED = "enquiry kind"
+
+
+class _ConclusionCounts:
+    """The conclusion tables of the return, counted one enquiry at a time."""
+
+    def __init__(self) -> None:
+        self.location: Counter[tuple[str, str]] = Counter()
+        self.source: Counter[tuple[str, str]] = Counter()
+        self.risk: Counter[tuple[str, str]] = Counter()
+        self.asked: Counter[tuple[str, str]] = Counter()
+        self.achieved: Counter[tuple[str, str]] = Counter()
+
+    def add(self, facts: ConclusionFacts | None, kind: str) -> None:
+        if facts is None:
+            for counter in (self.location, self.source, self.risk, self.asked):
+                counter[(NOT_CONCLUDED, kind)] += 1
+            return
+        cats = categories()
+        self.location[(cats.label("locations_of_risk", facts.location_of_risk), kind)] += 1
+        self.source[(cats.label("sources_of_risk", facts.source_of_risk), kind)] += 1
+        if facts.risk_outcome:
+            self.risk[(cats.label("risk_outcomes", facts.risk_outcome), kind)] += 1
+        else:
+            self.risk[(cats.label("risk_assessments", facts.risk_assessment), kind)] += 1
+        self.asked[(cats.label("desired_outcomes_asked", facts.outcomes_asked), kind)] += 1
+        if facts.outcomes_achieved:
+            label = cats.label("desired_outcomes_achieved", facts.outcomes_achieved)
+            self.achieved[(label, kind)] += 1
+
+    def figures(self, kinds: tuple[str, str]) -> list[Figure]:
+        cats = categories()
+
+        def rows(section: str, counter: Counter[tuple[str, str]], *extra: str) -> list[str]:
+            listed = [label for _, label in cats.choices(section)]
+            # A code an area has since dropped from its file is still counted, by its code.
+            listed += sorted({row for row, _ in counter} - set(listed) - set(extra))
+            return [*listed, *extra]
+
+        risk_rows = [label for _, label in cats.choices("risk_outcomes")]
+        risk_rows += [c.label for c in cats.section("risk_assessments") if not c.risk_outcome]
+        risk_rows += sorted({row for row, _ in self.risk} - {*risk_rows, NOT_CONCLUDED})
+        risk_rows.append(NOT_CONCLUDED)
+
+        def table(
+            key: str, title: str, labels: list[str], counter: Counter[tuple[str, str]], **kw: Any
+        ) -> Figure:
+            return Figure(
+                key=key,
+                title=title,
+                row_labels=tuple(labels),
+                col_labels=kinds,
+                counts=grid(labels, kinds, counter),
+                collection="sac",
+                **kw,
+            )
+
+        concluded_note = (
+            "From the enquiry's conclusion as the hub recorded it (its latest version); "
+            f"an enquiry without one is counted under “{NOT_CONCLUDED}”."
+        )
+        return [
+            table(
+                "sac_location_of_risk",
+                "Enquiries by location of risk",
+                rows("locations_of_risk", self.location, NOT_CONCLUDED),
+                self.location,
+                description=concluded_note,
+                col_margin=SHARED,
+            ),
+            table(
+                "sac_source_of_risk",
+                "Enquiries by source of risk",
+                rows("sources_of_risk", self.source, NOT_CONCLUDED),
+                self.source,
+                description=concluded_note,
+                col_margin=SHARED,
+            ),
+            table(
+                "sac_risk_outcome",
+                "Enquiries by risk outcome",
+                risk_rows,
+                self.risk,
+                description=(
+                    "Where a risk was identified (or the assessment was inconclusive), whether "
+                    "it was removed, reduced or remains; otherwise, that no risk was "
+                    "identified or that the enquiry ceased at the individual's request. "
+                    + concluded_note
+                ),
+                col_margin=SHARED,
+            ),
+            table(
+                "sac_desired_outcomes",
+                "Making Safeguarding Personal: asked about desired outcomes",
+                rows("desired_outcomes_asked", self.asked, NOT_CONCLUDED),
+                self.asked,
+                description=concluded_note,
+                col_margin=SHARED,
+            ),
+            table(
+                "sac_outcomes_achieved",
+                "Making Safeguarding Personal: desired outcomes achieved",
+                rows("desired_outcomes_achieved", self.achieved),
+                self.achieved,
+                description=(
+                    "Concluded enquiries in which the person was asked and expressed the "
+                    "outcomes they wanted: whether those outcomes were achieved."
+                ),
+            ),
+        ]
 
 
 def children_figures(period: Period) -> list[Figure]:

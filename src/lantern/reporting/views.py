@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.core.access import Actor
 from lantern.core.errors import DomainError
-from lantern.core.exports import csv_response
+from lantern.core.exports import ODS, csv_response
 from lantern.core.forms import apply_service_errors
 from lantern.core.views import with_actor
 from lantern.reporting import access, exports, queries, services
@@ -55,13 +55,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def download(
     request: HttpRequest, actor: Actor, collection: str, fmt: str, key: str = ""
 ) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("Downloads are CSV or XLSX")
+    if fmt not in ("csv", "xlsx", "ods"):
+        raise Http404("Downloads are CSV, XLSX or ODS")
     found = queries.figures_export(actor, _period(request), collection, fmt, key)
     name = f"lantern-{collection}-{found.period.key}{'-' + key if key else ''}"
     if fmt == "csv":
         rows = exports.csv_rows(found.tables) or [["No figures have been counted for this period"]]
         return csv_response(name + ".csv", rows[0], rows[1:])
+    if fmt == "ods":
+        return _download(exports.ods_workbook_bytes(found.tables), ODS, name + ".ods")
     return _download(exports.xlsx_bytes(found.tables), XLSX, name + ".xlsx")
 
 

@@ -12,7 +12,7 @@ explicit keys, so 100,000 people and 1,000,000 chronology events take a few minu
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -50,14 +50,50 @@ from lantern.people.models import (
     StatusFlag,
 )
 from lantern.people.services import PEOPLE_TABLES, name_fields
+from lantern.referrals.conclusions import categories as conclusion_categories
 from lantern.referrals.models import (
+    ENQUIRY_OUTCOMES,
     URGENCY_RANK,
+    EnquiryConclusion,
     Outcome,
     Referral,
     ReferralStatus,
     TriageDecision,
     Urgency,
 )
+
+#: How enquiries conclude in the synthetic city (weights by code; see ``_conclusion``).
+SYNTH_EXTRA_TYPES = {
+    "psychological": 0.4,
+    "sexual": 0.3,
+    "financial": 0.2,
+    "physical": 0.15,
+    "modern_slavery": 0.1,
+    "domestic": 0.1,
+    "neglect": 0.05,
+    "self_neglect": 0.05,
+}
+SYNTH_LOCATIONS = {
+    "community": 45,
+    "own_home": 25,
+    "other": 12,
+    "community_service": 6,
+    "care_home_residential": 5,
+    "hospital_mental_health": 4,
+    "care_home_nursing": 1,
+    "hospital_acute": 1,
+    "hospital_community": 1,
+}
+SYNTH_SOURCES = {"known": 50, "unknown": 45, "service_provider": 5}
+SYNTH_RISK_ASSESSMENTS = {
+    "risk_identified": 70,
+    "inconclusive": 8,
+    "no_risk": 10,
+    "ceased_at_request": 12,
+}
+SYNTH_RISK_OUTCOMES = {"reduced": 60, "removed": 20, "remains": 20}
+SYNTH_ASKED = {"asked_expressed": 70, "asked_not_expressed": 12, "not_asked": 12, "not_known": 6}
+SYNTH_ACHIEVED = {"fully": 55, "partially": 35, "not_achieved": 10}
 
 DEMO_PASSWORD = "northwick-demo"  # noqa: S105 - printed for the synthetic demo only  # nosec B105
 BATCH = 5000
@@ -279,7 +315,14 @@ class CityBuilder:
     def __init__(self, config: CityConfig) -> None:
         self.config = config
         self.rng = random.Random(config.seed)  # seeded synthetic data, not security  # nosec B311
-        self.staff_rng = random.Random(f"staff-{config.seed}")  # seeded synthetic data, not security  # nosec B311
+        self.staff_rng = random.Random(
+            f"staff-{config.seed}"
+        )  # seeded synthetic data, not security  # nosec B311
+        # Enquiries and their conclusions draw from their own stream, so adding them left
+        # every other part of the city as it was for the same seed.
+        self.enquiry_rng = random.Random(
+            f"enquiries-{config.seed}"
+        )  # seeded synthetic data, not security  # nosec B311
         self.today = config.today or date.today()  # noqa: DTZ011 - a calendar day is what we want
         self.ids = _Ids()
         self.first_pid: int | None = None
@@ -320,6 +363,7 @@ class CityBuilder:
             CaseAgency,
             Referral,
             TriageDecision,
+            EnquiryConclusion,
             ChronologyEntry,
         ]
         for m in order if model is None else [model]:
@@ -629,6 +673,9 @@ class CityBuilder:
         outcome = rng.choice(options)
         decider = rng.choice(self.hub_user_ids)
         decided_at = submitted + timedelta(hours=rng.randint(1, 40))
+        if is_adult and outcome == Outcome.ADVICE and self.enquiry_rng.random() < 0.4:
+            # An adult outside the s42 test who still needs an enquiry: an "other" enquiry.
+            outcome = Outcome.OTHER_ENQUIRY
         case_id = None
         if outcome in (Outcome.HUB_CASE, Outcome.S42_ENQUIRY, Outcome.STRATEGY_DISCUSSION):
             case_id = self._case(pid, decider, decided_at, {"hub", referring_code})
@@ -647,6 +694,57 @@ class CityBuilder:
                 if outcome == Outcome.SINGLE_AGENCY
                 else None,
                 case_id=case_id,
+            )
+        )
+        if outcome in ENQUIRY_OUTCOMES:
+            self._conclusion(rid, decider, decided_at)
+
+    def _conclusion(self, rid: int, recorder: int, decided_at: datetime) -> None:
+        """About 85% of enquiries concluded, with spreads a hub working on sexual
+        exploitation of adults might see: mostly in the community, by people unknown or
+        known to the person; most risks reduced; some enquiries ceased at the person's
+        request."""
+        rng = self.enquiry_rng
+        if rng.random() >= 0.85:
+            return
+        cats = conclusion_categories()
+
+        def pick(section: str, weights: Mapping[str, float]) -> str:
+            known = [(c, w) for c, w in weights.items() if c in cats.codes(section)]
+            return rng.choices([c for c, _ in known], [w for _, w in known])[0]
+
+        types = ["sexual_exploitation"] + [
+            code
+            for code, chance in SYNTH_EXTRA_TYPES.items()
+            if code in cats.codes("types_of_risk") and rng.random() < chance
+        ]
+        assessment = pick("risk_assessments", SYNTH_RISK_ASSESSMENTS)
+        assessed = cats.get("risk_assessments", assessment)
+        asked = pick("desired_outcomes_asked", SYNTH_ASKED)
+        asked_category = cats.get("desired_outcomes_asked", asked)
+        on = min(
+            decided_at.date() + timedelta(days=rng.randint(5, 90)),
+            self.today,
+        )
+        self.add(
+            EnquiryConclusion(
+                referral_id=rid,
+                version=1,
+                concluded_on=on,
+                types_of_risk=types,
+                location_of_risk=pick("locations_of_risk", SYNTH_LOCATIONS),
+                source_of_risk=pick("sources_of_risk", SYNTH_SOURCES),
+                risk_assessment=assessment,
+                risk_outcome=pick("risk_outcomes", SYNTH_RISK_OUTCOMES)
+                if assessed is not None and assessed.risk_outcome
+                else "",
+                outcomes_asked=asked,
+                outcomes_achieved=pick("desired_outcomes_achieved", SYNTH_ACHIEVED)
+                if asked_category is not None and asked_category.achieved
+                else "",
+                categories_version=cats.version,
+                recorded_by_id=recorder,
+                recorded_at=datetime.combine(on, time(16), tzinfo=UTC),
             )
         )
 
@@ -779,6 +877,7 @@ class CityBuilder:
                 Involvement,
                 CaseAgency,
                 TriageDecision,
+                EnquiryConclusion,
                 ChronologyEntry,
             ],
         )

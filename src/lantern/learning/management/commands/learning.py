@@ -2,6 +2,7 @@
 
 lantern learning export --period 2026Q3 --out FILE
 lantern learning import FILE
+lantern learning remove-pack ID
 lantern learning schema
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
 from lantern.core.errors import DomainError
 from lantern.core.system import service_actor
@@ -20,7 +22,10 @@ from lantern.learning import pack as packs
 
 
 class Command(BaseCommand):
-    help = "Learning packs: export ours, import another area's, print the JSON Schema."
+    help = (
+        "Learning packs: export ours, import another area's (or remove one imported), print "
+        "the JSON Schema."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -29,6 +34,8 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, help="The file to write")
         load = sub.add_parser("import", help="Import another area's learning pack")
         load.add_argument("file", help="The pack (JSON)")
+        remove = sub.add_parser("remove-pack", help="Remove another area's imported pack")
+        remove.add_argument("pack", type=int, help="The imported pack's id (as on its page)")
         sub.add_parser("schema", help="Print the published JSON Schema of learning packs")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,6 +64,9 @@ class Command(BaseCommand):
                 )
             )
             return
+        if action == "remove-pack":
+            self._remove(actor, options["pack"])
+            return
         path = Path(options["file"])
         try:
             raw = path.read_bytes()
@@ -72,4 +82,17 @@ class Command(BaseCommand):
             ) from exc
         self.stdout.write(
             self.style.SUCCESS(f"Imported {imported.area_name}'s pack for {imported.period}")
+        )
+
+    def _remove(self, actor: Any, pk: int) -> None:
+        try:
+            pack = queries.imported_pack_to_remove(actor, pk)
+        except Http404 as exc:
+            raise CommandError(f"There is no imported learning pack {pk}") from exc
+        try:
+            services.pack_remove(actor=actor, pack=pack)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(f"Removed {pack.area_name}'s pack for {pack.period} (id {pk})")
         )
