@@ -273,10 +273,12 @@ def _crossed(one: str, other: str) -> tuple[str, Test]:
 # Unsupervised training estimates u (chance agreement) from random pairs, which almost never
 # share a date of birth or a full name; so a pair that shares a family's facts (surname,
 # address, phone, and the date of birth of twins or the full name of a parent and child) has
-# them counted as evidence once in each comparison. Two levels take it back where name and
-# date of birth meet: the first-name comparison's "different" level is split by the date of
-# birth (twins), and the date-of-birth comparison's by the names (parent and child). Their
-# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md), and
+# them counted as evidence once in each comparison. Levels take it back where name and date
+# of birth meet: the first-name comparison's "different" level is split by the date of birth
+# (twins) and by surname, home and a gap of years (brothers, sisters and parents at one home),
+# and the date-of-birth comparison's by the names (parent and child of one name). Their
+# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md and
+# 0011-families-in-the-model.md), and
 # never apply where the NHS numbers agree or are one slip apart: each member of a family has
 # their own. As the last levels before "different", they cost nothing on other pairs.
 
@@ -289,8 +291,17 @@ TWINS_SAME_INITIAL_WEIGHT = -11.0
 #: Match weight of a parent and child's dates of birth: the same first and last name, years
 #: of birth at least GENERATION_YEARS apart, not the same birthday (a mistyped year keeps
 #: the day and month).
-GENERATION_WEIGHT = -25.0
+GENERATION_WEIGHT = -40.0
 GENERATION_YEARS = 12
+#: Match weight of a brother, sister or parent at one home (issue 12): first names different
+#: (no level of the first-name comparison agrees), the same last name, the same postcode or
+#: phone, and born at least HOUSEHOLD_MONTHS apart by month and year of birth (two years by
+#: year where a month is unknown), not on the same birthday and not the day and month
+#: transposed. One person's records differ so only by two errors at once (a first name
+#: past recognition and a date of birth months out); a family's do by nature, and its shared
+#: surname, home and phone would otherwise count as three independent agreements.
+HOUSEHOLD_WEIGHT = -20.0
+HOUSEHOLD_MONTHS = 9
 #: The u probability given to a level of fixed weight (its m follows from the weight): about
 #: the chance that two random records are born the same day.
 FIXED_U = 1e-4
@@ -366,6 +377,39 @@ _GENERATION_SQL = (
 )
 
 
+def _born_apart(a: Record, b: Record) -> bool:
+    """Born at least HOUSEHOLD_MONTHS apart, as no slip of one person's date makes them."""
+    if not _both(a["dob_year"], b["dob_year"]):
+        return False
+    if _eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]):
+        return False  # a year mistyped keeps the birthday
+    if not _both(a["dob_month"], b["dob_month"]):
+        return bool(abs(a["dob_year"] - b["dob_year"]) >= 2)
+    if _eq(a["dob_month"], b["dob_day"]) and _eq(a["dob_day"], b["dob_month"]):
+        return False  # day and month transposed
+    months = (a["dob_year"] * 12 + a["dob_month"]) - (b["dob_year"] * 12 + b["dob_month"])
+    return bool(abs(months) >= HOUSEHOLD_MONTHS)
+
+
+def _household(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["last_name"], b["last_name"])
+        and (_eq(a["pc_unit"], b["pc_unit"]) or _eq(a["phone"], b["phone"]))
+        and _born_apart(a, b)
+    )
+
+
+_HOUSEHOLD_SQL = (
+    "last_name_l = last_name_r AND (pc_unit_l = pc_unit_r OR phone_l = phone_r) "
+    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false) "
+    "AND CASE WHEN dob_month_l IS NULL OR dob_month_r IS NULL "
+    "THEN abs(dob_year_l - dob_year_r) >= 2 "
+    "ELSE NOT coalesce(dob_month_l = dob_day_r AND dob_day_l = dob_month_r, false) "
+    "AND abs((dob_year_l * 12 + dob_month_l) - (dob_year_r * 12 + dob_month_r)) "
+    f">= {HOUSEHOLD_MONTHS} END"
+)
+
+
 # --- the Lantern model ---------------------------------------------------------------------
 
 
@@ -400,6 +444,11 @@ def first_name() -> Comparison:
                 "First name different, same date of birth (twins)",
                 _twins(same_initial=False),
                 TWINS_WEIGHT,
+            ),
+            unless_nhs(
+                "First name different, same surname and home, born years apart (household)",
+                (_HOUSEHOLD_SQL, _household),
+                HOUSEHOLD_WEIGHT,
             ),
             otherwise("First name different"),
         ),
