@@ -202,8 +202,7 @@ def test_each_family_level_takes_a_hand_written_family_pair() -> None:
     the pairs that are one person."""
     rows, together, apart = _planted()
     records = {
-        row["record_id"]: prepared
-        for row, prepared in zip(rows, _prepared_planted(), strict=True)
+        row["record_id"]: prepared for row, prepared in zip(rows, _prepared_planted(), strict=True)
     }
     family = {
         level.label

@@ -788,6 +788,12 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         ("dob", "first_name:1=last_name:1", "last_name:1=first_name:1"),
     ),
     ("Same phone number and first name", ("phone", "first_name")),
+    # docs/decisions/0011-families-in-the-model.md: both names mistyped (or one a nickname)
+    # and the date of birth a slip out, at one address; the postcode keeps it selective.
+    (
+        "Same year of birth, initials and postcode",
+        ("dob_year", "first_name:1", "last_name:1", "pc_unit"),
+    ),
 ]
 
 #: The plain configuration blocks on the plain columns only.
