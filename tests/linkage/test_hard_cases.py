@@ -220,8 +220,8 @@ def test_each_family_level_takes_a_hand_written_family_pair() -> None:
         for label in _levels_chosen(records[a], records[b]) & family
     }
     assert chosen >= {
-        "First name different, same date of birth (twins)",
-        "First name different, same surname and home, born years apart (household)",
+        "First name different, born the same day or a slip apart (twins)",
+        "Born months or years apart, same surname and home (a household)",
         "Born a generation apart, same names (parent and child)",
     }
 

@@ -282,8 +282,9 @@ def _crossed(one: str, other: str) -> tuple[str, Test]:
 # never apply where the NHS numbers agree or are one slip apart: each member of a family has
 # their own. As the last levels before "different", they cost nothing on other pairs.
 
-#: Match weight (log2 Bayes factor) of twins' first names: born the same day, first names
-#: different (no level of the first-name comparison agrees) with different initials.
+#: Match weight (log2 Bayes factor) of twins' first names: born the same day or a slip apart,
+#: first names different (no level of the first-name comparison agrees) with different
+#: initials.
 TWINS_WEIGHT = -25.0
 #: The same with the same initial: as often a nickname mistyped past recognition (Sadny for
 #: Sandra) as two names, so less.
@@ -293,13 +294,14 @@ TWINS_SAME_INITIAL_WEIGHT = -11.0
 #: the day and month).
 GENERATION_WEIGHT = -40.0
 GENERATION_YEARS = 12
-#: Match weight of a brother, sister or parent at one home (issue 12): first names different
-#: (no level of the first-name comparison agrees), the same last name, the same postcode or
-#: phone, and born at least HOUSEHOLD_MONTHS apart by month and year of birth (two years by
-#: year where a month is unknown), not on the same birthday and not the day and month
-#: transposed. One person's records differ so only by two errors at once (a first name
-#: past recognition and a date of birth months out); a family's do by nature, and its shared
-#: surname, home and phone would otherwise count as three independent agreements.
+#: Match weight of the dates of birth of a brother, sister or parent at one home (issue
+#: 12, docs/decisions/0011-families-in-the-model.md), in place of "Date of birth different":
+#: the same last name, the same postcode or phone, and born at least HOUSEHOLD_MONTHS apart
+#: by month and year of birth (two years by year where a month is unknown), not on the same
+#: birthday and not the day and month transposed (no slip of one person's date). A family
+#: shares surname, home and phone, which the independence assumption would count as three
+#: agreements; and a first name may look like a short form of another (Lee, Shirley). Here
+#: a date of birth no slip explains weighs what the home and surname would otherwise outvote.
 HOUSEHOLD_WEIGHT = -20.0
 HOUSEHOLD_MONTHS = 9
 #: The u probability given to a level of fixed weight (its m follows from the weight): about
@@ -344,18 +346,39 @@ def unless_nhs(label: str, condition: tuple[str, Test], weight: float) -> Level:
     )
 
 
+#: Born the same day, or a slip apart (two of year, month and day agree, or the day and
+#: month transposed): twins, one of whose dates was mistyped in one record.
+_SAME_DAY_OR_SLIP_SQL = (
+    "(dob_l = dob_r "
+    "OR CAST(dob_year_l = dob_year_r AS INTEGER) + CAST(dob_month_l = dob_month_r AS INTEGER) "
+    "+ CAST(dob_day_l = dob_day_r AS INTEGER) = 2 "
+    "OR (dob_precision_l = 'day' AND dob_precision_r = 'day' AND dob_year_l = dob_year_r "
+    "AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r))"
+)
+
+
+def _same_day_or_slip(a: Record, b: Record) -> bool:
+    return _eq(a["dob"], b["dob"]) or _two_parts_agree(a, b) or _transposed(a, b)
+
+
 def _twins(*, same_initial: bool) -> tuple[str, Test]:
+    """First names different, one initial or two. With two initials (the stronger sign of
+    two people) the dates may be a slip apart; with one, only the same day counts (a first
+    name mistyped past recognition, with a date mistyped too, would otherwise be taken for
+    a twin)."""
     initials = "=" if same_initial else "<>"
+    dates = "dob_l = dob_r" if same_initial else _SAME_DAY_OR_SLIP_SQL
+    born = (lambda a, b: _eq(a["dob"], b["dob"])) if same_initial else _same_day_or_slip
 
     def test(a: Record, b: Record) -> bool:
         return (
-            _eq(a["dob"], b["dob"])
+            born(a, b)
             and _both(a["first_name"], b["first_name"])
             and (a["first_name"][:1] == b["first_name"][:1]) == same_initial
         )
 
     return (
-        f"dob_l = dob_r AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
+        f"{dates} AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
         test,
     )
 
@@ -441,14 +464,9 @@ def first_name() -> Comparison:
                 TWINS_SAME_INITIAL_WEIGHT,
             ),
             unless_nhs(
-                "First name different, same date of birth (twins)",
+                "First name different, born the same day or a slip apart (twins)",
                 _twins(same_initial=False),
                 TWINS_WEIGHT,
-            ),
-            unless_nhs(
-                "First name different, same surname and home, born years apart (household)",
-                (_HOUSEHOLD_SQL, _household),
-                HOUSEHOLD_WEIGHT,
             ),
             otherwise("First name different"),
         ),
@@ -587,6 +605,11 @@ def date_of_birth() -> Comparison:
                 "Born a generation apart, same names (parent and child)",
                 (_GENERATION_SQL, _generation_apart),
                 GENERATION_WEIGHT,
+            ),
+            unless_nhs(
+                "Born months or years apart, same surname and home (a household)",
+                (_HOUSEHOLD_SQL, _household),
+                HOUSEHOLD_WEIGHT,
             ),
             otherwise("Date of birth different"),
         ),
