@@ -165,7 +165,8 @@ class World:
         return weight
 
     def ceiling_settings(self) -> dict[str, Any]:
-        """m counted from every true match among the blocked pairs (half a count each)."""
+        """m counted from every true match among the blocked pairs (half a count each);
+        the levels of fixed weight (the family levels) keep their m, as the model does."""
         import copy
 
         from lantern.linkage.learning import _levels
@@ -175,9 +176,19 @@ class World:
         for comparison in settings["comparisons"]:
             levels = _levels(comparison)
             gamma = matches[f"gamma_{comparison['output_column_name']}"].to_numpy()
-            counts = [float((gamma == len(levels) - 1 - i).sum()) + 0.5 for i in range(len(levels))]
-            for level, count in zip(levels, counts, strict=True):
-                level["m_probability"] = count / sum(counts)
+            fixed = [bool(level.get("fix_m_probability")) for level in levels]
+            share = 1.0 - sum(
+                float(level["m_probability"])
+                for level, is_fixed in zip(levels, fixed, strict=True)
+                if is_fixed
+            )
+            counts = [
+                0.0 if f else float((gamma == len(levels) - 1 - i).sum()) + 0.5
+                for i, f in enumerate(fixed)
+            ]
+            for level, count, f in zip(levels, counts, fixed, strict=True):
+                if not f:
+                    level["m_probability"] = share * count / sum(counts)
         return settings
 
 

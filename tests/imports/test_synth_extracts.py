@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,11 @@ from lantern.imports.models import SourceRecord
 from lantern.imports.rows import phone_e164
 from lantern.synth.extracts import (
     AGENCY_CODES,
+    AS_OF,
     BAD_VALUES,
     DRAMA_RANGES,
+    SynthPerson,
+    _People,
     write_extracts,
     write_standard_extract,
 )
@@ -168,3 +172,34 @@ def test_the_command_writes_extracts(tmp_path: Path) -> None:
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["police.csv", "school.csv", "truth.csv"]
     assert "Synthetic extracts: 200 people" in out.getvalue()
+
+
+def test_families_live_together_as_real_households_do() -> None:
+    """Issue 12: the tuning generator makes the hard negatives the model must keep apart
+    (brothers and sisters, a parent and child, some of one name, twins), at about the
+    declared shares, so that the model meets them where it is tuned."""
+    people = _People(random.Random(2018), AS_OF)
+    made = [people.make() for _ in range(6000)]
+    homes: dict[tuple[str, str], list[SynthPerson]] = defaultdict(list)
+    for person in made:
+        homes[person.addresses[0]].append(person)
+    kinds: Counter[str] = Counter()
+    shared_phone = 0
+    for members in homes.values():
+        for i, one in enumerate(members):
+            for other in members[i + 1 :]:
+                assert one.nhs != other.nhs  # each member of a family has their own
+                years = abs((one.dob - other.dob).days) / 365.25
+                same_name = one.given == other.given
+                kind = "twins" if years == 0 else "siblings" if years < 9 else "generation"
+                kinds[kind + (" of one name" if same_name else "")] += 1
+                shared_phone += bool(set(one.phones) & set(other.phones))
+    in_family = sum(len(m) for m in homes.values() if len(m) > 1) / len(made)
+    assert 0.15 < in_family < 0.3
+    assert kinds["twins of one name"] == 0
+    assert kinds["siblings of one name"] == 0
+    assert kinds["twins"] > 30
+    assert kinds["siblings"] > 300
+    assert kinds["generation"] > 150
+    assert kinds["generation of one name"] > 10  # a parent and child of one name at one home
+    assert shared_phone > 100

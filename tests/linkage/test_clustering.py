@@ -124,6 +124,29 @@ def test_two_valid_nhs_numbers_keep_a_chain_apart_at_its_weakest_link() -> None:
     assert np.isnan(frame["match_probability_to_cluster"].tolist()[2])
 
 
+def test_a_pair_scored_as_two_people_is_not_joined_through_a_third_record() -> None:
+    # 1 (a mother) - 2 (a record of her daughter with no date of birth) - 3 (the daughter):
+    # the model scored 1 and 3 two people beyond doubt, so the weaker link (2-3) is refused
+    # and 2 stays with the record it matched best (0011).
+    pairs = pd.DataFrame(
+        [(1, 2, 0.99), (2, 3, 0.97)], columns=["unique_id_l", "unique_id_r", "match_probability"]
+    )
+    empty = pd.Series([], dtype=object, index=pd.Index([], dtype="int64"))
+    apart = pd.DataFrame([(1, 3)], columns=["unique_id_l", "unique_id_r"])
+    ids = np.array([1, 2, 3])
+    frame = cluster_pairs(ids, pairs, threshold=THRESHOLD, nhs=empty, cannot=apart)
+    assert frame["cluster_id"].tolist() == [1, 1, 3]
+    # Without it (the plain configuration) the chain is one cluster.
+    plain = cluster_pairs(ids, pairs, threshold=THRESHOLD, nhs=empty)
+    assert plain["cluster_id"].tolist() == [1, 1, 1]
+    # A pair scored apart in different clusters anyway changes nothing.
+    elsewhere = pd.DataFrame([(1, 4)], columns=["unique_id_l", "unique_id_r"])
+    same = cluster_pairs(
+        np.array([1, 2, 3, 4]), pairs, threshold=THRESHOLD, nhs=empty, cannot=elsewhere
+    )
+    assert same["cluster_id"].tolist() == [1, 1, 1, 4]
+
+
 def test_no_pairs_leaves_everyone_alone() -> None:
     pairs = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
     empty = pd.Series([], dtype=object, index=pd.Index([], dtype="int64"))

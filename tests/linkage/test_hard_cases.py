@@ -51,6 +51,38 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
         person(record_id="PC-2", source="school-mis", first_name="Dorian",
                last_name="Pellowe", date_of_birth="21/09/2006", sex="M",
                address="9 Quarry Row, Northwick", postcode="NK6 3LS", phone="07700 900422"),
+        # A brother and sister at one home with one phone (issue 12, 0011): surname, home and
+        # phone agree, first names and years of birth do not.
+        person(record_id="SB-1", source="school-mis", first_name="Tamsin",
+               last_name="Quennell", date_of_birth="02/03/2011", sex="F",
+               address="14 Ferry Lane, Northwick", postcode="NK7 1RW", phone="07700 900877"),
+        person(record_id="SB-2", source="childrens-lcs", first_name="Jory",
+               last_name="Quennell", date_of_birth="19/10/2008", sex="M",
+               address="14 Ferry Lane, Northwick", postcode="NK7 1RW", phone="07700 900877"),
+        # Their mother, at the same home with the same phone.
+        person(record_id="SB-3", source="adults-las", first_name="Morwenna",
+               last_name="Quennell", date_of_birth="25/05/1983", sex="F",
+               address="14 Ferry Lane, Northwick", postcode="NK7 1RW", phone="07700 900877"),
+        # A mother and daughter of one name (and one middle name) at one home.
+        person(record_id="MD-1", source="health-pas", first_name="Lowenna",
+               middle_names="Jane", last_name="Trevaskis", date_of_birth="08/12/1986", sex="F",
+               address="2 Kiln Yard, Northwick", postcode="NK12 4GT", phone="07700 900988"),
+        person(record_id="MD-2", source="school-mis", first_name="Lowenna",
+               middle_names="Jane", last_name="Trevaskis", date_of_birth="17/04/2012", sex="F",
+               address="2 Kiln Yard, Northwick", postcode="NK12 4GT", phone="07700 900988"),
+        # Two people of a common name born in the same year, nothing else in common.
+        person(record_id="CN-2", source="police-niche", first_name="Olivia",
+               last_name="Smith", date_of_birth="04/03/2009", sex="F", postcode="NK2 8AA"),
+        person(record_id="CN-3", source="health-pas", first_name="Olivia",
+               last_name="Smith", date_of_birth="21/07/2009", sex="F", postcode="NK16 2BB"),
+        # One person at home: a nickname, and the day and month transposed in one record
+        # (a household's surname and home do not count against one person's own records).
+        person(record_id="HM-1", source="school-mis", first_name="Rebecca",
+               last_name="Quennell", date_of_birth="06/09/2010", sex="F",
+               address="14 Ferry Lane, Northwick", postcode="NK7 1RW", phone="07700 900877"),
+        person(record_id="HM-2", source="police-niche", first_name="Becky",
+               last_name="Quennell", date_of_birth="09/06/2010", sex="F",
+               address="14 Ferry Lane, Northwick", postcode="NK7 1RW", phone="07700 900877"),
         # A common name with no date of birth and nothing else shared with anyone.
         person(record_id="CN-1", source="voluntary-crm", first_name="Jack",
                last_name="Smith", postcode="NK20 9ZZ"),
@@ -99,8 +131,20 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
         {"MT-1", "MT-2"},
         {"SW-1", "SW-2"},
         {"ND-1", "ND-2"},
+        {"HM-1", "HM-2"},
     ]
-    apart = [{"TW-1", "TW-2"}, {"TW-3", "TW-2"}, {"PC-1", "PC-2"}]
+    apart = [
+        {"TW-1", "TW-2"},
+        {"TW-3", "TW-2"},
+        {"PC-1", "PC-2"},
+        {"SB-1", "SB-2"},
+        {"SB-1", "SB-3"},
+        {"SB-2", "SB-3"},
+        {"MD-1", "MD-2"},
+        {"CN-2", "CN-3"},
+        {"HM-1", "SB-1"},
+        {"HM-1", "SB-3"},
+    ]
     return rows, together, apart
 
 
@@ -145,6 +189,43 @@ def test_a_common_name_alone_does_not_join_anyone(clustered: dict[str, frozenset
     assert clustered["CN-1"] == {"CN-1"}
 
 
+def _levels_chosen(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
+    """The labels of the level each comparison chooses for a pair (the first that holds)."""
+    return {
+        next(level.label for level in comparison.levels if level.test(a, b))
+        for comparison in spec.lantern_model()
+    }
+
+
+def test_each_family_level_takes_a_hand_written_family_pair() -> None:
+    """The levels of fixed weight are chosen for the planted families' pairs, never for
+    the pairs that are one person."""
+    rows, together, apart = _planted()
+    records = {
+        row["record_id"]: prepared for row, prepared in zip(rows, _prepared_planted(), strict=True)
+    }
+    family = {
+        level.label
+        for comparison in spec.lantern_model()
+        for level in comparison.levels
+        if level.fixed_weight is not None
+    }
+    for group in together:
+        for a, b in itertools.permutations(sorted(group), 2):
+            assert not _levels_chosen(records[a], records[b]) & family, (a, b)
+    chosen = {
+        label
+        for group in apart
+        for a, b in itertools.permutations(sorted(group), 2)
+        for label in _levels_chosen(records[a], records[b]) & family
+    }
+    assert chosen >= {
+        "First name different, born the same day or a slip apart (twins)",
+        "Born months or years apart, same surname and home (a household)",
+        "Born a generation apart, same names (parent and child)",
+    }
+
+
 def _prepared_planted() -> list[dict[str, Any]]:
     rows, _, _ = _planted()
     frame = pd.DataFrame(rows)
@@ -178,7 +259,8 @@ def test_the_family_levels_choose_the_same_pairs_in_sql_and_in_python() -> None:
         for level in comparison.levels
         if level.fixed_weight is not None
     ]
-    assert len(family_levels) >= 3  # twins (two levels) and a parent and child
+    # twins (two levels), a household, and a parent and child of one name
+    assert len(family_levels) >= 4
     for level in family_levels:
         sql = level.creator().get_comparison_level("duckdb").sql_condition
         query = f"SELECT i FROM pairs WHERE {sql}"  # noqa: S608 - the model's own SQL

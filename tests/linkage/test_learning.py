@@ -120,6 +120,31 @@ def test_labels_move_m_the_right_way(trained_settings: dict[str, Any]) -> None:
     )
 
 
+def test_labels_leave_the_family_levels_as_designed(trained_settings: dict[str, Any]) -> None:
+    """The family levels' weights are fixed by design (0007, 0011): labels re-estimate the
+    trained levels in the share the fixed ones leave, even labels that fall in a family
+    level (here: 60 matches labelled at the twins' level, which the model says are not)."""
+    expected = learning.expected_matches(trained_settings, 5000)
+    levels = _levels(trained_settings, "first_name")
+    twins = next(i for i, lv in enumerate(levels) if lv.get("fix_m_probability"))
+    labels = [
+        learning.Labelled(gammas=_gammas(trained_settings, first_name=twins), is_match=True)
+        for _ in range(60)
+    ]
+    result = learning.reestimate_m(trained_settings, labels, expected=expected)
+    for comparison, before in zip(
+        result.settings["comparisons"], trained_settings["comparisons"], strict=True
+    ):
+        pairs = list(zip(comparison["comparison_levels"], before["comparison_levels"], strict=True))
+        for level, was in pairs:
+            if was.get("fix_m_probability"):
+                assert level["m_probability"] == was["m_probability"]
+        non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        assert sum(lv["m_probability"] for lv in non_null) == pytest.approx(1.0)
+    # The trained levels did move (the labels are not ignored).
+    assert result.settings != trained_settings
+
+
 def test_active_selection_prefers_pairs_near_the_boundary() -> None:
     common: learning.Pattern = (("a", 1),)
     candidates = [

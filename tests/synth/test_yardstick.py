@@ -173,12 +173,17 @@ def test_postcodes_normalise_and_are_not_real_areas(yardstick: YardstickReport) 
     assert seen > 7_000
 
 
+DRAMA = re.compile(
+    r"\+447700900\d{3}|\+44(?:113|114|115|116|117|118|121|131|141|151|161)4960\d{3}"
+    r"|\+441914980\d{3}|\+442079460\d{3}|\+441632960\d{3}|\+442896496\d{3}"
+    r"|\+442920180\d{3}|\+443069990\d{3}"
+)
+#: The 04 range, not allocated: where numbers come from once the drama ranges run out.
+SPARE = re.compile(r"\+444\d{9}")
+
+
 def test_phones_are_ofcom_drama_numbers_in_the_three_formats(yardstick: YardstickReport) -> None:
-    drama = re.compile(
-        r"\+447700900\d{3}|\+44(?:113|114|115|116|117|118|121|131|141|151|161)4960\d{3}"
-        r"|\+441914980\d{3}|\+442079460\d{3}|\+441632960\d{3}|\+442896496\d{3}"
-        r"|\+442920180\d{3}|\+443069990\d{3}"
-    )
+    drama = DRAMA
     shapes: Counter[str] = Counter()
     for row in _rows(yardstick):
         phone = row["phone"]
@@ -190,6 +195,19 @@ def test_phones_are_ofcom_drama_numbers_in_the_three_formats(yardstick: Yardstic
     assert format_phone("07700900123", 0) == "07700 900123"
     assert format_phone("07700900123", 1) == "+44 7700 900123"
     assert format_phone("01914960000", 0) == "(0191) 496 0000"
+    assert format_phone("04123456789", 0) == "04123 456789"
+
+
+def test_no_number_is_dealt_twice_once_the_drama_ranges_run_out() -> None:
+    """Unrelated people never share a phone: after the 18,000 drama numbers, the 04 range."""
+    phones = population.Phones(random.Random(3))
+    dealt = [phones.new() for _ in range(25_000)]
+    assert len(set(dealt)) == len(dealt)
+    assert phones.beyond_drama == 25_000 - 18_000
+    for number in dealt[:18_000]:
+        assert DRAMA.fullmatch(normalisers.normalise_phone(number)), number
+    for number in dealt[18_000:]:
+        assert SPARE.fullmatch(normalisers.normalise_phone(number)), number
 
 
 def test_declared_errors_appear_at_their_declared_rates(yardstick: YardstickReport) -> None:

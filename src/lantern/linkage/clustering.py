@@ -7,7 +7,10 @@ put together what cannot be one person:
   be a typo and constrains nothing). This separates twins and namesakes whose records
   otherwise agree on everything the model sees: each twin's health record carries their
   own number;
-- two records a reviewer said are different people (a "not a match" label);
+- two records a reviewer said are different people (a "not a match" label), or, in a batch
+  dedupe, two records the model itself scored as two people beyond doubt (match weight at
+  most ``engine.APART_WEIGHT``): a parent and child, each matching a third record with no
+  date of birth, are not joined through it (docs/decisions/0011-families-in-the-model.md);
 - anything else the caller forbids (``allow``): the services refuse to join people whose
   merge was undone, and people who both already have casework.
 
@@ -120,13 +123,17 @@ def cluster_pairs(
     *,
     threshold: float,
     nhs: pd.Series,
+    cannot: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``unique_id, cluster_id, match_probability_to_cluster, cluster_weakest_link`` for
     every id.
 
     ``pairs`` has ``unique_id_l, unique_id_r, match_probability``; those at or above
     ``threshold`` are joined strongest first under the constraints above. ``nhs`` is each
-    record's valid NHS number (indexed by record id; records without one left out). A
+    record's valid NHS number (indexed by record id; records without one left out).
+    ``cannot`` (``unique_id_l, unique_id_r``) are pairs the model scored as two people
+    beyond doubt: no chain of other pairs joins them (a parent and child, or two brothers,
+    each matching a third record with no date of birth). A
     cluster is named by its smallest id. A record's probability to its cluster is its
     strongest pair inside the cluster (empty for a record alone).
 
@@ -166,6 +173,16 @@ def cluster_pairs(
     nhs_at = _positions(vertices, nhs.index.to_numpy(dtype=np.int64))
     nhs_number = nhs.to_numpy()
     conflicted = _conflicted_components(component[nhs_at], nhs_number)
+    apart: list[tuple[int, int]] = []
+    if cannot is not None and len(cannot):
+        cl = _positions(vertices, cannot["unique_id_l"].to_numpy(dtype=np.int64))
+        cr = _positions(vertices, cannot["unique_id_r"].to_numpy(dtype=np.int64))
+        together = component[cl] == component[cr]
+        if together.any():
+            conflicted = np.union1d(conflicted, np.unique(component[cl[together]]))
+            apart = list(
+                zip(vertices[cl[together]].tolist(), vertices[cr[together]].tolist(), strict=True)
+            )
     if conflicted.size:
         chosen = np.isin(component[lv], conflicted)
         edges = pd.DataFrame(
@@ -175,7 +192,7 @@ def cluster_pairs(
         numbers = dict(
             zip(vertices[nhs_at[inside_nhs]].tolist(), nhs_number[inside_nhs].tolist(), strict=True)
         )
-        fixed = _constrained_labels(edges, numbers)
+        fixed = _constrained_labels(edges, numbers, apart)
         inside = np.flatnonzero(np.isin(component, conflicted))
         label[inside] = [fixed.get(int(v), int(v)) for v in vertices[inside].tolist()]
 
@@ -300,10 +317,13 @@ def _conflicted_components(component: np.ndarray, number: np.ndarray) -> np.ndar
     return np.asarray(twice[np.concatenate([[True], twice[1:] != twice[:-1]])], dtype=np.int64)
 
 
-def _constrained_labels(edges: pd.DataFrame, nhs: Mapping[int, str]) -> dict[int, int]:
-    """The strongest-first union-find under the NHS constraint, on the given edges."""
+def _constrained_labels(
+    edges: pd.DataFrame, nhs: Mapping[int, str], cannot: Iterable[tuple[int, int]] = ()
+) -> dict[int, int]:
+    """The strongest-first union-find under the NHS constraint and the pairs that cannot be
+    one person, on the given edges."""
     ordered = edges.sort_values(["p", "unique_id_l", "unique_id_r"], ascending=[False, True, True])
-    components = Components(nhs=nhs)
+    components = Components(nhs=nhs, cannot=cannot)
     for a, b, p in zip(
         ordered["unique_id_l"].tolist(),
         ordered["unique_id_r"].tolist(),

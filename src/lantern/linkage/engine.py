@@ -586,6 +586,11 @@ def valid_nhs(features: pa.Table) -> pd.Series:
     )
 
 
+#: A scored pair at or below this match weight is two people beyond doubt: clustering joins
+#: no chain through a third record that would put them together (0011).
+APART_WEIGHT = -10.0
+
+
 def dedupe(
     api: Any,
     features: pa.Table,
@@ -614,6 +619,17 @@ def dedupe(
         "unique_id_l, unique_id_r, match_probability",
         where=f"match_probability >= {float(threshold)}",
     )
+    # The plain configuration clusters as plain Splink does: connected components.
+    apart = (
+        _select(
+            linker,
+            scored.physical_name,
+            "unique_id_l, unique_id_r",
+            where=f"match_weight <= {float(APART_WEIGHT)}",
+        )
+        if model.kind == "lantern"
+        else None
+    )
     timings["predict"] = round(time.perf_counter() - started, 2)
     true_map: dict[int, int] | None = None
     blocking: BlockingRecall | None = None
@@ -631,6 +647,7 @@ def dedupe(
         pairs,
         threshold=threshold,
         nhs=valid_nhs(features),
+        cannot=apart,
     )
     timings["cluster"] = round(time.perf_counter() - cluster_started, 2)
     return DedupeResult(

@@ -197,13 +197,25 @@ def reestimate_m(
         if not any(moves):
             continue
         before = [float(level["m_probability"]) for level in levels]
-        counts = [max(0.0, expected * m + math.fsum(d)) for m, d in zip(before, moves, strict=True)]
+        # Levels of fixed weight (spec's family levels) keep their m as designed: labels
+        # re-estimate the trained levels only, in the share the fixed ones leave.
+        fixed = [bool(level.get("fix_m_probability")) for level in levels]
+        share = 1.0 - math.fsum(m for m, f in zip(before, fixed, strict=True) if f)
+        counts = [
+            0.0 if f else max(0.0, expected * m + math.fsum(d))
+            for m, d, f in zip(before, moves, fixed, strict=True)
+        ]
         total = math.fsum(counts)
         if total <= 0:
             continue
-        after = [max(c / total, min(m, M_FLOOR)) for c, m in zip(counts, before, strict=True)]
-        norm = math.fsum(after)
-        for level, old, new in zip(levels, before, after, strict=True):
+        after = [
+            0.0 if f else max(c / total, min(m, M_FLOOR))
+            for c, m, f in zip(counts, before, fixed, strict=True)
+        ]
+        norm = math.fsum(after) / share
+        for level, old, new, f in zip(levels, before, after, fixed, strict=True):
+            if f:
+                continue
             level["m_probability"] = new / norm
             if level["m_probability"] != old:
                 changes.append(

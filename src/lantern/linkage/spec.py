@@ -273,15 +273,18 @@ def _crossed(one: str, other: str) -> tuple[str, Test]:
 # Unsupervised training estimates u (chance agreement) from random pairs, which almost never
 # share a date of birth or a full name; so a pair that shares a family's facts (surname,
 # address, phone, and the date of birth of twins or the full name of a parent and child) has
-# them counted as evidence once in each comparison. Two levels take it back where name and
-# date of birth meet: the first-name comparison's "different" level is split by the date of
-# birth (twins), and the date-of-birth comparison's by the names (parent and child). Their
-# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md), and
+# them counted as evidence once in each comparison. Levels take it back where name and date
+# of birth meet: the first-name comparison's "different" level is split by the date of birth
+# (twins) and by surname, home and a gap of years (brothers, sisters and parents at one home),
+# and the date-of-birth comparison's by the names (parent and child of one name). Their
+# weights are fixed by design, not trained (docs/decisions/0007-blocking-recall.md and
+# 0011-families-in-the-model.md), and
 # never apply where the NHS numbers agree or are one slip apart: each member of a family has
 # their own. As the last levels before "different", they cost nothing on other pairs.
 
-#: Match weight (log2 Bayes factor) of twins' first names: born the same day, first names
-#: different (no level of the first-name comparison agrees) with different initials.
+#: Match weight (log2 Bayes factor) of twins' first names: born the same day or a slip apart,
+#: first names different (no level of the first-name comparison agrees) with different
+#: initials.
 TWINS_WEIGHT = -25.0
 #: The same with the same initial: as often a nickname mistyped past recognition (Sadny for
 #: Sandra) as two names, so less.
@@ -289,8 +292,18 @@ TWINS_SAME_INITIAL_WEIGHT = -11.0
 #: Match weight of a parent and child's dates of birth: the same first and last name, years
 #: of birth at least GENERATION_YEARS apart, not the same birthday (a mistyped year keeps
 #: the day and month).
-GENERATION_WEIGHT = -25.0
+GENERATION_WEIGHT = -40.0
 GENERATION_YEARS = 12
+#: Match weight of the dates of birth of a brother, sister or parent at one home (issue
+#: 12, docs/decisions/0011-families-in-the-model.md), in place of "Date of birth different":
+#: the same last name, the same postcode or phone, and born at least HOUSEHOLD_MONTHS apart
+#: by month and year of birth (two years by year where a month is unknown), not on the same
+#: birthday and not the day and month transposed (no slip of one person's date). A family
+#: shares surname, home and phone, which the independence assumption would count as three
+#: agreements; and a first name may look like a short form of another (Lee, Shirley). Here
+#: a date of birth no slip explains weighs what the home and surname would otherwise outvote.
+HOUSEHOLD_WEIGHT = -20.0
+HOUSEHOLD_MONTHS = 9
 #: The u probability given to a level of fixed weight (its m follows from the weight): about
 #: the chance that two random records are born the same day.
 FIXED_U = 1e-4
@@ -333,18 +346,39 @@ def unless_nhs(label: str, condition: tuple[str, Test], weight: float) -> Level:
     )
 
 
+#: Born the same day, or a slip apart (two of year, month and day agree, or the day and
+#: month transposed): twins, one of whose dates was mistyped in one record.
+_SAME_DAY_OR_SLIP_SQL = (
+    "(dob_l = dob_r "
+    "OR CAST(dob_year_l = dob_year_r AS INTEGER) + CAST(dob_month_l = dob_month_r AS INTEGER) "
+    "+ CAST(dob_day_l = dob_day_r AS INTEGER) = 2 "
+    "OR (dob_precision_l = 'day' AND dob_precision_r = 'day' AND dob_year_l = dob_year_r "
+    "AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r))"
+)
+
+
+def _same_day_or_slip(a: Record, b: Record) -> bool:
+    return _eq(a["dob"], b["dob"]) or _two_parts_agree(a, b) or _transposed(a, b)
+
+
 def _twins(*, same_initial: bool) -> tuple[str, Test]:
+    """First names different, one initial or two. With two initials (the stronger sign of
+    two people) the dates may be a slip apart; with one, only the same day counts (a first
+    name mistyped past recognition, with a date mistyped too, would otherwise be taken for
+    a twin)."""
     initials = "=" if same_initial else "<>"
+    dates = "dob_l = dob_r" if same_initial else _SAME_DAY_OR_SLIP_SQL
+    born = (lambda a, b: _eq(a["dob"], b["dob"])) if same_initial else _same_day_or_slip
 
     def test(a: Record, b: Record) -> bool:
         return (
-            _eq(a["dob"], b["dob"])
+            born(a, b)
             and _both(a["first_name"], b["first_name"])
             and (a["first_name"][:1] == b["first_name"][:1]) == same_initial
         )
 
     return (
-        f"dob_l = dob_r AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
+        f"{dates} AND substr(first_name_l, 1, 1) {initials} substr(first_name_r, 1, 1)",
         test,
     )
 
@@ -363,6 +397,39 @@ _GENERATION_SQL = (
     "first_name_l = first_name_r AND last_name_l = last_name_r "
     f"AND abs(dob_year_l - dob_year_r) >= {GENERATION_YEARS} "
     "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false)"
+)
+
+
+def _born_apart(a: Record, b: Record) -> bool:
+    """Born at least HOUSEHOLD_MONTHS apart, as no slip of one person's date makes them."""
+    if not _both(a["dob_year"], b["dob_year"]):
+        return False
+    if _eq(a["dob_month"], b["dob_month"]) and _eq(a["dob_day"], b["dob_day"]):
+        return False  # a year mistyped keeps the birthday
+    if not _both(a["dob_month"], b["dob_month"]):
+        return bool(abs(a["dob_year"] - b["dob_year"]) >= 2)
+    if _eq(a["dob_month"], b["dob_day"]) and _eq(a["dob_day"], b["dob_month"]):
+        return False  # day and month transposed
+    months = (a["dob_year"] * 12 + a["dob_month"]) - (b["dob_year"] * 12 + b["dob_month"])
+    return bool(abs(months) >= HOUSEHOLD_MONTHS)
+
+
+def _household(a: Record, b: Record) -> bool:
+    return (
+        _eq(a["last_name"], b["last_name"])
+        and (_eq(a["pc_unit"], b["pc_unit"]) or _eq(a["phone"], b["phone"]))
+        and _born_apart(a, b)
+    )
+
+
+_HOUSEHOLD_SQL = (
+    "last_name_l = last_name_r AND (pc_unit_l = pc_unit_r OR phone_l = phone_r) "
+    "AND NOT coalesce(dob_month_l = dob_month_r AND dob_day_l = dob_day_r, false) "
+    "AND CASE WHEN dob_month_l IS NULL OR dob_month_r IS NULL "
+    "THEN abs(dob_year_l - dob_year_r) >= 2 "
+    "ELSE NOT coalesce(dob_month_l = dob_day_r AND dob_day_l = dob_month_r, false) "
+    "AND abs((dob_year_l * 12 + dob_month_l) - (dob_year_r * 12 + dob_month_r)) "
+    f">= {HOUSEHOLD_MONTHS} END"
 )
 
 
@@ -397,7 +464,7 @@ def first_name() -> Comparison:
                 TWINS_SAME_INITIAL_WEIGHT,
             ),
             unless_nhs(
-                "First name different, same date of birth (twins)",
+                "First name different, born the same day or a slip apart (twins)",
                 _twins(same_initial=False),
                 TWINS_WEIGHT,
             ),
@@ -538,6 +605,11 @@ def date_of_birth() -> Comparison:
                 "Born a generation apart, same names (parent and child)",
                 (_GENERATION_SQL, _generation_apart),
                 GENERATION_WEIGHT,
+            ),
+            unless_nhs(
+                "Born months or years apart, same surname and home (a household)",
+                (_HOUSEHOLD_SQL, _household),
+                HOUSEHOLD_WEIGHT,
             ),
             otherwise("Date of birth different"),
         ),
@@ -739,6 +811,12 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         ("dob", "first_name:1=last_name:1", "last_name:1=first_name:1"),
     ),
     ("Same phone number and first name", ("phone", "first_name")),
+    # docs/decisions/0011-families-in-the-model.md: both names mistyped (or one a nickname)
+    # and the date of birth a slip out, at one address; the postcode keeps it selective.
+    (
+        "Same year of birth, initials and postcode",
+        ("dob_year", "first_name:1", "last_name:1", "pc_unit"),
+    ),
 ]
 
 #: The plain configuration blocks on the plain columns only.

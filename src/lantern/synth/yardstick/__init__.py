@@ -33,7 +33,7 @@ a number):
 - Damerau 1964; Christen and Pudjijono 2009 (Febrl, GeCo): the single-edit typing slips and
   their mix; the corruption scheme (independent per record and field).
 - The NHS Data Dictionary (NHS number modulus 11; sex codes 1, 2, 9, 0); Ofcom's numbers for
-  drama; GUMCAD practice that sexual-health clinics need no NHS number and accept any name.
+  drama (then the unallocated 04 range); GUMCAD practice that sexual-health clinics need no NHS number and accept any name.
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ class YardstickReport:
     hard_negatives: dict[str, int]
     #: Records whose NHS number was written with an error the check digit catches.
     nhs_invalid: int = 0
-    #: People whose telephone number was dealt again once Ofcom's drama numbers ran out.
-    phones_reused: int = 0
+    #: Telephone numbers dealt from the unallocated 04 range once Ofcom's drama numbers ran
+    #: out (no number is ever dealt to two households).
+    phones_beyond_drama: int = 0
     population: dict[str, int] = field(default_factory=dict)
 
 
@@ -228,7 +229,7 @@ def _report(
         error_expected={k: round(v, 3) for k, v in sorted(tally.expected.items())},
         hard_negatives=hard,
         nhs_invalid=tally.made["nhs_transposition"] + tally.made["nhs_wrong_digit"],
-        phones_reused=population.phones.reused,
+        phones_beyond_drama=population.phones.beyond_drama,
         population={
             "surname_changes": population.surname_changes,
             "looked_after_placements": population.looked_after_moves,

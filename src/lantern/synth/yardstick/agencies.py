@@ -489,7 +489,7 @@ def format_phone(national: str, style: int) -> str:
     """A UK number in one of three ways: 07700 900123 / (0191) 498 0123, +44 ..., or compact."""
     if style == 2:
         return national
-    if national.startswith("07"):
+    if national.startswith(("07", "04")):
         head, tail = national[1:5], national[5:]
     elif national.startswith("02"):
         head, tail = national[1:3], f"{national[3:7]} {national[7:]}"

@@ -4,7 +4,8 @@ their history (addresses, telephone numbers, e-mail addresses, a change of surna
 The town is Wyvernham with its neighbour Carrowby. Their postcode areas, ZM and YQ, pass the
 UK postcode rules but are not postcode areas in the United Kingdom. NHS numbers are in the 999
 range, which the NHS never issues to patients; telephone numbers are in Ofcom's ranges for
-drama. Nothing here is anyone's record.
+drama and, once those run out, in the 04 range, which is not allocated. Nothing here is
+anyone's record.
 """
 
 from __future__ import annotations
@@ -137,16 +138,26 @@ _DRAMA_RANGES = (
 )
 
 
+#: Where numbers come from once the drama ranges run out: the 04 range, which Ofcom has not
+#: allocated to any service (national numbers 04 and nine digits).
+SPARE_PREFIX = "04"
+
+
 class Phones:
-    """Numbers from Ofcom's drama ranges, dealt without replacement until the pool (18,000
-    numbers) runs out, then dealt again: beyond that unrelated people share numbers."""
+    """Numbers from Ofcom's drama ranges, dealt without replacement; once those 18,000 run
+    out, numbers from the unallocated 04 range, also never dealt twice.
+
+    No number is dealt to two people who are not of one household: a shared number is a
+    family's or a household's, as it is in real records (an earlier version dealt the drama
+    numbers again, which made unrelated people share phones: false evidence in the report
+    set, not a realistic hard negative).
+    """
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.pool: list[str] = []
-        self.mobiles: list[str] = []
-        self.reused = 0
-        self._dealt = 0
+        self._refilled = False
+        self.spare: set[str] = set()
 
     def _refill(self) -> None:
         numbers = [
@@ -156,14 +167,23 @@ class Phones:
         ]
         self.rng.shuffle(numbers)
         self.pool = numbers
+        self._refilled = True
+
+    @property
+    def beyond_drama(self) -> int:
+        """Numbers dealt from the 04 range once the drama ranges ran out."""
+        return len(self.spare)
 
     def new(self) -> str:
-        if not self.pool:
+        if not self._refilled:
             self._refill()
-        if self._dealt >= 18_000:
-            self.reused += 1
-        self._dealt += 1
-        return self.pool.pop()
+        if self.pool:
+            return self.pool.pop()
+        while True:
+            number = f"{SPARE_PREFIX}{self.rng.randrange(10**9):09d}"
+            if number not in self.spare:
+                self.spare.add(number)
+                return number
 
 
 @dataclass(slots=True, eq=False)

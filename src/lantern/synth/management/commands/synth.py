@@ -137,8 +137,8 @@ class Command(BaseCommand):
         for kind, count in report.population.items():
             self.stdout.write(f"  {kind:36} {count:>7,}")
         self.stdout.write(
-            f"Telephone numbers dealt again once Ofcom's drama ranges ran out: "
-            f"{report.phones_reused:,}"
+            f"Telephone numbers from the 04 range once Ofcom's drama ranges ran out: "
+            f"{report.phones_beyond_drama:,}"
         )
         self.stdout.write(
             self.style.SUCCESS(
