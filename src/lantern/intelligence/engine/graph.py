@@ -102,6 +102,11 @@ class AnalysisGraph:
         self._withdrawn = 0
         self._view: tuple[int, Any] | None = None
         self._version = 0
+        #: The rules' memo of this graph (engine/rules.py) and the journal of what changes
+        #: touched since it was last brought up to date: (vertex, whether its own status or
+        #: type changed). No journal is kept until a memo asks for one.
+        self.memo: object | None = None
+        self._journal: list[tuple[int, bool]] | None = None
         self._communities: tuple[int, dict[str, int]] | None = None
         self._membership: list[int] = []
         self._community_sizes: dict[int, int] = {}
@@ -230,6 +235,7 @@ class AnalysisGraph:
         self._status[index] = status
         if status:
             self._by_status[status].add(index)
+        self._note(index, wide=True)
         self._version += 1
 
     def add_link(self, l: Link) -> None:  # noqa: E741 (the contract's name)
@@ -238,6 +244,8 @@ class AnalysisGraph:
         self._extra[self._la[row]].append(row)
         self._bump_known(row, 1)
         self._extra[self._lb[row]].append(row)
+        self._note(self._la[row])
+        self._note(self._lb[row])
         self._version += 1
 
     def withdraw_link(self, link_id: str) -> None:
@@ -247,7 +255,13 @@ class AnalysisGraph:
             self._alive[row] = 0
             self._bump_known(row, -1)
             self._withdrawn += 1
+            self._note(self._la[row])
+            self._note(self._lb[row])
             self._version += 1
+
+    def _note(self, v: int, wide: bool = False) -> None:
+        if self._journal is not None:
+            self._journal.append((v, wide))
 
     # --- reading ----------------------------------------------------------------------
 
@@ -460,16 +474,16 @@ class AnalysisGraph:
         finally:
             igraph.set_random_number_generator(random)
         raw = clustering.membership
-        by_size = sorted(range(len(clustering)), key=lambda c: (-clustering.size(c), c))
+        # sizes() counts every community in one pass; Clustering.size(c) scans the whole
+        # membership for each c, which at a million entities took minutes
+        raw_sizes = clustering.sizes()
+        by_size = sorted(range(len(raw_sizes)), key=lambda c: (-raw_sizes[c], c))
         renumber = {old: new for new, old in enumerate(by_size)}
         membership = [renumber[c] for c in raw]
         result = {entity.id: membership[i] for i, entity in enumerate(self._entities)}
         self._communities = (self._version, result)
         self._membership = membership
-        sizes: dict[int, int] = defaultdict(int)
-        for community in membership:
-            sizes[community] += 1
-        self._community_sizes = dict(sizes)
+        self._community_sizes = {renumber[c]: size for c, size in enumerate(raw_sizes)}
         return result
 
     def community_of(self, v: int) -> tuple[int, int]:

@@ -61,6 +61,102 @@ def _date_words(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else "undated"
 
 
+@dataclass(frozen=True)
+class _SharedParams:
+    """Rule 1's parameters as the graph's codes, worked out once per evaluation."""
+
+    kinds: frozenset[int]
+    direct_types: frozenset[int]
+    family: int | None
+    household_types: frozenset[int]
+    busiest: int  # links at a thing beyond which it is too busy to say anything
+
+    @classmethod
+    def of(cls, graph: AnalysisGraph, rule: Rule) -> _SharedParams:
+        p, codes = rule.params, graph._types.codes
+        return cls(
+            kinds=frozenset(KIND_CODE[k] for k in p["bridge_kinds"]),
+            direct_types=frozenset(codes[t] for t in p["direct_link_types"] if t in codes),
+            family=codes.get("family"),
+            household_types=frozenset(
+                codes[t] for t in p.get("household_link_types", []) if t in codes
+            ),
+            busiest=4 * p["max_bridge_persons"],
+        )
+
+
+@dataclass(frozen=True)
+class _Bridge:
+    """What round one needs of a thing, whoever is asking: how specific it is, and each
+    known person linked to it (vertex, that person's weight before any family discount,
+    whether all their links to it are household links)."""
+
+    spec: float
+    known: tuple[tuple[int, float, bool], ...]
+
+
+@dataclass
+class _Memo:
+    """What evaluations learn about the graph that stays true until it changes nearby:
+    who is linked to each thing, each link's weight, round one's view of each thing and
+    each person's round-one score. Kept on the graph between evaluations (``graph.memo``)
+    for the same rules, day and handling-code view; the graph journals what each change
+    touched and the memo forgets around it before the next evaluation. Without it, one new
+    link re-scores round one for thousands of people whose evidence did not change."""
+
+    key: tuple[int, int, int, bool]
+    holds: tuple[object, ...]  # what the key's ids are of, kept alive so an id is not reused
+    persons_at: dict[int, frozenset[int]] = field(default_factory=dict)
+    known_at: dict[int, list[int]] = field(default_factory=dict)
+    weights: dict[int, float] = field(default_factory=dict)
+    bridges: dict[int, _Bridge | None] = field(default_factory=dict)
+    round_one: dict[int, float] = field(default_factory=dict)
+
+    def forget_around(self, graph: AnalysisGraph, v: int, wide: bool) -> None:
+        """Drop what a change at ``v`` can alter: about ``v`` and its neighbours (a new
+        or withdrawn link journals both its ends); with ``wide`` (its status or type
+        changed, so every thing it is linked to reads differently) round one's scores two
+        links out too."""
+        near = {v}
+        for row in graph._incident(v):
+            near.add(graph._other(row, v))
+        for x in near:
+            self.persons_at.pop(x, None)
+            self.known_at.pop(x, None)
+            self.bridges.pop(x, None)
+        reach = near
+        if wide:
+            reach = set(near)
+            for u in near:
+                reach.update(graph._other(row, u) for row in graph._incident(u))
+        for k in reach:
+            self.round_one.pop(k, None)
+
+
+#: Changes journalled beyond this many between evaluations: start the memo afresh instead.
+MEMO_JOURNAL_LIMIT = 50_000
+
+
+def _memo(graph: AnalysisGraph, rules: AlertRules, today: date, include_c: bool) -> _Memo:
+    shared = next((r for r in rules.rules if r.kind == "shared_entity"), None)
+    key = (id(rules.scoring), id(shared), today.toordinal(), include_c)
+    memo = graph.memo
+    journal = graph._journal
+    if (
+        not isinstance(memo, _Memo)
+        or memo.key != key
+        or journal is None
+        or len(journal) > MEMO_JOURNAL_LIMIT
+    ):
+        memo = graph.memo = _Memo(key, (rules.scoring, shared))
+        graph._journal = []
+        return memo
+    for v, wide in journal:
+        memo.forget_around(graph, v, wide)
+    journal.clear()
+    return memo
+
+
 @dataclass
 class _Context:
     graph: AnalysisGraph
@@ -73,6 +169,10 @@ class _Context:
     scores: dict[tuple[int, bool], tuple[float, list[_Piece]]] = field(default_factory=dict)
     known_at: dict[int, list[int]] = field(default_factory=dict)
     hints: dict[str, float] = field(default_factory=dict)
+    weights: dict[int, float] = field(default_factory=dict)
+    shared: dict[str, _SharedParams] = field(default_factory=dict)
+    bridges: dict[int, _Bridge | None] = field(default_factory=dict)
+    round_one: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         types = vocab.link_types()
@@ -92,11 +192,24 @@ class _Context:
         ]
         self._today = self.today.toordinal()
 
+    def shared_params(self, rule: Rule) -> _SharedParams:
+        found = self.shared.get(rule.code)
+        if found is None:
+            found = self.shared[rule.code] = _SharedParams.of(self.graph, rule)
+        return found
+
     def incident(self, v: int) -> list[int]:
         return self.graph._incident(v, self.include_c)
 
     def weight(self, row: int) -> float:
-        """How much one link says: type strength x grading x recency."""
+        """How much one link says: type strength x grading x recency (kept for the
+        evaluation: the same link is weighed for every subject near it)."""
+        found = self.weights.get(row)
+        if found is None:
+            found = self.weights[row] = self._weight(row)
+        return found
+
+    def _weight(self, row: int) -> float:
         g = self.graph
         scoring = self.rules.scoring
         day = g._ld2[row] or g._ld[row]
@@ -224,12 +337,13 @@ def _shared_entity_pieces(  # noqa: C901, PLR0912, PLR0915 (one rule, read top t
     whom the rule alone alerts on (round one) count too, as suspected, with their score
     times ``propagation``: how an analyst follows a network outward from what is known."""
     g, p = ctx.graph, rule.params
-    kinds = frozenset(KIND_CODE[k] for k in p["bridge_kinds"])
-    direct_types = {g._types.codes[t] for t in p["direct_link_types"] if t in g._types.codes}
-    family = g._types.codes.get("family")
-    household_types = {
-        g._types.codes[t] for t in p.get("household_link_types", []) if t in g._types.codes
-    }
+    c = ctx.shared_params(rule)
+    kinds, direct_types, family, household_types = (
+        c.kinds,
+        c.direct_types,
+        c.family,
+        c.household_types,
+    )
     by_bridge: dict[int, list[int]] = defaultdict(list)
     family_of: set[int] = set()
     pieces: list[_Piece] = []
@@ -256,7 +370,7 @@ def _shared_entity_pieces(  # noqa: C901, PLR0912, PLR0915 (one rule, read top t
     for x, rows_s in by_bridge.items():
         degree = g._degree(x)
         follow = propagate and degree <= 4 * p["propagation_max_persons"]
-        if not (g._known_deg[x] or follow) or degree > 4 * p["max_bridge_persons"]:
+        if not (g._known_deg[x] or follow) or degree > c.busiest:
             continue  # nobody known there (and not followed), or far too busy to say anything
         persons = ctx.persons(x)
         if len(persons) > p["max_bridge_persons"]:
@@ -321,7 +435,7 @@ def _known(  # noqa: PLR0917
         return weights[STATUS_NAMES[status]], STATUS_WORDS[status]
     if not propagate:
         return 0.0, ""
-    suspicion = _score(ctx, rule, k, propagate=False)[0]
+    suspicion = _round_one(ctx, rule, k)
     if suspicion < rule.threshold:
         return 0.0, ""
     weight = weights["person_of_concern"] * rule.params["propagation"]
@@ -332,14 +446,104 @@ def _score(ctx: _Context, rule: Rule, s: int, *, propagate: bool) -> tuple[float
     key = (s, propagate)
     found = ctx.scores.get(key)
     if found is None:
-        # round one only feeds round two: no words needed
-        words = propagate or not rule.params["propagation"]
-        pieces = _shared_entity_pieces(ctx, rule, s, propagate, words)
+        # the score only: the words are written for the subjects that alert
+        pieces = _shared_entity_pieces(ctx, rule, s, propagate, words=False)
         score = noisy_or(piece.weight for piece in pieces)
         if len({piece.paths[0][2] for piece in pieces}) < 2:
             # one shared thing or one person only: uncorroborated
             score *= rule.params["uncorroborated"]
         found = ctx.scores[key] = (score, pieces)
+    return found
+
+
+def _round_one(ctx: _Context, rule: Rule, s: int) -> float:  # noqa: C901, PLR0912 (as _score)
+    """Rule 1's round-one score of ``s`` (what ``_score(..., propagate=False)`` gives),
+    without the words and paths: round two asks it of every person near every subject, so
+    it is worked out from what each thing holds, kept for the evaluation (``_bridge``).
+    tests/intelligence/engine/test_rules.py checks the two agree."""
+    key = (s, False)
+    found = ctx.scores.get(key)
+    if found is not None:
+        ctx.round_one[s] = found[0]
+        return found[0]
+    cached = ctx.round_one.get(s)
+    if cached is not None:
+        return cached
+    g, p, c = ctx.graph, rule.params, ctx.shared_params(rule)
+    by_bridge: dict[int, list[int]] = defaultdict(list)
+    direct: dict[int, list[int]] = defaultdict(list)
+    family_of: set[int] = set()
+    exclude_public = p["exclude_public"]
+    for row in ctx.incident(s):
+        other = g._other(row, s)
+        if g._kind[other] == PERSON:
+            if g._lt[row] == c.family:
+                family_of.add(other)
+            elif g._lt[row] in c.direct_types:
+                direct[other].append(row)
+        elif (
+            g._known_deg[other]
+            and g._degree(other) <= c.busiest
+            and ctx.bridge_allowed(other, c.kinds, exclude_public)
+        ):
+            by_bridge[other].append(row)
+    remaining, things = 1.0, 0
+    for k, rows in direct.items():
+        status = g._status[k]
+        if k in family_of or status not in STATUS_NAMES:
+            continue
+        w = p["direct_weight"][STATUS_NAMES[status]] * noisy_or(ctx.weight(r) for r in rows)
+        remaining *= 1.0 - min(1.0, max(0.0, w))
+        things += 1
+    for x, rows_s in by_bridge.items():
+        bridge = _bridge(ctx, rule, x)
+        if bridge is None:
+            continue
+        household_s = bool(c.household_types) and all(
+            g._lt[r] in c.household_types for r in rows_s
+        )
+        hot = [
+            w_k * p["family_discount"] if k in family_of or (household_s and household_k) else w_k
+            for k, w_k, household_k in bridge.known
+            if k != s
+        ]
+        if not hot:
+            continue
+        w = bridge.spec * (noisy_or(ctx.weight(r) for r in rows_s) * noisy_or(hot)) ** 0.5
+        remaining *= 1.0 - min(1.0, max(0.0, w))
+        things += 1
+    score = 1.0 - remaining
+    if things < 2:
+        score *= p["uncorroborated"]
+    ctx.round_one[s] = score
+    return score
+
+
+def _bridge(ctx: _Context, rule: Rule, x: int) -> _Bridge | None:
+    """Round one's view of thing ``x`` (None: too busy, or nobody known there)."""
+    if x in ctx.bridges:
+        return ctx.bridges[x]
+    g, p, c = ctx.graph, rule.params, ctx.shared_params(rule)
+    found: _Bridge | None = None
+    if len(ctx.persons(x)) <= p["max_bridge_persons"]:
+        rows_of: dict[int, list[int]] = defaultdict(list)
+        for row in ctx.known_rows_at(x):
+            k = g._other(row, x)
+            if g._kind[k] == PERSON and g._status[k] in STATUS_NAMES:
+                rows_of[k].append(row)
+        known = tuple(
+            (
+                k,
+                p["known_weight"][STATUS_NAMES[g._status[k]]]
+                * noisy_or(ctx.weight(r) for r in rows),
+                bool(c.household_types) and all(g._lt[r] in c.household_types for r in rows),
+            )
+            for k, rows in rows_of.items()
+        )
+        if known:
+            spec = ctx.specificity(x, p["specificity_pivot"], p["specificity_power"])
+            found = _Bridge(spec, known)
+    ctx.bridges[x] = found
     return found
 
 
@@ -355,7 +559,7 @@ def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
             first = [
                 s
                 for s in subjects
-                if _eligible(g, s) and _score(ctx, rule, s, propagate=False)[0] >= rule.threshold
+                if _eligible(g, s) and _round_one(ctx, rule, s) >= rule.threshold
             ]
             subjects |= _near(ctx, rule, first, rule.params["propagation_max_persons"])
     alerts = []
@@ -364,6 +568,7 @@ def _shared_entity(ctx: _Context, rule: Rule, subjects: Iterable[int] | None) ->
             continue
         score, pieces = _score(ctx, rule, s, propagate=propagate)
         if pieces and score >= rule.threshold:
+            pieces = _shared_entity_pieces(ctx, rule, s, propagate, words=True)
             noted = {path[-1] for piece in pieces for path in piece.paths}
             lead = (
                 f"{ctx.name(s)} is not known to the hub and is tied to {len(noted)} "
@@ -622,7 +827,18 @@ def evaluate(
 ) -> list[Alert]:
     """Every alert the enabled rules raise (for ``subjects`` only, if given), strongest first."""
     rules = rules or vocab.alert_rules()
-    ctx = _Context(graph, rules, today, include_handling_c)
+    memo = _memo(graph, rules, today, include_handling_c)
+    ctx = _Context(
+        graph,
+        rules,
+        today,
+        include_handling_c,
+        persons_at=memo.persons_at,
+        known_at=memo.known_at,
+        weights=memo.weights,
+        bridges=memo.bridges,
+        round_one=memo.round_one,
+    )
     chosen = None
     if subjects is not None:
         chosen = [graph._vindex[s] for s in subjects if s in graph._vindex]
