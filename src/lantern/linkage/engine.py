@@ -620,12 +620,20 @@ def dedupe(
         where=f"match_probability >= {float(threshold)}",
     )
     # The plain configuration clusters as plain Splink does: connected components.
+    # Only records that some joined pair holds can be chained together, so only their
+    # pairs apart come back (most scored pairs are two strangers: left in DuckDB).
+    table, cut = scored.physical_name, float(threshold)
+    held = f"FROM {table} WHERE match_probability >= {cut}"
+    joined = f"(SELECT unique_id_l {held} UNION SELECT unique_id_r {held})"  # nosec B608 - our table name, a float
     apart = (
         _select(
             linker,
-            scored.physical_name,
+            table,
             "unique_id_l, unique_id_r",
-            where=f"match_weight <= {float(APART_WEIGHT)}",
+            where=(
+                f"match_weight <= {float(APART_WEIGHT)}"
+                f" AND unique_id_l IN {joined} AND unique_id_r IN {joined}"
+            ),
         )
         if model.kind == "lantern"
         else None
