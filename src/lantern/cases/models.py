@@ -33,6 +33,8 @@ class Case(TimeStamped):
 
     class Meta:
         ordering = ["-opened_at"]
+        # The intelligence graph reads when cases last changed (its knowledge marks).
+        indexes = [models.Index(fields=["updated_at"], name="cases_case_updated_at")]
 
     def __str__(self) -> str:
         return self.reference

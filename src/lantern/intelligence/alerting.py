@@ -86,6 +86,7 @@ def _save(
     now = timezone.now()
     by_key = {a.key: a for a in found}
     existing = {a.key: a for a in Alert.objects.filter(key__in=list(by_key))}
+    unchanged: list[int] = []
     with transaction.atomic():
         for key, item in by_key.items():
             evidence = sorted(item.evidence_link_ids)
@@ -115,6 +116,20 @@ def _save(
                 )
                 _closed_case_activity(row, actor)
                 continue
+            reraise = (
+                row.status == AlertStatus.DISMISSED
+                and bool(set(evidence) - set(row.dismissed_evidence))
+            ) or row.status == AlertStatus.LAPSED
+            if not reraise and all(
+                getattr(row, name) == value
+                for name, value in fields.items()
+                if name != "last_evaluated_at"
+            ):
+                # The same finding as last time: only when it was last looked at changes
+                # (one UPDATE for them all below, not a save of each).
+                unchanged.append(row.pk)
+                summary.updated += 1
+                continue
             for name, value in fields.items():
                 setattr(row, name, value)
             if row.status == AlertStatus.DISMISSED and set(evidence) - set(row.dismissed_evidence):
@@ -134,6 +149,8 @@ def _save(
             else:
                 summary.updated += 1
             row.save()
+        if unchanged:
+            Alert.objects.filter(pk__in=unchanged).update(last_evaluated_at=now)
         # Open alerts in scope that the rules no longer find have lapsed.
         stale = Alert.objects.filter(status=AlertStatus.OPEN).exclude(key__in=list(by_key))
         if scope is not None:
@@ -169,7 +186,7 @@ def _closed_case_activity(row: Alert, actor: Actor) -> None:
 def run_all(*, actor: Actor | None = None) -> RunSummary:
     """Evaluate every rule over the whole graph (``lantern alerts run``)."""
     actor = actor or system.service_actor(ALERTS_SERVICE, channel="cli")
-    graph = graphstore.current()
+    graph = graphstore.current(thorough=True)
     found = engine_rules.evaluate(graph, today=timezone.localdate())
     return _save(graph, found, None, actor)
 

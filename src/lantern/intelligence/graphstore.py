@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
@@ -28,6 +28,7 @@ from lantern.intelligence.models import Entity, Link, PersonOfConcern
 from lantern.screening.models import ScreeningStatus
 
 _BATCH = 50_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def entity_id(pk: int) -> str:
@@ -66,6 +67,17 @@ def _knowledge() -> _Knowledge:
         if risk:
             k.risk[pk] = risk
     return k
+
+
+def _knowledge_marks() -> tuple[Any, ...]:
+    """When the hub's knowledge of people last changed: the latest change to persons of
+    concern, cases and screening levels (each an index seek on ``updated_at``; none of
+    these rows is ever deleted while an entity refers to its person). While these stand
+    still, :func:`_knowledge` would read what it read before."""
+    return tuple(
+        model.objects.aggregate(last=Max("updated_at"))["last"]
+        for model in (PersonOfConcern, Case, ScreeningStatus)
+    )
 
 
 def _graph_entity(row: dict[str, Any], k: _Knowledge) -> GEntity:
@@ -171,9 +183,11 @@ class GraphStore:
         self.entities_changed: datetime | None = None
         self.withdrawn_since: datetime | None = None
         self.knowledge = _Knowledge()
+        self.knowledge_marks: tuple[Any, ...] = ()
         self.lock = threading.RLock()
 
     def build(self) -> AnalysisGraph:
+        self.knowledge_marks = _knowledge_marks()
         k = _knowledge()
         entities = Entity.objects.all()
         links = Link.objects.filter(withdrawn_at__isnull=True)
@@ -191,71 +205,92 @@ class GraphStore:
         self.knowledge = k
         return graph
 
-    def refresh(self) -> tuple[AnalysisGraph, set[str]]:  # noqa: C901  (entities, knowledge, links, withdrawals in order)
-        """Catch up with the database; returns the graph and the ids of what changed."""
+    def refresh(self, *, thorough: bool = False) -> tuple[AnalysisGraph, set[str]]:
+        """Catch up with the database; returns the graph and the ids of what changed
+        (entities first, with the hub's knowledge of people, then links added and
+        withdrawn).
+
+        The hub's knowledge of people is read again only when its marks moved (after one
+        new link they have not, and reading it scans every person the hub knows), or when
+        ``thorough`` (the full run), which also catches a change committed late with an
+        older time than the marks had seen."""
         with self.lock:
             if self.graph is None:
                 return self.build(), set()
             graph = self.graph
-            changed: set[str] = set()
-            # Entities added or changed (label, type, at risk).
-            new_entities = Entity.objects.filter(pk__gt=self.max_entity)
-            changed_entities = Entity.objects.none()
-            if self.entities_changed is not None:
-                changed_entities = Entity.objects.filter(
-                    pk__lte=self.max_entity, updated_at__gt=self.entities_changed
-                )
-            k = _knowledge()
-            for row in new_entities.order_by("pk").values(*ENTITY_FIELDS):
-                graph.add_entity(_graph_entity(row, k))
-                self.max_entity = max(self.max_entity, int(row["pk"]))
-                changed.add(entity_id(int(row["pk"])))
-            touched = {int(row["pk"]): row for row in changed_entities.values(*ENTITY_FIELDS)}
-            # The hub's knowledge of people changes in other apps: compare and update.
-            moved = (
-                (k.concern ^ self.knowledge.concern)
-                | (k.open_case ^ self.knowledge.open_case)
-                | {
-                    pk
-                    for pk in set(k.risk) | set(self.knowledge.risk)
-                    if k.risk.get(pk) != self.knowledge.risk.get(pk)
-                }
-            )
-            missing = moved - set(touched)
-            if missing:
-                for row in Entity.objects.filter(pk__in=missing).values(*ENTITY_FIELDS):
-                    touched[int(row["pk"])] = row
-            for pk, row in touched.items():
-                graph.update_entity(_graph_entity(row, k))
-                changed.add(entity_id(pk))
-                stamp = row["updated_at"]
-                if self.entities_changed is None or stamp > self.entities_changed:
-                    self.entities_changed = stamp
-            self.knowledge = k
-            # Links added since, then links withdrawn since.
-            for row in _tuple_rows(
-                Link.objects.filter(pk__gt=self.max_link, withdrawn_at__isnull=True),
-                LINK_FIELDS,
-            ):
-                link = _graph_link(row)
-                graph.add_link(link)
-                changed.update((link.a, link.b))
-            top = Link.objects.aggregate(pk=Max("pk"))["pk"] or 0
-            self.max_link = max(self.max_link, top)
-            withdrawn = Link.objects.filter(withdrawn_at__isnull=False)
-            if self.withdrawn_since is not None:
-                withdrawn = withdrawn.filter(withdrawn_at__gt=self.withdrawn_since)
-            for pk, a, b, stamp in withdrawn.values_list(
-                "pk", "from_entity_id", "to_entity_id", "withdrawn_at"
-            ):
-                if _holds(graph, link_id(pk)):
-                    graph.withdraw_link(link_id(pk))
-                    changed.update((entity_id(a), entity_id(b)))
-                if stamp is not None and (
-                    self.withdrawn_since is None or stamp > self.withdrawn_since
-                ):
-                    self.withdrawn_since = stamp
+            changed = self._catch_up_entities(graph, thorough)
+            changed |= self._catch_up_links(graph)
             return graph, changed
+
+    def _catch_up_entities(self, graph: AnalysisGraph, thorough: bool) -> set[str]:
+        changed: set[str] = set()
+        # Entities added or changed (label, type, at risk).
+        new_entities = Entity.objects.filter(pk__gt=self.max_entity)
+        changed_entities = Entity.objects.none()
+        if self.entities_changed is not None:
+            # On the updated_at index alone (with the primary key too, SQLite walks the keys).
+            changed_entities = Entity.objects.filter(updated_at__gt=self.entities_changed)
+        marks = _knowledge_marks()
+        k = _knowledge() if thorough or marks != self.knowledge_marks else self.knowledge
+        self.knowledge_marks = marks
+        for row in new_entities.order_by("pk").values(*ENTITY_FIELDS):
+            graph.add_entity(_graph_entity(row, k))
+            self.max_entity = max(self.max_entity, int(row["pk"]))
+            changed.add(entity_id(int(row["pk"])))
+            self._stamp(row["updated_at"])
+        touched = {
+            int(row["pk"]): row
+            for row in changed_entities.values(*ENTITY_FIELDS)
+            if entity_id(int(row["pk"])) not in changed  # just added, as it is now
+        }
+        # The hub's knowledge of people changes in other apps: compare and update.
+        moved = (
+            (k.concern ^ self.knowledge.concern)
+            | (k.open_case ^ self.knowledge.open_case)
+            | {
+                pk
+                for pk in set(k.risk) | set(self.knowledge.risk)
+                if k.risk.get(pk) != self.knowledge.risk.get(pk)
+            }
+        )
+        missing = moved - set(touched)
+        if missing:
+            for row in Entity.objects.filter(pk__in=missing).values(*ENTITY_FIELDS):
+                touched[int(row["pk"])] = row
+        for pk, row in touched.items():
+            # An entity saved with nothing the graph holds changed is not a change.
+            if graph.update_entity(_graph_entity(row, k)):
+                changed.add(entity_id(pk))
+            self._stamp(row["updated_at"])
+        self.knowledge = k
+        return changed
+
+    def _stamp(self, stamp: datetime) -> None:
+        if self.entities_changed is None or stamp > self.entities_changed:
+            self.entities_changed = stamp
+
+    def _catch_up_links(self, graph: AnalysisGraph) -> set[str]:
+        changed: set[str] = set()
+        for row in _tuple_rows(
+            Link.objects.filter(pk__gt=self.max_link, withdrawn_at__isnull=True),
+            LINK_FIELDS,
+        ):
+            link = _graph_link(row)
+            graph.add_link(link)
+            changed.update((link.a, link.b))
+        top = Link.objects.aggregate(pk=Max("pk"))["pk"] or 0
+        self.max_link = max(self.max_link, top)
+        # A range on the index (``IS NOT NULL`` alone makes SQLite scan every link).
+        withdrawn = Link.objects.filter(withdrawn_at__gt=self.withdrawn_since or _EPOCH)
+        for pk, a, b, stamp in withdrawn.values_list(
+            "pk", "from_entity_id", "to_entity_id", "withdrawn_at"
+        ):
+            if _holds(graph, link_id(pk)):
+                graph.withdraw_link(link_id(pk))
+                changed.update((entity_id(a), entity_id(b)))
+            if stamp is not None and (self.withdrawn_since is None or stamp > self.withdrawn_since):
+                self.withdrawn_since = stamp
+        return changed
 
     def reset(self) -> None:
         with self.lock:
@@ -269,9 +304,10 @@ def store() -> GraphStore:
     return _STORE
 
 
-def current() -> AnalysisGraph:
-    """The analysis graph, up to date with the database."""
-    graph, _ = _STORE.refresh()
+def current(*, thorough: bool = False) -> AnalysisGraph:
+    """The analysis graph, up to date with the database (``thorough``: the hub's knowledge
+    of people read again whatever its marks say)."""
+    graph, _ = _STORE.refresh(thorough=thorough)
     return graph
 
 

@@ -98,6 +98,8 @@ class Entity(TimeStamped):
 
     class Meta:
         verbose_name_plural = "entities"
+        # The analysis graph catches up with entities changed since its mark (graphstore).
+        indexes = [models.Index(fields=["updated_at"], name="intel_entity_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "key"],

@@ -304,6 +304,8 @@ class ScreeningStatus(models.Model):
 
     class Meta:
         verbose_name_plural = "screening statuses"
+        # The intelligence graph reads when levels last changed (its knowledge marks).
+        indexes = [models.Index(fields=["updated_at"], name="screening_status_updated_at")]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.level or 'not screened'}, due {self.next_due_on}"

@@ -220,14 +220,21 @@ class AnalysisGraph:
         self._append_entity(e)
         self._version += 1
 
-    def update_entity(self, e: Entity) -> None:
-        """Replace what is known about entity ``e.id`` (its kind may not change)."""
+    def update_entity(self, e: Entity) -> bool:
+        """Replace what is known about entity ``e.id`` (its kind may not change); says
+        whether anything the graph holds about it changed."""
         index = self._vindex[e.id]
         if KIND_CODE.get(e.kind) != self._kind[index]:
             raise ValueError(f"Entity {e.id}: the kind of an entity cannot change")
+        before = self._entities[index]
+        if before == e:
+            return False  # nothing the graph holds has changed: nothing to forget
         self._entities[index] = e
         self._by_status[self._status[index]].discard(index)
         status = STATUS_CODE.get(e.status, 0)
+        # A new status changes how every thing it is linked to reads (wide); a new type,
+        # label or date of birth changes only what is said at and next to it.
+        wide = status != self._status[index]
         if bool(status) != bool(self._status[index]):
             step = 1 if status else -1
             for row in self._incident(index):
@@ -235,8 +242,9 @@ class AnalysisGraph:
         self._status[index] = status
         if status:
             self._by_status[status].add(index)
-        self._note(index, wide=True)
+        self._note(index, wide=wide)
         self._version += 1
+        return True
 
     def add_link(self, l: Link) -> None:  # noqa: E741 (the contract's name)
         """Add a link in place: O(1); whole-graph functions pick it up in their next batch."""
