@@ -123,6 +123,15 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
                postcode="NK3 3JU", phone="07700 900766"),
         person(record_id="ND-2", source="voluntary-crm", first_name="Isadora",
                last_name="Penhaligon", postcode="NK19 4WA", phone="07700 900766"),
+        # Both names mistyped, the first letter of the first name misheard (Kaitlin for
+        # Caitlin), and moved: nothing else in common but the date of birth and sex
+        # (0012: no rule before it put the pair forward; the initials differ).
+        person(record_id="MK-1", source="health-pas", first_name="Caitlin",
+               last_name="Pendarves", date_of_birth="12/02/2006", sex="F",
+               address="8 Chapel Hill, Northwick", postcode="NK3 1AW", phone="07700 900181"),
+        person(record_id="MK-2", source="police-niche", first_name="Kaitlin",
+               last_name="Pendarvis", date_of_birth="12/02/2006", sex="F",
+               address="41 Coombe Road, Northwick", postcode="NK18 2ZY", phone="07700 900292"),
     ]  # fmt: skip
     together = [
         {"TW-1", "TW-3"},
@@ -132,6 +141,7 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
         {"SW-1", "SW-2"},
         {"ND-1", "ND-2"},
         {"HM-1", "HM-2"},
+        {"MK-1", "MK-2"},
     ]
     apart = [
         {"TW-1", "TW-2"},
@@ -332,3 +342,17 @@ def test_blocking_recall_and_the_pairs_each_rule_adds(trained_settings: dict[str
     # The family pairs are put forward and scored, not left out by blocking.
     assert sum(expected_pairs) > sum(expected_true)
     assert apart
+
+
+# --- 0012: the errors the tuning generator lacked, and chains through undated records ----
+
+
+def test_a_pair_with_both_names_mistyped_is_put_forward_by_a_sounds_alike_rule() -> None:
+    """Kaitlin Pendarvis for Caitlin Pendarves: the initials differ and neither name is
+    the same, so only the rule on the date of birth and the sound of the last name finds
+    them."""
+    rows, _, _ = _planted()
+    records = {row["record_id"]: r for row, r in zip(rows, _prepared_planted(), strict=True)}
+    rule = _first_rule(records["MK-1"], records["MK-2"])
+    assert rule is not None
+    assert spec.BLOCKING_RULES[rule][0] == "Same date of birth, last names sound alike"
