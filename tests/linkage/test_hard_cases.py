@@ -145,6 +145,19 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
         person(record_id="UB-3", source="voluntary-crm", first_name="Jago",
                last_name="Polglase", sex="M", address="5 Wheal Close, Northwick",
                postcode="NK10 2PL", phone="07700 900733", email="jago.polglase@example.org"),
+        # A mother and daughter of one name, no address or phone in common; an undated record
+        # of the daughter at her home, with her mother's mobile as the contact number, matches
+        # both. The mother and daughter's own pair is put forward by no rule (0012: the pairs
+        # of a cluster bridged by an undated record are scored too).
+        person(record_id="MC-1", source="adults-las", first_name="Demelza",
+               last_name="Rosewarne", date_of_birth="14/03/1984", sex="F",
+               address="2 Bal Lane, Northwick", postcode="NK5 8QT", phone="07700 900855"),
+        person(record_id="MC-2", source="school-mis", first_name="Demelza",
+               last_name="Rosewarne", date_of_birth="30/10/2011", sex="F",
+               address="77 Quay Street, Northwick", postcode="NK16 3RD"),
+        person(record_id="MC-3", source="voluntary-crm", first_name="Demelza",
+               last_name="Rosewarne", sex="F", address="77 Quay Street, Northwick",
+               postcode="NK16 3RD", phone="07700 900855"),
     ]  # fmt: skip
     together = [
         {"TW-1", "TW-3"},
@@ -170,6 +183,7 @@ def _planted() -> tuple[list[dict[str, str]], list[set[str]], list[set[str]]]:
         {"HM-1", "SB-3"},
         {"UB-1", "UB-3"},
         {"UB-1", "UB-2"},
+        {"MC-1", "MC-2"},
     ]
     return rows, together, apart
 
@@ -392,3 +406,31 @@ def test_twins_levels_leave_first_names_two_slips_apart_to_the_trained_levels() 
     chosen = _levels_chosen(kieran, ciaran)
     assert twins not in chosen
     assert "First name different" in chosen
+
+
+def test_a_cluster_bridged_by_an_undated_record_is_checked_pair_by_pair(
+    trained_settings: dict[str, Any],
+) -> None:
+    """The mother and daughter of one name share no rule's key; the undated record of the
+    daughter matches both. Their own pair, scored, is two people beyond doubt."""
+    rows, _, _ = _planted()
+    prepared = features.prepare(pd.DataFrame(rows))
+    uid = {row["record_id"]: n for n, row in enumerate(rows)}
+    family = [uid["MC-1"], uid["MC-2"], uid["MC-3"]]
+    clusters = pd.DataFrame(
+        {
+            "unique_id": prepared.column("unique_id").to_numpy(),
+            "cluster_id": prepared.column("unique_id").to_numpy(),
+        }
+    )
+    clusters.loc[clusters["unique_id"].isin(family), "cluster_id"] = family[0]
+
+    found = engine.contradictions(prepared, clusters, trained_settings)
+
+    assert sorted(map(tuple, found.to_numpy().tolist())) == [(uid["MC-1"], uid["MC-2"])]
+    # With a dated record in place of the undated one, the cluster is not looked at: only
+    # clusters an undated record may have bridged are (few, so a million records stay fast).
+    dated = clusters.copy()
+    dated.loc[dated["unique_id"] == uid["MC-3"], "cluster_id"] = uid["MC-3"]
+    dated.loc[dated["unique_id"] == uid["UB-1"], "cluster_id"] = family[0]
+    assert engine.contradictions(prepared, dated, trained_settings).empty
