@@ -657,6 +657,17 @@ def dedupe(
         nhs=valid_nhs(features),
         cannot=apart,
     )
+    if model.kind == "lantern":
+        contradicted = contradictions(features, clusters, model.settings)
+        if len(contradicted):
+            apart = pd.concat([apart, contradicted], ignore_index=True)
+            clusters = cluster_pairs(
+                features.column("unique_id").to_numpy(),
+                pairs,
+                threshold=threshold,
+                nhs=valid_nhs(features),
+                cannot=apart,
+            )
     timings["cluster"] = round(time.perf_counter() - cluster_started, 2)
     return DedupeResult(
         clusters=clusters,
@@ -665,6 +676,56 @@ def dedupe(
         seconds=timings,
         blocking=blocking,
     )
+
+
+def contradictions(
+    features: pa.Table, clusters: pd.DataFrame, settings: dict[str, Any]
+) -> pd.DataFrame:
+    """Pairs inside a cluster that the model scores as two people beyond doubt (match weight
+    at most APART_WEIGHT), though no blocking rule put them forward: ``unique_id_l,
+    unique_id_r``, to be kept apart as the scored ones are (issue 12, point 5;
+    docs/decisions/0012-blocking-and-households-again.md).
+
+    A record with no date of birth matches a brother and his sister, or a mother and her
+    daughter, each by name and home; the two family members may share nothing a rule joins
+    on (another address, another phone), so their pair was never scored and nothing kept
+    the chain from joining them. Only clusters of three or more records holding a record
+    without a date of birth are looked at (the chains the issue names; few), each of their
+    pairs scored in Python by the real-time scorer (:mod:`lantern.linkage.scorer`, without
+    term frequencies: it only has to find pairs far below the threshold)."""
+    from lantern.linkage.scorer import Scorer
+
+    empty = pd.DataFrame({"unique_id_l": [], "unique_id_r": []}, dtype="int64")
+    sizes = clusters.groupby("cluster_id")["unique_id"].transform("size")
+    several = clusters[sizes.to_numpy() >= 3]
+    if several.empty:
+        return empty
+    chosen = features.filter(
+        pc.is_in(features.column("unique_id"), pa.array(several["unique_id"].to_numpy()))
+    )
+    undated = pc.is_null(chosen.column("dob_year")).to_numpy(zero_copy_only=False)
+    ids = chosen.column("unique_id").to_numpy()
+    cluster_of = dict(
+        zip(several["unique_id"].tolist(), several["cluster_id"].tolist(), strict=True)
+    )
+    bridged = {cluster_of[int(i)] for i in ids[undated]}
+    if not bridged:
+        return empty
+    scorer = Scorer(settings)
+    members: dict[int, list[dict[str, Any]]] = {}
+    for record in chosen.to_pylist():
+        cluster = cluster_of[int(record["unique_id"])]
+        if cluster in bridged:
+            members.setdefault(cluster, []).append(record)
+    found: list[tuple[int, int]] = []
+    for records in members.values():
+        for i, left in enumerate(records):
+            for right in records[i + 1 :]:
+                if scorer.score(left, right).match_weight <= APART_WEIGHT:
+                    found.append((int(left["unique_id"]), int(right["unique_id"])))
+    if not found:
+        return empty
+    return pd.DataFrame(found, columns=["unique_id_l", "unique_id_r"], dtype="int64")
 
 
 @contextmanager

@@ -304,6 +304,19 @@ GENERATION_YEARS = 12
 #: a date of birth no slip explains weighs what the home and surname would otherwise outvote.
 HOUSEHOLD_WEIGHT = -20.0
 HOUSEHOLD_MONTHS = 9
+#: Match weight of the first names of two records at one home (the same last name, the same
+#: postcode or phone) where one record has no date of birth, the first names are different
+#: (no level of the first-name comparison agrees) and so are their initials: a brother or
+#: sister, not one person (docs/decisions/0012-blocking-and-households-again.md). Without a
+#: date the household level above cannot speak, and surname, home and phone outvoted the
+#: first names: the undated record joined the family member, then bridged to the rest.
+UNDATED_HOUSEHOLD_WEIGHT = -20.0
+#: The twins' levels take first names at least this many edits apart (Damerau-Levenshtein).
+#: A first name mistyped twice, or a short form with a slip (Gane for Jane, then Jean; a
+#: first letter misheard: Kieran, Ciaran) is two edits from the other record's: on the
+#: tuning set (0012) every pair of one born-the-same-day with different initials and names
+#: two edits apart was one person (39 of 39); three or more edits apart, 562 of 596 were two.
+NAMES_APART = 3
 #: The u probability given to a level of fixed weight (its m follows from the weight): about
 #: the chance that two random records are born the same day.
 FIXED_U = 1e-4
@@ -314,16 +327,18 @@ class UnlessNhsLevel(ComparisonLevelCreator):
 
     A CASE, so the edit distance runs only where the condition holds."""
 
-    def __init__(self, condition_sql: str, label: str) -> None:
+    def __init__(self, condition_sql: str, label: str, *, names_apart: bool = False) -> None:
         self.condition = cll.CustomLevel(condition_sql, base_dialect_str=DUCKDB)
         self.label = label
+        self.names_apart = names_apart
 
     def create_sql(self, sql_dialect: SplinkDialect) -> str:
         near = cll.DamerauLevenshteinLevel("nhs", 1).create_sql(sql_dialect)
-        return (
-            f"CASE WHEN {self.condition.create_sql(sql_dialect)} "
-            f"THEN NOT coalesce(({near}), false) ELSE FALSE END"
-        )
+        unless = f"NOT coalesce(({near}), false)"
+        if self.names_apart:
+            close = cll.DamerauLevenshteinLevel("first_name", NAMES_APART - 1)
+            unless += f" AND NOT coalesce(({close.create_sql(sql_dialect)}), false)"
+        return f"CASE WHEN {self.condition.create_sql(sql_dialect)} THEN {unless} ELSE FALSE END"
 
     def create_label_for_charts(self) -> str:
         return self.label
@@ -336,12 +351,26 @@ def _nhs_near(a: Record, b: Record) -> bool:
     )
 
 
-def unless_nhs(label: str, condition: tuple[str, Test], weight: float) -> Level:
+def _first_names_apart(a: Record, b: Record) -> bool:
+    return (
+        _both(a["first_name"], b["first_name"])
+        and jellyfish.damerau_levenshtein_distance(a["first_name"], b["first_name"]) >= NAMES_APART
+    )
+
+
+def unless_nhs(
+    label: str, condition: tuple[str, Test], weight: float, *, names_apart: bool = False
+) -> Level:
+    """A level of fixed weight: ``condition``, unless the NHS numbers agree or are one slip
+    apart; with ``names_apart``, only where the first names are NAMES_APART or more edits
+    apart (two slips, or a slip in a short form, make a name look like another's)."""
     sql, test = condition
     return Level(
         label,
-        lambda: UnlessNhsLevel(sql, label),
-        lambda a, b: test(a, b) and not _nhs_near(a, b),
+        lambda: UnlessNhsLevel(sql, label, names_apart=names_apart),
+        lambda a, b: (
+            test(a, b) and not _nhs_near(a, b) and (not names_apart or _first_names_apart(a, b))
+        ),
         fixed_weight=weight,
     )
 
@@ -433,6 +462,23 @@ _HOUSEHOLD_SQL = (
 )
 
 
+def _undated_household(a: Record, b: Record) -> bool:
+    return (
+        (a["dob_year"] is None or b["dob_year"] is None)
+        and _both(a["first_name"], b["first_name"])
+        and a["first_name"][:1] != b["first_name"][:1]
+        and _eq(a["last_name"], b["last_name"])
+        and (_eq(a["pc_unit"], b["pc_unit"]) or _eq(a["phone"], b["phone"]))
+    )
+
+
+_UNDATED_HOUSEHOLD_SQL = (
+    "(dob_year_l IS NULL OR dob_year_r IS NULL) "
+    "AND substr(first_name_l, 1, 1) <> substr(first_name_r, 1, 1) "
+    "AND last_name_l = last_name_r AND (pc_unit_l = pc_unit_r OR phone_l = phone_r)"
+)
+
+
 # --- the Lantern model ---------------------------------------------------------------------
 
 
@@ -462,11 +508,19 @@ def first_name() -> Comparison:
                 "First name different, same date of birth and initial",
                 _twins(same_initial=True),
                 TWINS_SAME_INITIAL_WEIGHT,
+                names_apart=True,
             ),
             unless_nhs(
                 "First name different, born the same day or a slip apart (twins)",
                 _twins(same_initial=False),
                 TWINS_WEIGHT,
+                names_apart=True,
+            ),
+            unless_nhs(
+                "First name different, another initial, same surname and home, a date of "
+                "birth missing (a brother or sister)",
+                (_UNDATED_HOUSEHOLD_SQL, _undated_household),
+                UNDATED_HOUSEHOLD_WEIGHT,
             ),
             otherwise("First name different"),
         ),
@@ -817,6 +871,36 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
         "Same year of birth, initials and postcode",
         ("dob_year", "first_name:1", "last_name:1", "pc_unit"),
     ),
+    # docs/decisions/0012-blocking-and-households-again.md: a slip at a name's first letter
+    # (Kaitlyn, Caitlin), both names mistyped, day and month transposed with a name mistyped.
+    ("Same date of birth, last names sound alike", ("dob", "last_key")),
+    ("Same date of birth, first names sound alike", ("dob", "first_key")),
+    ("Same date of birth and phone number", ("dob", "phone")),
+    (
+        "Day and month of birth transposed, same initials",
+        ("dob_year", "dob_month=dob_day", "dob_day=dob_month", "first_name:1", "last_name:1"),
+    ),
+    (
+        "Day and month of birth transposed, same last name",
+        ("dob_year", "dob_month=dob_day", "dob_day=dob_month", "last_name"),
+    ),
+    (
+        "Names sound alike, date of birth missing on one side (the first)",
+        ("first_key", "last_key", "~dob_missing_l"),
+    ),
+    (
+        "Names sound alike, date of birth missing on one side (the second)",
+        ("first_key", "last_key", "~dob_missing_r"),
+    ),
+    (
+        "Names swapped and sound alike, same date of birth",
+        ("first_key=last_key", "last_key=first_key", "dob"),
+    ),
+    (
+        "Same birthday and initials, born within a year",
+        ("dob_month", "dob_day", "first_name:1", "last_name:1", "~dob_year"),
+    ),
+    ("Names sound alike, same year of birth", ("first_key", "last_key", "dob_year")),
 ]
 
 #: The plain configuration blocks on the plain columns only.

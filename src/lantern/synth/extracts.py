@@ -47,7 +47,9 @@ Errors per record (each agency's own rate; "≈" marks the range over agencies)
 nickname or spelling variant    police 12 %, sexual health 20 %, voluntary 25 %, others 3–5 %
                                 (nicknames from the ``nicknames`` package: Rebecca→Becky;
                                 spelling variants: Kayleigh→Kayley, Mohammed→Muhammad)
-typo in a name                  ≈ 2–5 % per name (a letter dropped, doubled, swapped or wrong)
+typo in a name                  ≈ 2–5 % per name (a letter dropped, doubled, swapped or wrong;
+                                one in five the first letter, misheard: Kaitlyn for Caitlin)
+both names mistyped             1 % of records (keyed carelessly; the first name twice in 30 %)
 first and last name swapped     police 3 %, others 0.5–1.5 %
 middle names left out           35–70 % of records of people who have them
 double surname                  recorded whole, with a space, or only one part (50/20/15/15)
@@ -94,6 +96,12 @@ TRUTH_HEADER = ("source", "record_id", "person_key")
 AS_OF = date(2026, 1, 1)
 #: Rows are shuffled within blocks this size, so files do not list people in the same order.
 SHUFFLE_BLOCK = 5000
+
+
+#: Of name typos, the share at the first letter; of records, the share keyed carelessly
+#: (both names mistyped). docs/decisions/0012-blocking-and-households-again.md.
+FIRST_LETTER_TYPO = 0.2
+CARELESS_RECORD = 0.01
 
 
 @dataclass(frozen=True)
@@ -380,9 +388,22 @@ def _variants(given: str) -> tuple[str, ...]:
     return tuple(o for o in options if o.lower() != given.lower())
 
 
+#: Letters a name's first letter is misheard or mistyped as (Caitlin/Kaitlyn, Jade/Gade).
+_FIRST_LETTER_SLIPS = {
+    "c": "ks", "k": "c", "s": "cz", "z": "s", "j": "gy", "g": "j", "y": "ji", "i": "ey",
+    "e": "ai", "a": "e", "f": "p", "p": "f", "v": "w", "w": "v", "b": "p", "d": "t", "t": "d",
+}  # fmt: skip
+
+
 def _typo(rng: random.Random, word: str) -> str:
+    """One slip in a word. One in five hits the first letter (a name heard, not read: Kaitlyn
+    for Caitlin; issue 12, docs/decisions/0012): the initial is then no longer a safe key."""
     if len(word) < 3:
         return word
+    if rng.random() < FIRST_LETTER_TYPO:
+        first = word[0].lower()
+        letter = rng.choice(_FIRST_LETTER_SLIPS.get(first, "aeioustnl".replace(first, "")))
+        return (letter.upper() if word[0].isupper() else letter) + word[1:]
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:
@@ -655,10 +676,17 @@ class _Recorder:
                 family if roll < 0.5 else f"{first} {second}" if roll < 0.7 else first
                 if roll < 0.85 else second
             )
-        if rng.random() < style.typo:
+        if rng.random() < CARELESS_RECORD:
+            # Keyed carelessly (issue 12): both names mistyped, the first name often twice.
             given = _typo(rng, given)
-        if rng.random() < style.typo:
+            if rng.random() < 0.3:
+                given = _typo(rng, given)
             family = _typo(rng, family)
+        else:
+            if rng.random() < style.typo:
+                given = _typo(rng, given)
+            if rng.random() < style.typo:
+                family = _typo(rng, family)
         middles = " ".join(person.middles) if rng.random() < style.middle_kept else ""
         if style.upper_surname:
             family = family.upper()
