@@ -152,11 +152,25 @@ def _save(
         if unchanged:
             Alert.objects.filter(pk__in=unchanged).update(last_evaluated_at=now)
         # Open alerts in scope that the rules no longer find have lapsed.
-        stale = Alert.objects.filter(status=AlertStatus.OPEN).exclude(key__in=list(by_key))
+        stale: Iterable[Alert] = Alert.objects.filter(status=AlertStatus.OPEN).exclude(
+            key__in=list(by_key)
+        )
         if scope is not None:
-            stale = stale.filter(subject_id__in=[graphstore.pk_of(s) for s in scope])
-        if rule_codes is not None:
-            stale = stale.filter(rule__in=rule_codes)
+            # By subject alone, the rest in Python: given the status and rule too, SQLite
+            # walks the status index through every open alert in the partnership.
+            stale = [
+                row
+                for row in Alert.objects.filter(
+                    subject_id__in=[graphstore.pk_of(s) for s in scope]
+                )
+                if row.status == AlertStatus.OPEN
+                and row.key not in by_key
+                and (rule_codes is None or row.rule in rule_codes)
+            ]
+        elif rule_codes is not None:
+            stale = Alert.objects.filter(status=AlertStatus.OPEN, rule__in=rule_codes).exclude(
+                key__in=list(by_key)
+            )
         for row in stale:
             row.status = AlertStatus.LAPSED
             row.decision_reason = "The situation no longer holds (evidence withdrawn or changed)."
