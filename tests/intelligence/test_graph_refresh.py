@@ -115,3 +115,15 @@ def test_an_alert_found_again_unchanged_is_not_saved_again(intel: Any) -> None:
     intel.link(stranger, flat, "seen_at", grading="2BP")
     alert.refresh_from_db()
     assert "Flat 3, 12 Mill Street" in alert.explanation
+
+
+def test_the_built_graph_is_kept_out_of_full_collections(intel: Any) -> None:
+    import gc
+
+    intel.entity(EntityKind.VEHICLE, "AB12 CDE")
+    graphstore.reset()
+    assert gc.get_freeze_count() == 0
+    graphstore.current()
+    assert gc.get_freeze_count() > 0
+    graphstore.reset()
+    assert gc.get_freeze_count() == 0  # a graph let go can be collected

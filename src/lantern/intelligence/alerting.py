@@ -202,6 +202,7 @@ def run_all(*, actor: Actor | None = None) -> RunSummary:
     actor = actor or system.service_actor(ALERTS_SERVICE, channel="cli")
     graph = graphstore.current(thorough=True)
     found = engine_rules.evaluate(graph, today=timezone.localdate())
+    graphstore.settle()  # the rules' memo of the whole graph, kept for the next change
     return _save(graph, found, None, actor)
 
 

@@ -12,6 +12,7 @@ Node ids are ``e<pk>`` for entities and ``l<pk>`` for links (:attr:`Entity.node_
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -199,6 +200,7 @@ class GraphStore:
         self.lock = threading.RLock()
 
     def build(self) -> AnalysisGraph:
+        gc.unfreeze()  # the graph this replaces may go
         self.knowledge_marks = _knowledge_marks()
         k = _knowledge()
         entities = Entity.objects.all()
@@ -215,6 +217,7 @@ class GraphStore:
         self.max_link = link_marks["pk"] or 0
         self.withdrawn_since = link_marks["withdrawn"]
         self.knowledge = k
+        settle()
         return graph
 
     def refresh(self, *, thorough: bool = False) -> tuple[AnalysisGraph, set[str]]:
@@ -305,6 +308,17 @@ class GraphStore:
     def reset(self) -> None:
         with self.lock:
             self.graph = None
+            gc.unfreeze()
+
+
+def settle() -> None:
+    """Take what is alive now (the graph, and after a full evaluation the rules' memo of it)
+    out of the collector's full collections. Python's collector walks every container it
+    tracks: with a million-entity graph that is a pause of a tenth of a second or more in
+    whichever request comes next (seen as the slow ones of bench/intel_db.py's
+    re-evaluations). These objects live as long as the graph; a rebuild or reset unfreezes
+    them so the old graph can go."""
+    gc.freeze()
 
 
 _STORE = GraphStore()
