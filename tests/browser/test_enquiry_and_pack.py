@@ -77,6 +77,9 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
     ).to_be_checked()
     walk.shot("conclusion-refused-keeps-answers")
 
+    page.get_by_role("group", name="Was action taken?").get_by_label(
+        "Yes, action was taken"
+    ).check()
     page.get_by_role("group", name="What happened to the risk?").get_by_label(
         "Risk reduced"
     ).check()
@@ -87,12 +90,13 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
 
     expect(page.get_by_text("Enquiry conclusion recorded")).to_be_visible()
     conclusion = page.locator("#conclusion")
-    expect(conclusion).to_contain_text("Risk identified: risk reduced")
+    expect(conclusion).to_contain_text("Risk identified; action taken: risk reduced")
     expect(conclusion).to_contain_text("In the community (excluding community services)")
     walk.shot("referral-with-conclusion")
     stored = EnquiryConclusion.objects.get(referral=enquiry)
     assert stored.types_of_risk == ["psychological", "sexual_exploitation"]
     assert stored.outcomes_achieved == "partially"
+    assert stored.action_taken is True
 
     # The SAC return counts it (a small number: hidden), with ODS beside XLSX.
     reporting_services.snapshot_refresh(actor=partnership.manager)

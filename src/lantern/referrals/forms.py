@@ -144,12 +144,24 @@ class EnquiryConclusionForm(forms.Form):
             "the enquiry to stop and no further action was taken"
         ),
     )
+    action_taken = forms.TypedChoiceField(
+        label="Was action taken?",
+        choices=[("yes", "Yes, action was taken"), ("no", "No action was taken")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only when a risk was identified, inconclusive or not identified",
+    )
     risk_outcome = _radios(
         "What happened to the risk?",
         "risk_outcomes",
         "Select whether the risk was removed, reduced or remains",
         required=False,
-        help_text="Only when a risk was identified or the assessment was inconclusive",
+        help_text=(
+            "Only when a risk was identified or the assessment was inconclusive, and action "
+            "was taken"
+        ),
     )
     outcomes_asked = _radios(
         "Was the person asked what outcomes they wanted?",
@@ -171,13 +183,22 @@ class EnquiryConclusionForm(forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
+        cats = categories()
+        assessed = cats.get("risk_assessments", data["risk_assessment"])
+        # An answer to a question the chosen assessment does not ask (hidden under another
+        # choice when scripts run) is left out; contradictions the service refuses.
+        action_taken = data.get("action_taken") if assessed and assessed.action_taken else None
+        risk_outcome = data.get("risk_outcome") or ""
+        if not (assessed and assessed.risk_outcome):
+            risk_outcome = ""
         return {
             "concluded_on": data["concluded_on"],
             "types_of_risk": list(data["types_of_risk"]),
             "location_of_risk": data["location_of_risk"],
             "source_of_risk": data["source_of_risk"],
             "risk_assessment": data["risk_assessment"],
-            "risk_outcome": data.get("risk_outcome") or "",
+            "action_taken": action_taken,
+            "risk_outcome": risk_outcome,
             "outcomes_asked": data["outcomes_asked"],
             "outcomes_achieved": data.get("outcomes_achieved") or "",
             "amendment_reason": data.get("amendment_reason") or "",

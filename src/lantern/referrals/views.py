@@ -152,6 +152,9 @@ def _described(conclusion: EnquiryConclusion) -> dict[str, object]:
         "location_of_risk": cats.label("locations_of_risk", conclusion.location_of_risk),
         "source_of_risk": cats.label("sources_of_risk", conclusion.source_of_risk),
         "risk_assessment": cats.label("risk_assessments", conclusion.risk_assessment),
+        "action_taken": "Action taken not recorded"
+        if conclusion.action_taken is None
+        else ("Action taken" if conclusion.action_taken else "No action taken"),
         "risk_outcome": cats.label("risk_outcomes", conclusion.risk_outcome)
         if conclusion.risk_outcome
         else "",
@@ -187,6 +190,9 @@ def conclude(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "location_of_risk": current.location_of_risk,
             "source_of_risk": current.source_of_risk,
             "risk_assessment": current.risk_assessment,
+            "action_taken": None
+            if current.action_taken is None
+            else ("yes" if current.action_taken else "no"),
             "risk_outcome": current.risk_outcome,
             "outcomes_asked": current.outcomes_asked,
             "outcomes_achieved": current.outcomes_achieved,
