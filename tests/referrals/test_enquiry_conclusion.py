@@ -26,7 +26,7 @@ from tests.conftest import Partnership
 from tests.factories import open_case, open_enquiry
 
 
-def _form(**overrides: Any) -> dict[str, Any]:
+def _answers(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "concluded_on": timezone.localdate().strftime("%d/%m/%Y"),
         "types_of_risk": ["sexual_exploitation", "psychological"],
@@ -42,12 +42,22 @@ def _form(**overrides: Any) -> dict[str, Any]:
     return values
 
 
+def _form(**overrides: Any) -> dict[str, Any]:
+    """As the page posts them: the questions nested under the chosen risk assessment are
+    that choice's copies (``action_taken__<code>``, ``risk_outcome__<code>``)."""
+    values = _answers(**overrides)
+    chosen = values["risk_assessment"]
+    values[f"action_taken__{chosen}"] = values.pop("action_taken")
+    values[f"risk_outcome__{chosen}"] = values.pop("risk_outcome")
+    return values
+
+
 #: The form's yes/no as the API and the service take it.
 ACTED = {"yes": True, "no": False, "": None}
 
 
 def _body(**overrides: Any) -> dict[str, Any]:
-    body = _form(**overrides)
+    body = _answers(**overrides)
     body["action_taken"] = ACTED[body["action_taken"]]
     if "concluded_on" not in overrides:
         body["concluded_on"] = timezone.localdate().isoformat()
@@ -163,7 +173,7 @@ def test_an_unchanged_amendment_is_refused(partnership: Partnership) -> None:
 
 
 def _service(**overrides: Any) -> dict[str, Any]:
-    values = _form(**overrides)
+    values = _answers(**overrides)
     values["concluded_on"] = timezone.localdate()
     values["action_taken"] = ACTED[values["action_taken"]]
     return values
@@ -312,19 +322,55 @@ def test_the_page_refuses_a_risk_outcome_without_action_and_keeps_what_was_typed
     assert not EnquiryConclusion.objects.exists()
 
 
-def test_the_page_leaves_out_answers_the_chosen_assessment_does_not_ask(
+def test_the_page_leaves_out_answers_under_another_choice(
     partnership: Partnership, as_user: Any
 ) -> None:
-    """With scripts, nested questions under another choice are hidden but still sent."""
+    """Hidden under a choice not made (with scripts), an answer is still sent: left out."""
     referral = open_enquiry(partnership)
     response = as_user(partnership.practitioner).post(
         reverse("referrals:conclude", args=[referral.pk]),
-        _form(risk_assessment="ceased_at_request", action_taken="yes", risk_outcome="reduced"),
+        {
+            **_form(risk_assessment="no_risk", action_taken="no", risk_outcome=""),
+            "action_taken__risk_identified": "yes",
+            "risk_outcome__risk_identified": "reduced",
+        },
     )
     assert response.status_code == 302
     stored = EnquiryConclusion.objects.get(referral=referral)
-    assert stored.action_taken is False
-    assert stored.risk_outcome == ""
+    assert (stored.risk_assessment, stored.action_taken, stored.risk_outcome) == (
+        "no_risk",
+        False,
+        "",
+    )
+
+
+def test_the_nested_questions_are_conditionally_revealed(
+    partnership: Partnership, as_user: Any
+) -> None:
+    """Each nested question sits in a GOV.UK conditional reveal under its choice: hidden
+    unless that choice is made (the class hides only where GOV.UK Frontend runs)."""
+    referral = open_enquiry(partnership)
+    client = as_user(partnership.practitioner)
+    url = reverse("referrals:conclude", args=[referral.pk])
+    blank = client.get(url).content.decode()
+    assert blank.count('data-aria-controls="conditional-id_risk_assessment_') == 3
+    assert blank.count('data-aria-controls="conditional-id_outcomes_asked_') == 1
+    for code in ("risk_identified", "inconclusive", "no_risk"):
+        assert f'name="action_taken__{code}"' in blank
+    assert 'name="risk_outcome__no_risk"' not in blank
+    assert "action_taken__ceased_at_request" not in blank
+    assert blank.count('class="govuk-radios__conditional govuk-radios__conditional--hidden"') == 4
+    # Refused: the chosen assessment's reveal is open, with what was typed inside it.
+    refused = client.post(url, _form(risk_outcome="")).content.decode()
+    assert refused.count('govuk-radios__conditional--hidden"') == 2  # inconclusive, no risk
+    assert 'name="action_taken__risk_identified" type="radio" value="yes" checked' in refused
+    assert "Select whether the risk was removed, reduced or remains" in refused
+    # The error summary lists the problems in the page's order.
+    both = client.post(url, _form(risk_outcome="", outcomes_achieved="")).content.decode()
+    summary = both[
+        both.index("govuk-error-summary") : both.index("</ul>", both.index("govuk-error-summary"))
+    ]
+    assert summary.index("removed, reduced or remains") < summary.index("outcomes the person")
 
 
 # --- the API ------------------------------------------------------------------------------
