@@ -34,6 +34,35 @@ def enquiry(partnership: Partnership) -> Referral:
     return referral
 
 
+def _choose_risk_identified_and_see_its_questions(walk: Walk) -> None:
+    """GOV.UK Frontend's conditional reveal: the questions nested under a risk assessment
+    (and under "asked, and outcomes were expressed") are hidden until it is chosen. Answers
+    that action was taken and that outcomes were expressed, leaving the rest unanswered."""
+    page = walk.page
+    expect(page.get_by_role("group", name="Was action taken?")).to_have_count(0)
+    expect(page.get_by_role("group", name="What happened to the risk?")).to_have_count(0)
+    expect(
+        page.get_by_role("group", name="Were the outcomes the person wanted achieved?")
+    ).to_have_count(0)
+    page.get_by_role("group", name="Was a risk identified?").get_by_label(
+        "Risk identified", exact=True
+    ).check()
+    # Choosing "Risk identified" reveals its own copies of the nested questions (and only them).
+    expect(page.get_by_role("group", name="Was action taken?")).to_have_count(1)
+    expect(page.get_by_role("group", name="What happened to the risk?")).to_be_visible()
+    expect(page.locator("#id_risk_assessment_0")).to_have_attribute("aria-expanded", "true")
+    walk.shot("conclusion-risk-identified-revealed")
+    page.get_by_role("group", name="Was action taken?").get_by_label(
+        "Yes, action was taken"
+    ).check()
+    page.get_by_role("group", name="Was the person asked what outcomes they wanted?").get_by_label(
+        "Asked, and outcomes were expressed"
+    ).check()
+    expect(
+        page.get_by_role("group", name="Were the outcomes the person wanted achieved?")
+    ).to_be_visible()
+
+
 def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
     walk: Walk, partnership: Partnership, enquiry: Referral
 ) -> None:
@@ -53,12 +82,7 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
     page.get_by_role("group", name="Who or what was the source of the risk?").get_by_label(
         "Other, unknown to the individual"
     ).check()
-    page.get_by_role("group", name="Was a risk identified?").get_by_label(
-        "Risk identified", exact=True
-    ).check()
-    page.get_by_role("group", name="Was the person asked what outcomes they wanted?").get_by_label(
-        "Asked, and outcomes were expressed"
-    ).check()
+    _choose_risk_identified_and_see_its_questions(walk)
     walk.shot("conclusion-filled-without-risk-outcome")
     page.get_by_role("button", name="Record the conclusion").click()
 
@@ -77,6 +101,10 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
     ).to_be_checked()
     walk.shot("conclusion-refused-keeps-answers")
 
+    # The reveal under the chosen answer stays open, with the answer kept.
+    expect(
+        page.get_by_role("group", name="Was action taken?").get_by_label("Yes, action was taken")
+    ).to_be_checked()
     page.get_by_role("group", name="What happened to the risk?").get_by_label(
         "Risk reduced"
     ).check()
@@ -87,12 +115,13 @@ def test_a_manager_concludes_an_enquiry_and_removes_a_pack(
 
     expect(page.get_by_text("Enquiry conclusion recorded")).to_be_visible()
     conclusion = page.locator("#conclusion")
-    expect(conclusion).to_contain_text("Risk identified: risk reduced")
+    expect(conclusion).to_contain_text("Risk identified; action taken: risk reduced")
     expect(conclusion).to_contain_text("In the community (excluding community services)")
     walk.shot("referral-with-conclusion")
     stored = EnquiryConclusion.objects.get(referral=enquiry)
     assert stored.types_of_risk == ["psychological", "sexual_exploitation"]
     assert stored.outcomes_achieved == "partially"
+    assert stored.action_taken is True
 
     # The SAC return counts it (a small number: hidden), with ODS beside XLSX.
     reporting_services.snapshot_refresh(actor=partnership.manager)

@@ -26,13 +26,14 @@ from tests.conftest import Partnership
 from tests.factories import open_case, open_enquiry
 
 
-def _form(**overrides: Any) -> dict[str, Any]:
+def _answers(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "concluded_on": timezone.localdate().strftime("%d/%m/%Y"),
         "types_of_risk": ["sexual_exploitation", "psychological"],
         "location_of_risk": "community",
         "source_of_risk": "unknown",
         "risk_assessment": "risk_identified",
+        "action_taken": "yes",
         "risk_outcome": "reduced",
         "outcomes_asked": "asked_expressed",
         "outcomes_achieved": "partially",
@@ -41,8 +42,23 @@ def _form(**overrides: Any) -> dict[str, Any]:
     return values
 
 
+def _form(**overrides: Any) -> dict[str, Any]:
+    """As the page posts them: the questions nested under the chosen risk assessment are
+    that choice's copies (``action_taken__<code>``, ``risk_outcome__<code>``)."""
+    values = _answers(**overrides)
+    chosen = values["risk_assessment"]
+    values[f"action_taken__{chosen}"] = values.pop("action_taken")
+    values[f"risk_outcome__{chosen}"] = values.pop("risk_outcome")
+    return values
+
+
+#: The form's yes/no as the API and the service take it.
+ACTED = {"yes": True, "no": False, "": None}
+
+
 def _body(**overrides: Any) -> dict[str, Any]:
-    body = _form(**overrides)
+    body = _answers(**overrides)
+    body["action_taken"] = ACTED[body["action_taken"]]
     if "concluded_on" not in overrides:
         body["concluded_on"] = timezone.localdate().isoformat()
     return body
@@ -71,13 +87,14 @@ def test_a_caseworker_concludes_an_enquiry_through_the_page(
     stored = EnquiryConclusion.objects.get(referral=referral)
     assert stored.version == 1
     assert stored.types_of_risk == ["sexual_exploitation", "psychological"]
+    assert stored.action_taken is True
     assert stored.risk_outcome == "reduced"
     assert stored.outcomes_achieved == "partially"
     assert stored.categories_version == categories().version
     assert _events("enquiry.concluded") == 1
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "In the community (excluding community services)" in page
-    assert "Risk identified: risk reduced" in page
+    assert "Risk identified; action taken: risk reduced" in page
 
 
 def test_the_form_keeps_what_was_typed_when_refused(partnership: Partnership, as_user: Any) -> None:
@@ -156,12 +173,13 @@ def test_an_unchanged_amendment_is_refused(partnership: Partnership) -> None:
 
 
 def _service(**overrides: Any) -> dict[str, Any]:
-    values = _form(**overrides)
+    values = _answers(**overrides)
     values["concluded_on"] = timezone.localdate()
+    values["action_taken"] = ACTED[values["action_taken"]]
     return values
 
 
-def test_an_enquiry_ceased_at_the_persons_request_keeps_no_risk_outcome(
+def test_an_enquiry_ceased_at_the_persons_request_records_no_action(
     partnership: Partnership,
 ) -> None:
     referral = open_enquiry(partnership, outcome="other_enquiry")
@@ -170,14 +188,88 @@ def test_an_enquiry_ceased_at_the_persons_request_keeps_no_risk_outcome(
         referral=referral,
         **_service(
             risk_assessment="ceased_at_request",
-            risk_outcome="reduced",  # left over from an earlier choice: dropped
+            action_taken="",
+            risk_outcome="",
             outcomes_asked="asked_not_expressed",
-            outcomes_achieved="fully",
+            outcomes_achieved="fully",  # left over from an earlier choice: dropped
         ),
     )
     assert conclusion.risk_assessment == "ceased_at_request"
+    assert conclusion.action_taken is False  # the assessment implies no action
     assert conclusion.risk_outcome == ""
     assert conclusion.outcomes_achieved == ""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        # Asked: risk identified, inconclusive and no risk ask whether action was taken.
+        ({"action_taken": ""}, "action_taken", "Select whether action was taken"),
+        (
+            {"risk_assessment": "no_risk", "action_taken": "", "risk_outcome": ""},
+            "action_taken",
+            "Select whether action was taken",
+        ),
+        # Action taken on an identified or inconclusive risk: what happened to it is required.
+        (
+            {"risk_assessment": "inconclusive", "risk_outcome": ""},
+            "risk_outcome",
+            "Select whether the risk was removed, reduced or remains",
+        ),
+        # A risk outcome without action, or where no risk was found, is refused.
+        ({"action_taken": "no"}, "risk_outcome", "only when a risk was identified"),
+        (
+            {"risk_assessment": "no_risk", "action_taken": "yes"},
+            "risk_outcome",
+            "only when a risk was identified",
+        ),
+        (
+            {"risk_assessment": "ceased_at_request", "action_taken": ""},
+            "risk_outcome",
+            "only when a risk was identified",
+        ),
+        # Ceased at the person's request means no action: saying otherwise is refused.
+        (
+            {"risk_assessment": "ceased_at_request", "risk_outcome": ""},
+            "action_taken",
+            "means no action was taken",
+        ),
+    ],
+)
+def test_action_taken_and_risk_outcome_are_checked_together(
+    partnership: Partnership, overrides: dict[str, Any], field: str, message: str
+) -> None:
+    referral = open_enquiry(partnership)
+    with pytest.raises(services.InvalidError) as caught:
+        services.enquiry_conclude(
+            actor=partnership.practitioner, referral=referral, **_service(**overrides)
+        )
+    errors = caught.value.message_dict
+    assert set(errors) == {field}
+    assert message in errors[field][0]
+    assert not EnquiryConclusion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("assessment", "acted", "outcome"),
+    [
+        ("risk_identified", "no", ""),
+        ("inconclusive", "yes", "remains"),
+        ("no_risk", "yes", ""),
+        ("no_risk", "no", ""),
+    ],
+)
+def test_valid_combinations_are_stored(
+    partnership: Partnership, assessment: str, acted: str, outcome: str
+) -> None:
+    referral = open_enquiry(partnership)
+    conclusion = services.enquiry_conclude(
+        actor=partnership.practitioner,
+        referral=referral,
+        **_service(risk_assessment=assessment, action_taken=acted, risk_outcome=outcome),
+    )
+    assert conclusion.action_taken is ACTED[acted]
+    assert conclusion.risk_outcome == outcome
 
 
 def test_a_conclusion_cannot_predate_the_enquiry_or_be_in_the_future(
@@ -212,6 +304,75 @@ def test_only_an_enquiry_can_be_concluded(partnership: Partnership, as_user: Any
     assert api["Content-Type"] == PROBLEM_CONTENT_TYPE
 
 
+def test_the_page_refuses_a_risk_outcome_without_action_and_keeps_what_was_typed(
+    partnership: Partnership, as_user: Any
+) -> None:
+    referral = open_enquiry(partnership)
+    response = as_user(partnership.practitioner).post(
+        reverse("referrals:conclude", args=[referral.pk]),
+        _form(action_taken="no", risk_outcome="remains"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "only when a risk was identified or the assessment was inconclusive" in body
+    assert 'value="no" checked' in body
+    assert 'value="remains" checked' in body
+    assert 'value="risk_identified" checked' in body
+    assert not EnquiryConclusion.objects.exists()
+
+
+def test_the_page_leaves_out_answers_under_another_choice(
+    partnership: Partnership, as_user: Any
+) -> None:
+    """Hidden under a choice not made (with scripts), an answer is still sent: left out."""
+    referral = open_enquiry(partnership)
+    response = as_user(partnership.practitioner).post(
+        reverse("referrals:conclude", args=[referral.pk]),
+        {
+            **_form(risk_assessment="no_risk", action_taken="no", risk_outcome=""),
+            "action_taken__risk_identified": "yes",
+            "risk_outcome__risk_identified": "reduced",
+        },
+    )
+    assert response.status_code == 302
+    stored = EnquiryConclusion.objects.get(referral=referral)
+    assert (stored.risk_assessment, stored.action_taken, stored.risk_outcome) == (
+        "no_risk",
+        False,
+        "",
+    )
+
+
+def test_the_nested_questions_are_conditionally_revealed(
+    partnership: Partnership, as_user: Any
+) -> None:
+    """Each nested question sits in a GOV.UK conditional reveal under its choice: hidden
+    unless that choice is made (the class hides only where GOV.UK Frontend runs)."""
+    referral = open_enquiry(partnership)
+    client = as_user(partnership.practitioner)
+    url = reverse("referrals:conclude", args=[referral.pk])
+    blank = client.get(url).content.decode()
+    assert blank.count('data-aria-controls="conditional-id_risk_assessment_') == 3
+    assert blank.count('data-aria-controls="conditional-id_outcomes_asked_') == 1
+    for code in ("risk_identified", "inconclusive", "no_risk"):
+        assert f'name="action_taken__{code}"' in blank
+    assert 'name="risk_outcome__no_risk"' not in blank
+    assert "action_taken__ceased_at_request" not in blank
+    assert blank.count('class="govuk-radios__conditional govuk-radios__conditional--hidden"') == 4
+    # Refused: the chosen assessment's reveal is open, with what was typed inside it.
+    refused = client.post(url, _form(risk_outcome="")).content.decode()
+    assert refused.count('govuk-radios__conditional--hidden"') == 2  # inconclusive, no risk
+    assert 'name="action_taken__risk_identified" type="radio" value="yes" checked' in refused
+    assert "Select whether the risk was removed, reduced or remains" in refused
+    # The error summary lists the problems in the page's order.
+    both = client.post(url, _form(risk_outcome="", outcomes_achieved="")).content.decode()
+    summary = both[
+        both.index("govuk-error-summary") : both.index("</ul>", both.index("govuk-error-summary"))
+    ]
+    assert summary.index("removed, reduced or remains") < summary.index("outcomes the person")
+
+
 # --- the API ------------------------------------------------------------------------------
 
 
@@ -225,6 +386,8 @@ def test_the_api_records_and_amends_a_conclusion(partnership: Partnership, as_us
     assert made.status_code == 201, made.content
     assert made.json()["version"] == 1
     assert made.json()["location_of_risk"] == "community"
+    assert made.json()["action_taken"] is True
+    assert made.json()["risk_outcome"] == "reduced"
     again = client.post(
         url,
         data=_body(location_of_risk="own_home", amendment_reason="She was exploited at home."),
@@ -232,8 +395,19 @@ def test_the_api_records_and_amends_a_conclusion(partnership: Partnership, as_us
     )
     assert again.status_code == 201, again.content
     assert again.json()["version"] == 2
+    acted = client.post(
+        url,
+        data=_body(action_taken="no", risk_outcome="", amendment_reason="Nothing was done."),
+        content_type="application/json",
+    )
+    assert acted.status_code == 201, acted.content
+    assert acted.json()["version"] == 3
+    assert acted.json()["action_taken"] is False
+    assert acted.json()["risk_outcome"] == ""
+    stored = EnquiryConclusion.objects.filter(referral=referral).order_by("version")
+    assert [c.action_taken for c in stored] == [True, True, False]
     assert _events("enquiry.concluded") == 1
-    assert _events("enquiry.conclusion_amended") == 1
+    assert _events("enquiry.conclusion_amended") == 2
 
 
 def test_bad_values_are_a_400_problem_naming_each_field(
@@ -249,6 +423,28 @@ def test_bad_values_are_a_400_problem_naming_each_field(
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"location_of_risk", "types_of_risk", "risk_outcome"}
+    assert not EnquiryConclusion.objects.exists()
+
+
+def test_a_risk_outcome_without_action_is_a_400_problem(
+    partnership: Partnership, as_user: Any
+) -> None:
+    referral = open_enquiry(partnership)
+    response = as_user(partnership.practitioner).post(
+        reverse("api-referral-conclusion", args=[referral.pk]),
+        data=_body(action_taken="no", risk_outcome="removed"),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert {e["field"] for e in response.json()["errors"]} == {"risk_outcome"}
+    missing = as_user(partnership.practitioner).post(
+        reverse("api-referral-conclusion", args=[referral.pk]),
+        data={k: v for k, v in _body().items() if k != "action_taken"},
+        content_type="application/json",
+    )
+    assert missing.status_code == 400
+    assert {e["field"] for e in missing.json()["errors"]} == {"action_taken"}
     assert not EnquiryConclusion.objects.exists()
 
 

@@ -10,9 +10,18 @@ from django.utils import timezone
 
 from lantern.core.figures import Figure
 from lantern.referrals import services as referral_services
+from lantern.referrals.models import EnquiryConclusion
 from lantern.reporting import services
 from lantern.reporting.periods import quarter_of
-from lantern.reporting.sac import NOT_CONCLUDED, OTHER, S42, sac_figures
+from lantern.reporting.sac import (
+    ACTION,
+    ACTION_NOT_RECORDED,
+    NO_ACTION,
+    NOT_CONCLUDED,
+    OTHER,
+    S42,
+    sac_figures,
+)
 from tests.conftest import Partnership
 from tests.factories import open_enquiry
 
@@ -26,6 +35,7 @@ def _conclude(p: Partnership, referral: Any, **values: Any) -> None:
         "location_of_risk": "community",
         "source_of_risk": "unknown",
         "risk_assessment": "risk_identified",
+        "action_taken": True,
         "risk_outcome": "reduced",
         "outcomes_asked": "asked_expressed",
         "outcomes_achieved": "fully",
@@ -46,6 +56,8 @@ def _build(p: Partnership) -> None:
         location_of_risk="own_home",
         source_of_risk="known",
         risk_assessment="no_risk",
+        action_taken=False,
+        risk_outcome="",
         outcomes_asked="not_asked",
         types_of_risk=["domestic", "financial"],
     )
@@ -59,6 +71,7 @@ def _build(p: Partnership) -> None:
         location_of_risk="community",
         source_of_risk="service_provider",
         risk_assessment="risk_identified",
+        action_taken=True,
         risk_outcome="remains",
         outcomes_asked="asked_expressed",
         outcomes_achieved="not_achieved",
@@ -69,6 +82,7 @@ def _build(p: Partnership) -> None:
         p,
         other,
         risk_assessment="ceased_at_request",
+        action_taken=None,
         risk_outcome="",
         outcomes_asked="asked_not_expressed",
         outcomes_achieved="",
@@ -150,3 +164,82 @@ def test_the_published_return_hides_the_small_counts(
     achieved = tables["sac_outcomes_achieved"]
     assert achieved["row_labels"] == ["Fully achieved", "Partially achieved", "Not achieved"]
     assert "4" not in achieved["cells"][0]
+
+
+def test_the_action_taken_table_splits_concluded_s42_enquiries(
+    partnership: Partnership,
+) -> None:
+    _build(partnership)
+    # Two more s42 enquiries: action taken where no risk was found, and a risk identified
+    # with no action taken (so no risk outcome).
+    extra = [open_enquiry(partnership, family_name=name) for name in ("Ingram", "Jarvis")]
+    _conclude(partnership, extra[0], risk_assessment="no_risk", risk_outcome="")
+    _conclude(partnership, extra[1], action_taken=False, risk_outcome="")
+    figures = sac_figures(quarter_of(timezone.localdate()))
+    figure = next(f for f in figures if f.key == "sac_action_taken")
+
+    assert figure.row_labels == (
+        "Risk identified",
+        "Risk assessed as inconclusive",
+        "No risk identified",
+        "Enquiry ceased at the individual's request",
+    )
+    assert figure.col_labels == (
+        f"{ACTION}: risk removed",
+        f"{ACTION}: risk reduced",
+        f"{ACTION}: risk remains",
+        ACTION,
+        NO_ACTION,
+        ACTION_NOT_RECORDED,
+    )
+    # Only concluded s42 enquiries: the other enquiry (ceased) and the one not concluded
+    # are not counted; the amended one counts as its latest version (remains).
+    assert _table(figures, "sac_action_taken") == {
+        ("Risk identified", f"{ACTION}: risk reduced"): 4,
+        ("Risk identified", f"{ACTION}: risk remains"): 1,
+        ("Risk identified", NO_ACTION): 1,
+        ("No risk identified", NO_ACTION): 1,
+        ("No risk identified", ACTION): 1,
+    }
+
+
+def test_a_conclusion_recorded_before_action_was_asked_counts_as_not_recorded(
+    partnership: Partnership,
+) -> None:
+    referral = open_enquiry(partnership)
+    _conclude(partnership, referral)
+    # A row from before the migration: action taken is null. Set as the migration left it.
+    EnquiryConclusion.objects.filter(referral=referral).update(action_taken=None)
+    figures = sac_figures(quarter_of(timezone.localdate()))
+    assert _table(figures, "sac_action_taken") == {
+        ("Risk identified", ACTION_NOT_RECORDED): 1,
+    }
+
+
+def test_the_action_taken_table_is_published_suppressed_and_downloadable(
+    partnership: Partnership, as_user: Any
+) -> None:
+    _build(partnership)
+    services.snapshot_refresh(actor=partnership.analyst)
+    period = quarter_of(timezone.localdate()).key
+    client = as_user(partnership.board)
+    response = client.get(reverse("api-board-collection", args=["sac"]) + f"?period={period}")
+    table = {t["key"]: t for t in response.json()["tables"]}["sac_action_taken"]
+    row = table["row_labels"].index("Risk identified")
+    col = table["col_labels"].index(f"{ACTION}: risk reduced")
+    # Four enquiries whose risk was reduced after action: 1 to 4 is never published.
+    assert table["cells"][row][col] == "*"
+    for cells in table["cells"]:
+        assert not {"1", "2", "3", "4"} & set(cells)
+    for fmt in ("csv", "xlsx", "ods"):
+        download = client.get(
+            reverse("reporting:download_one", args=["sac", "sac_action_taken", fmt])
+            + f"?period={period}"
+        )
+        assert download.status_code == 200, fmt
+    csv = client.get(
+        reverse("reporting:download_one", args=["sac", "sac_action_taken", "csv"])
+        + f"?period={period}"
+    ).content.decode()
+    assert f"{ACTION}: risk reduced" in csv
+    assert "*" in csv

@@ -39,9 +39,18 @@ def test_most_enquiries_conclude_with_plausible_spreads(db: Any) -> None:
         assert "sexual_exploitation" in c.types_of_risk
         assert c.location_of_risk in cats.codes("locations_of_risk")
         assert c.source_of_risk in cats.codes("sources_of_risk")
-        needs_outcome = cats.get("risk_assessments", c.risk_assessment)
-        assert needs_outcome is not None
-        assert bool(c.risk_outcome) == needs_outcome.risk_outcome
+        assessed = cats.get("risk_assessments", c.risk_assessment)
+        assert assessed is not None
+        # Action is recorded for every one; implied "no" where the assessment does not ask.
+        assert c.action_taken is not None
+        if not assessed.action_taken:
+            assert c.action_taken is False
+        assert bool(c.risk_outcome) == (assessed.risk_outcome and c.action_taken)
+    acted = Counter(
+        (c.risk_assessment, c.action_taken) for c in conclusions if c.risk_assessment != ""
+    )
+    # Both answers occur where a risk was identified: the SAC table has something to split.
+    assert acted[("risk_identified", True)] > acted[("risk_identified", False)] > 0
     spread = Counter(c.risk_assessment for c in conclusions)
     assert spread.most_common(1)[0][0] == "risk_identified"
     assert spread["ceased_at_request"] > 0

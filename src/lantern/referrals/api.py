@@ -357,6 +357,11 @@ class ConclusionSerializer(serializers.Serializer[EnquiryConclusion]):
     location_of_risk = serializers.CharField(read_only=True)
     source_of_risk = serializers.CharField(read_only=True)
     risk_assessment = serializers.CharField(read_only=True)
+    action_taken = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whether action was taken; null when not recorded (older conclusions)",
+    )
     risk_outcome = serializers.CharField(read_only=True)
     outcomes_asked = serializers.CharField(read_only=True)
     outcomes_achieved = serializers.CharField(read_only=True)
@@ -383,11 +388,23 @@ class ConclusionInputSerializer(serializers.Serializer[dict[str, Any]]):
         max_length=40,
         help_text="Whether a risk was identified, or the enquiry ceased at the person's request",
     )
+    action_taken = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Whether action was taken: required when the risk assessment asks it (risk "
+            "identified, inconclusive or no risk); an enquiry ceased at the person's request "
+            "records no action, and true is refused"
+        ),
+    )
     risk_outcome = serializers.CharField(
         max_length=40,
         allow_blank=True,
         default="",
-        help_text="When a risk was identified (or inconclusive): removed, reduced or remains",
+        help_text=(
+            "Only when a risk was identified (or inconclusive) and action was taken: removed, "
+            "reduced or remains; refused otherwise"
+        ),
     )
     outcomes_asked = serializers.CharField(
         max_length=40, help_text="Making Safeguarding Personal: was the person asked?"

@@ -60,7 +60,7 @@ SCHEMA: dict[str, Any] = {
         "types_of_risk": _terms(),
         "locations_of_risk": _terms(),
         "sources_of_risk": _terms(),
-        "risk_assessments": _terms(risk_outcome=True),
+        "risk_assessments": _terms(action_taken=True, risk_outcome=True),
         "risk_outcomes": _terms(),
         "desired_outcomes_asked": _terms(achieved=True),
         "desired_outcomes_achieved": _terms(),
@@ -79,7 +79,9 @@ class Category:
     code: str
     label: str
     hint: str = ""
-    #: A risk assessment that asks what became of the risk.
+    #: A risk assessment that asks whether action was taken (without it: no action).
+    action_taken: bool = False
+    #: A risk assessment that asks, where action was taken, what became of the risk.
     risk_outcome: bool = False
     #: An answer about desired outcomes that asks whether they were achieved.
     achieved: bool = False

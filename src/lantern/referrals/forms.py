@@ -84,6 +84,79 @@ class TriageDecisionForm(forms.Form):
         help_text="What the referring practitioner should know or do next",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The questions a risk assessment asks are shown under it (GOV.UK conditional
+        # reveal), so each choice that asks them has its own copy: ``action_taken__<code>``
+        # and ``risk_outcome__<code>``. Without scripts every copy shows, under its choice.
+        for assessed in categories().section("risk_assessments"):
+            if assessed.action_taken:
+                self.fields[f"action_taken__{assessed.code}"] = forms.TypedChoiceField(
+                    label="Was action taken?",
+                    choices=[("yes", "Yes, action was taken"), ("no", "No action was taken")],
+                    coerce=lambda value: value == "yes",
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+            if assessed.risk_outcome:
+                self.fields[f"risk_outcome__{assessed.code}"] = _radios(
+                    "What happened to the risk?",
+                    "risk_outcomes",
+                    "Select whether the risk was removed, reduced or remains",
+                    required=False,
+                    help_text="Only when action was taken",
+                )
+        # In the page's order, so the error summary lists problems as the page shows them.
+        order = list(self.fields)
+        nested = [n for n in order if "__" in n]
+        rest = [n for n in order if "__" not in n]
+        at = rest.index("risk_assessment") + 1
+        self.order_fields([*rest[:at], *nested, *rest[at:]])
+
+    def _with_nested(
+        self, name: str, nested: dict[str, list[str]]
+    ) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [
+            (option, [self[inner] for inner in nested.get(str(option.data["value"]), [])])
+            for option in self[name]
+        ]
+
+    def risk_assessment_options(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """Each risk assessment choice with the questions shown under it."""
+        nested = {
+            c.code: [
+                n
+                for n in (f"action_taken__{c.code}", f"risk_outcome__{c.code}")
+                if n in self.fields
+            ]
+            for c in categories().section("risk_assessments")
+        }
+        return self._with_nested("risk_assessment", nested)
+
+    def achieved_nested(self) -> bool:
+        """Whether "were the outcomes achieved" is shown under its one choice (an area's
+        file with several such choices shows it after the question instead)."""
+        return len([c for c in categories().section("desired_outcomes_asked") if c.achieved]) == 1
+
+    def outcomes_asked_options(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """Each answer about desired outcomes with the question shown under it."""
+        nested = {
+            c.code: ["outcomes_achieved"]
+            for c in categories().section("desired_outcomes_asked")
+            if c.achieved and self.achieved_nested()
+        }
+        return self._with_nested("outcomes_asked", nested)
+
+    def service_field(self, name: str) -> str:
+        """The field on this form for a service's field name (a nested question's copy
+        under the chosen risk assessment)."""
+        if name in ("action_taken", "risk_outcome"):
+            chosen = f"{name}__{self.cleaned_data.get('risk_assessment', '')}"
+            if chosen in self.fields:
+                return chosen
+        return name
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         agency = data.get("single_agency")
@@ -144,13 +217,6 @@ class EnquiryConclusionForm(forms.Form):
             "the enquiry to stop and no further action was taken"
         ),
     )
-    risk_outcome = _radios(
-        "What happened to the risk?",
-        "risk_outcomes",
-        "Select whether the risk was removed, reduced or remains",
-        required=False,
-        help_text="Only when a risk was identified or the assessment was inconclusive",
-    )
     outcomes_asked = _radios(
         "Was the person asked what outcomes they wanted?",
         "desired_outcomes_asked",
@@ -169,15 +235,96 @@ class EnquiryConclusionForm(forms.Form):
         help_text="The earlier version is kept and shown with the referral",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The questions a risk assessment asks are shown under it (GOV.UK conditional
+        # reveal), so each choice that asks them has its own copy: ``action_taken__<code>``
+        # and ``risk_outcome__<code>``. Without scripts every copy shows, under its choice.
+        for assessed in categories().section("risk_assessments"):
+            if assessed.action_taken:
+                self.fields[f"action_taken__{assessed.code}"] = forms.TypedChoiceField(
+                    label="Was action taken?",
+                    choices=[("yes", "Yes, action was taken"), ("no", "No action was taken")],
+                    coerce=lambda value: value == "yes",
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+            if assessed.risk_outcome:
+                self.fields[f"risk_outcome__{assessed.code}"] = _radios(
+                    "What happened to the risk?",
+                    "risk_outcomes",
+                    "Select whether the risk was removed, reduced or remains",
+                    required=False,
+                    help_text="Only when action was taken",
+                )
+        # In the page's order, so the error summary lists problems as the page shows them.
+        order = list(self.fields)
+        nested = [n for n in order if "__" in n]
+        rest = [n for n in order if "__" not in n]
+        at = rest.index("risk_assessment") + 1
+        self.order_fields([*rest[:at], *nested, *rest[at:]])
+
+    def _with_nested(
+        self, name: str, nested: dict[str, list[str]]
+    ) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [
+            (option, [self[inner] for inner in nested.get(str(option.data["value"]), [])])
+            for option in self[name]
+        ]
+
+    def risk_assessment_options(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """Each risk assessment choice with the questions shown under it."""
+        nested = {
+            c.code: [
+                n
+                for n in (f"action_taken__{c.code}", f"risk_outcome__{c.code}")
+                if n in self.fields
+            ]
+            for c in categories().section("risk_assessments")
+        }
+        return self._with_nested("risk_assessment", nested)
+
+    def achieved_nested(self) -> bool:
+        """Whether "were the outcomes achieved" is shown under its one choice (an area's
+        file with several such choices shows it after the question instead)."""
+        return len([c for c in categories().section("desired_outcomes_asked") if c.achieved]) == 1
+
+    def outcomes_asked_options(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """Each answer about desired outcomes with the question shown under it."""
+        nested = {
+            c.code: ["outcomes_achieved"]
+            for c in categories().section("desired_outcomes_asked")
+            if c.achieved and self.achieved_nested()
+        }
+        return self._with_nested("outcomes_asked", nested)
+
+    def service_field(self, name: str) -> str:
+        """The field on this form for a service's field name (a nested question's copy
+        under the chosen risk assessment)."""
+        if name in ("action_taken", "risk_outcome"):
+            chosen = f"{name}__{self.cleaned_data.get('risk_assessment', '')}"
+            if chosen in self.fields:
+                return chosen
+        return name
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
+        cats = categories()
+        assessed = cats.get("risk_assessments", data["risk_assessment"])
+        # An answer to a question the chosen assessment does not ask (hidden under another
+        # choice when scripts run) is left out; contradictions the service refuses.
+        code = data["risk_assessment"]
+        action_taken = data.get(f"action_taken__{code}") if assessed else None
+        risk_outcome = (data.get(f"risk_outcome__{code}") or "") if assessed else ""
         return {
             "concluded_on": data["concluded_on"],
             "types_of_risk": list(data["types_of_risk"]),
             "location_of_risk": data["location_of_risk"],
             "source_of_risk": data["source_of_risk"],
             "risk_assessment": data["risk_assessment"],
-            "risk_outcome": data.get("risk_outcome") or "",
+            "action_taken": action_taken,
+            "risk_outcome": risk_outcome,
             "outcomes_asked": data["outcomes_asked"],
             "outcomes_achieved": data.get("outcomes_achieved") or "",
             "amendment_reason": data.get("amendment_reason") or "",

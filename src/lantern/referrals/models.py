@@ -125,8 +125,10 @@ class EnquiryConclusion(models.Model):
     One conclusion per enquiry referral, kept as versions: an amendment adds version n + 1
     with its reason and never changes an earlier row, so the latest version is the
     conclusion and the earlier ones are its visible history. Written only by
-    :func:`lantern.referrals.services.enquiry_conclude`. ``risk_outcome`` is given exactly
-    when the risk assessment asks for one; ``outcomes_achieved`` exactly when the person was
+    :func:`lantern.referrals.services.enquiry_conclude`. ``action_taken`` is asked when the
+    risk assessment asks it (otherwise no action was taken; null on rows recorded before it
+    was asked: not recorded); ``risk_outcome`` is given exactly when the risk assessment asks
+    for one and action was taken; ``outcomes_achieved`` exactly when the person was
     asked and expressed the outcomes they wanted.
     """
 
@@ -137,6 +139,7 @@ class EnquiryConclusion(models.Model):
     location_of_risk = models.CharField(max_length=40)
     source_of_risk = models.CharField(max_length=40)
     risk_assessment = models.CharField(max_length=40)
+    action_taken = models.BooleanField(null=True, blank=True)
     risk_outcome = models.CharField(max_length=40, blank=True)
     outcomes_asked = models.CharField(max_length=40)
     outcomes_achieved = models.CharField(max_length=40, blank=True)

@@ -82,6 +82,8 @@ class ConclusionFacts:
     risk_outcome: str
     outcomes_asked: str
     outcomes_achieved: str
+    #: Whether action was taken; None where the conclusion did not record it.
+    action_taken: bool | None = None
 
 
 def latest_conclusions(referral_ids: list[int]) -> dict[int, ConclusionFacts]:
@@ -101,10 +103,22 @@ def latest_conclusions(referral_ids: list[int]) -> dict[int, ConclusionFacts]:
             "risk_outcome",
             "outcomes_asked",
             "outcomes_achieved",
+            "action_taken",
         )
     )
-    for referral_id, on, types, *codes in rows.iterator():
-        latest[referral_id] = ConclusionFacts(on, tuple(types or ()), *codes)
+    for referral_id, on, types, *codes, action_taken in rows.iterator():
+        location, source, assessment, outcome, asked, achieved = codes
+        latest[referral_id] = ConclusionFacts(
+            on,
+            tuple(types or ()),
+            location,
+            source,
+            assessment,
+            outcome,
+            asked,
+            achieved,
+            action_taken=action_taken,
+        )
     return latest
 
 

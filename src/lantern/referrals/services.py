@@ -275,6 +275,7 @@ def _validate_conclusion(
     location_of_risk: str,
     source_of_risk: str,
     risk_assessment: str,
+    action_taken: bool | None,
     risk_outcome: str,
     outcomes_asked: str,
     outcomes_achieved: str,
@@ -315,13 +316,24 @@ def _validate_conclusion(
         "Select whether a risk was identified",
     )
     assessed = cats.get("risk_assessments", risk_assessment)
-    if assessed is not None and assessed.risk_outcome:
+    if assessed is not None and assessed.action_taken and action_taken is None:
+        errors["action_taken"] = "Select whether action was taken"
+    elif assessed is not None and not assessed.action_taken and action_taken:
+        errors["action_taken"] = (
+            f"“{assessed.label}” means no action was taken: do not say that action was taken"
+        )
+    if assessed is not None and assessed.risk_outcome and action_taken:
         _check_one(
             errors,
             "risk_outcomes",
             "risk_outcome",
             risk_outcome,
             "Select whether the risk was removed, reduced or remains",
+        )
+    elif risk_outcome and assessed is not None and "action_taken" not in errors:
+        errors["risk_outcome"] = (
+            "Say what happened to the risk only when a risk was identified or the assessment "
+            "was inconclusive, and action was taken"
         )
     _check_one(
         errors,
@@ -353,6 +365,7 @@ def enquiry_conclude(
     source_of_risk: str,
     risk_assessment: str,
     outcomes_asked: str,
+    action_taken: bool | None = None,
     risk_outcome: str = "",
     outcomes_achieved: str = "",
     amendment_reason: str = "",
@@ -361,10 +374,14 @@ def enquiry_conclude(
 
     The referral must have started an enquiry (s42 or other). The first conclusion is
     version 1 (``enquiry.concluded``); a later call adds the next version with its reason
-    (``enquiry.conclusion_amended``) and keeps every earlier one unchanged. A risk outcome
-    is kept only when the risk assessment asks for one, and whether the person's outcomes
-    were achieved only when they were asked and expressed some: an answer left over from a
-    different choice is dropped, not stored.
+    (``enquiry.conclusion_amended``) and keeps every earlier one unchanged.
+
+    Whether action was taken is required when the risk assessment asks it; one that does
+    not (an enquiry ceased at the person's request) records that no action was taken, and
+    saying otherwise is refused. What happened to the risk is required when the assessment
+    asks for it and action was taken, and refused otherwise. Whether the person's outcomes
+    were achieved is kept only when they were asked and expressed some: an answer left over
+    from a different choice there is dropped, not stored.
     """
     access.check(
         actor,
@@ -384,7 +401,6 @@ def enquiry_conclude(
     types = list(dict.fromkeys(types_of_risk))
     assessed = cats.get("risk_assessments", risk_assessment)
     asked = cats.get("desired_outcomes_asked", outcomes_asked)
-    risk_outcome = risk_outcome if assessed is not None and assessed.risk_outcome else ""
     outcomes_achieved = outcomes_achieved if asked is not None and asked.achieved else ""
     _validate_conclusion(
         decided_on=timezone.localtime(decision.decided_at).date(),
@@ -393,16 +409,20 @@ def enquiry_conclude(
         location_of_risk=location_of_risk,
         source_of_risk=source_of_risk,
         risk_assessment=risk_assessment,
+        action_taken=action_taken,
         risk_outcome=risk_outcome,
         outcomes_asked=outcomes_asked,
         outcomes_achieved=outcomes_achieved,
     )
+    if assessed is not None and not assessed.action_taken:
+        action_taken = False
     values = {
         "concluded_on": concluded_on,
         "types_of_risk": types,
         "location_of_risk": location_of_risk,
         "source_of_risk": source_of_risk,
         "risk_assessment": risk_assessment,
+        "action_taken": action_taken,
         "risk_outcome": risk_outcome,
         "outcomes_asked": outcomes_asked,
         "outcomes_achieved": outcomes_achieved,
@@ -443,6 +463,7 @@ def enquiry_conclude(
                 "version": conclusion.version,
                 "enquiry": decision.outcome,
                 "risk_assessment": risk_assessment,
+                "action_taken": action_taken,
                 "risk_outcome": risk_outcome,
                 "categories_version": cats.version,
             },

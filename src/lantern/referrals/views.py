@@ -152,6 +152,9 @@ def _described(conclusion: EnquiryConclusion) -> dict[str, object]:
         "location_of_risk": cats.label("locations_of_risk", conclusion.location_of_risk),
         "source_of_risk": cats.label("sources_of_risk", conclusion.source_of_risk),
         "risk_assessment": cats.label("risk_assessments", conclusion.risk_assessment),
+        "action_taken": "Action taken not recorded"
+        if conclusion.action_taken is None
+        else ("Action taken" if conclusion.action_taken else "No action taken"),
         "risk_outcome": cats.label("risk_outcomes", conclusion.risk_outcome)
         if conclusion.risk_outcome
         else "",
@@ -187,7 +190,10 @@ def conclude(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "location_of_risk": current.location_of_risk,
             "source_of_risk": current.source_of_risk,
             "risk_assessment": current.risk_assessment,
-            "risk_outcome": current.risk_outcome,
+            f"action_taken__{current.risk_assessment}": None
+            if current.action_taken is None
+            else ("yes" if current.action_taken else "no"),
+            f"risk_outcome__{current.risk_assessment}": current.risk_outcome,
             "outcomes_asked": current.outcomes_asked,
             "outcomes_achieved": current.outcomes_achieved,
         }
@@ -197,7 +203,16 @@ def conclude(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             conclusion = services.enquiry_conclude(
                 actor=actor, referral=referral, **form.service_kwargs()
             )
-        except (ValidationError, DomainError) as exc:
+        except ValidationError as exc:
+            apply_service_errors(
+                form,
+                ValidationError(
+                    {form.service_field(name): errors for name, errors in exc.message_dict.items()}
+                )
+                if hasattr(exc, "error_dict")
+                else exc,
+            )
+        except DomainError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(

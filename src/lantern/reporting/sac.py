@@ -217,6 +217,10 @@ def sac_figures(period: Period) -> list[Figure]:
 
 #: Tables whose columns add up to the enquiries started publish the same totals.
 SHARED = "enquiry kind"
+#: Columns of the action taken and risk outcome table.
+ACTION = "Action taken"
+NO_ACTION = "No action taken"
+ACTION_NOT_RECORDED = "Action taken not recorded"
 
 
 class _ConclusionCounts:
@@ -228,6 +232,8 @@ class _ConclusionCounts:
         self.risk: Counter[tuple[str, str]] = Counter()
         self.asked: Counter[tuple[str, str]] = Counter()
         self.achieved: Counter[tuple[str, str]] = Counter()
+        #: Concluded s42 enquiries: (risk assessment, action taken and risk outcome).
+        self.action: Counter[tuple[str, str]] = Counter()
 
     def add(self, facts: ConclusionFacts | None, kind: str) -> None:
         if facts is None:
@@ -242,6 +248,16 @@ class _ConclusionCounts:
         else:
             self.risk[(cats.label("risk_assessments", facts.risk_assessment), kind)] += 1
         self.asked[(cats.label("desired_outcomes_asked", facts.outcomes_asked), kind)] += 1
+        if kind == S42:
+            if facts.action_taken is None:
+                column = ACTION_NOT_RECORDED
+            elif not facts.action_taken:
+                column = NO_ACTION
+            elif facts.risk_outcome:
+                column = f"{ACTION}: {cats.label('risk_outcomes', facts.risk_outcome).lower()}"
+            else:
+                column = ACTION
+            self.action[(cats.label("risk_assessments", facts.risk_assessment), column)] += 1
         if facts.outcomes_achieved:
             label = cats.label("desired_outcomes_achieved", facts.outcomes_achieved)
             self.achieved[(label, kind)] += 1
@@ -259,6 +275,14 @@ class _ConclusionCounts:
         risk_rows += [c.label for c in cats.section("risk_assessments") if not c.risk_outcome]
         risk_rows += sorted({row for row, _ in self.risk} - {*risk_rows, NOT_CONCLUDED})
         risk_rows.append(NOT_CONCLUDED)
+
+        action_cols = [
+            *(f"{ACTION}: {label.lower()}" for _, label in cats.choices("risk_outcomes")),
+            ACTION,
+            NO_ACTION,
+            ACTION_NOT_RECORDED,
+        ]
+        action_cols += sorted({col for _, col in self.action} - set(action_cols))
 
         def table(
             key: str, title: str, labels: list[str], counter: Counter[tuple[str, str]], **kw: Any
@@ -306,6 +330,22 @@ class _ConclusionCounts:
                     + concluded_note
                 ),
                 col_margin=SHARED,
+            ),
+            Figure(
+                key="sac_action_taken",
+                title="Concluded section 42 enquiries: action taken and risk outcome",
+                row_labels=tuple(rows("risk_assessments", self.action)),
+                col_labels=tuple(action_cols),
+                counts=grid(rows("risk_assessments", self.action), action_cols, self.action),
+                description=(
+                    "Concluded section 42 enquiries by whether a risk was identified and "
+                    "whether action was taken; where a risk was identified or the "
+                    "assessment was inconclusive and action was taken, whether the risk was "
+                    f"removed, reduced or remains. “{ACTION}” alone is action where no risk "
+                    f"outcome is asked; “{ACTION_NOT_RECORDED}” counts conclusions recorded "
+                    "before action taken was asked. From each enquiry's latest conclusion."
+                ),
+                collection="sac",
             ),
             table(
                 "sac_desired_outcomes",

@@ -720,6 +720,12 @@ class CityBuilder:
         ]
         assessment = pick("risk_assessments", SYNTH_RISK_ASSESSMENTS)
         assessed = cats.get("risk_assessments", assessment)
+        # Action follows most identified risks, and some where none was found.
+        acted = (
+            rng.random() < (0.85 if assessed.risk_outcome else 0.3)
+            if assessed is not None and assessed.action_taken
+            else False
+        )
         asked = pick("desired_outcomes_asked", SYNTH_ASKED)
         asked_category = cats.get("desired_outcomes_asked", asked)
         on = min(
@@ -735,8 +741,9 @@ class CityBuilder:
                 location_of_risk=pick("locations_of_risk", SYNTH_LOCATIONS),
                 source_of_risk=pick("sources_of_risk", SYNTH_SOURCES),
                 risk_assessment=assessment,
+                action_taken=acted,
                 risk_outcome=pick("risk_outcomes", SYNTH_RISK_OUTCOMES)
-                if assessed is not None and assessed.risk_outcome
+                if acted and assessed is not None and assessed.risk_outcome
                 else "",
                 outcomes_asked=asked,
                 outcomes_achieved=pick("desired_outcomes_achieved", SYNTH_ACHIEVED)
