@@ -703,20 +703,27 @@ def contradictions(
     chosen = features.filter(
         pc.is_in(features.column("unique_id"), pa.array(several["unique_id"].to_numpy()))
     )
-    undated = pc.is_null(chosen.column("dob_year")).to_numpy(zero_copy_only=False)
-    ids = chosen.column("unique_id").to_numpy()
-    cluster_of = dict(
-        zip(several["unique_id"].tolist(), several["cluster_id"].tolist(), strict=True)
-    )
-    bridged = {cluster_of[int(i)] for i in ids[undated]}
-    if not bridged:
+    # Which clusters hold an undated record, worked out in columns; only those clusters'
+    # dated records are made into Python rows (the contradiction an undated record hides
+    # is between the dated records it bridges; its own pairs were scored by the model).
+    frame = pd.DataFrame(
+        {
+            "unique_id": chosen.column("unique_id").to_numpy(),
+            "undated": pc.is_null(chosen.column("dob_year")).to_numpy(zero_copy_only=False),
+        }
+    ).merge(several[["unique_id", "cluster_id"]], on="unique_id")
+    bridged = frame.loc[frame["undated"], "cluster_id"].unique()
+    if not len(bridged):
         return empty
+    dated = frame[frame["cluster_id"].isin(bridged) & ~frame["undated"]]
+    cluster_of = dict(
+        zip(dated["unique_id"].tolist(), dated["cluster_id"].tolist(), strict=True)
+    )
+    rows = chosen.filter(pc.is_in(chosen.column("unique_id"), pa.array(dated["unique_id"])))
     scorer = Scorer(settings)
     members: dict[int, list[dict[str, Any]]] = {}
-    for record in chosen.to_pylist():
-        cluster = cluster_of[int(record["unique_id"])]
-        if cluster in bridged:
-            members.setdefault(cluster, []).append(record)
+    for record in rows.to_pylist():
+        members.setdefault(cluster_of[int(record["unique_id"])], []).append(record)
     found: list[tuple[int, int]] = []
     for records in members.values():
         for i, left in enumerate(records):

@@ -873,34 +873,19 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
     ),
     # docs/decisions/0012-blocking-and-households-again.md: a slip at a name's first letter
     # (Kaitlyn, Caitlin), both names mistyped, day and month transposed with a name mistyped.
+    # Six more chosen at 20,000 people made under 5 true pairs per thousand at a million
+    # (2 million pairs for 4,000 true; the dedupe 3.7 times plain's time): left out, with
+    # their figures in the decision.
     ("Same date of birth, last names sound alike", ("dob", "last_key")),
-    ("Same date of birth, first names sound alike", ("dob", "first_key")),
     ("Same date of birth and phone number", ("dob", "phone")),
     (
         "Day and month of birth transposed, same initials",
         ("dob_year", "dob_month=dob_day", "dob_day=dob_month", "first_name:1", "last_name:1"),
     ),
     (
-        "Day and month of birth transposed, same last name",
-        ("dob_year", "dob_month=dob_day", "dob_day=dob_month", "last_name"),
-    ),
-    (
-        "Names sound alike, date of birth missing on one side (the first)",
-        ("first_key", "last_key", "~dob_missing_l"),
-    ),
-    (
-        "Names sound alike, date of birth missing on one side (the second)",
-        ("first_key", "last_key", "~dob_missing_r"),
-    ),
-    (
         "Names swapped and sound alike, same date of birth",
         ("first_key=last_key", "last_key=first_key", "dob"),
     ),
-    (
-        "Same birthday and initials, born within a year",
-        ("dob_month", "dob_day", "first_name:1", "last_name:1", "~dob_year"),
-    ),
-    ("Names sound alike, same year of birth", ("first_key", "last_key", "dob_year")),
 ]
 
 #: The plain configuration blocks on the plain columns only.
